@@ -1,0 +1,47 @@
+package org.vecformer.cli;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+import org.vecformer.cli.command.BenchCommand;
+import org.vecformer.cli.command.InfoCommand;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.IVersionProvider;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ScopeType;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Spec;
+
+/** The root command: lists the subcommands. */
+@Command(name = "vecformer",
+        mixinStandardHelpOptions = true,
+        versionProvider = VecformerCommand.Version.class,
+        description = "Pure-Java SIMD transformer engine for studying transformer circuits.",
+        subcommands = {InfoCommand.class, BenchCommand.class})
+public final class VecformerCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--verbose", description = "Show the stack trace of a failure.", scope = ScopeType.INHERIT)
+    boolean verbose;
+
+    @Override
+    public void run() {
+        spec.commandLine().usage(spec.commandLine().getOut());
+    }
+
+    /** Reads the version Maven wrote into the jar. */
+    static final class Version implements IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties p = new Properties();
+            try (InputStream in = VecformerCommand.class.getResourceAsStream("version.properties")) {
+                if (in != null) p.load(in);
+            }
+            return new String[] {
+                "vecformer " + p.getProperty("version", "unknown"),
+                "JDK " + Runtime.version() + " (" + System.getProperty("java.vm.name") + ")"
+            };
+        }
+    }
+}

@@ -1,0 +1,74 @@
+package org.vecformer.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.vecformer.engine.kernel.Simd;
+
+class MainTest {
+    @Test
+    void helpListsTheCommands() {
+        CliRun r = CliRun.of("--help");
+        assertEquals(0, r.code());
+        assertTrue(r.out().contains("info"), r.out());
+        assertTrue(r.out().contains("bench"), r.out());
+    }
+
+    @Test
+    void versionNamesTheJdk() {
+        CliRun r = CliRun.of("--version");
+        assertEquals(0, r.code());
+        assertTrue(r.out().startsWith("vecformer "), r.out());
+        assertTrue(r.out().contains("JDK " + Runtime.version()), r.out());
+    }
+
+    @Test
+    void unknownOptionIsOneLinePlusHintAndExit2() {
+        CliRun r = CliRun.of("--bogus");
+        assertEquals(Main.USAGE, r.code());
+        assertEquals("vecformer: Unknown option: '--bogus'\nTry 'vecformer --help' for usage.\n", r.err());
+    }
+
+    @Test
+    void unknownCommandIsNamed() {
+        CliRun r = CliRun.of("frobnicate");
+        assertEquals(Main.USAGE, r.code());
+        assertTrue(r.err().startsWith("vecformer: unknown command 'frobnicate' (commands: info, bench"), r.err());
+        assertFalse(r.err().contains("\tat "), "no stack trace");
+    }
+
+    @Test
+    void badValuesAreUsageErrors() {
+        CliRun r = CliRun.of("info", "--threads", "zero");
+        assertEquals(Main.USAGE, r.code());
+        assertTrue(r.err().contains("--threads"), r.err());
+        CliRun zero = CliRun.of("info", "--threads", "0");
+        assertEquals(Main.USAGE, zero.code());
+        assertEquals("vecformer: --threads must be >= 1, not 0\nTry 'vecformer info --help' for usage.\n", zero.err());
+    }
+
+    @Test
+    void infoReportsTheSpeciesInUse() throws IOException {
+        CliRun r = CliRun.of("info", "--json", "--threads", "1");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> facts = JSON.std.mapFrom(r.out());
+        assertEquals(Simd.F.vectorBitSize(), ((Number) facts.get("vector_bits")).intValue());
+        assertEquals(1, ((Number) facts.get("threads")).intValue());
+        assertEquals(Boolean.TRUE, facts.get("intrinsified"), "this test JVM runs C2 with the Vector API: " + facts);
+    }
+
+    @Test
+    void benchDotPrintsJsonRows() throws IOException {
+        CliRun r = CliRun.of("bench", "dot", "--n", "100", "--json");
+        assertEquals(0, r.code(), r.err());
+        var rows = JSON.std.listFrom(r.out());
+        assertEquals(1, rows.size());
+        assertEquals(100, ((Number) ((Map<?, ?>) rows.getFirst()).get("n")).intValue());
+        assertEquals(Main.USAGE, CliRun.of("bench", "dot", "--n", "0").code());
+    }
+}

@@ -1,0 +1,94 @@
+package org.vecformer.engine.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Level-1 SIMD kernels on contiguous float runs ({@code x[xOff .. xOff+n)}), BLAS style.
+ * Each has a plain twin in {@link org.vecformer.engine.reference.ScalarOps}.
+ * Main loops run whole vectors; the tail runs one masked vector.
+ */
+public final class VectorOps {
+    private static final VectorSpecies<Float> S = Simd.F;
+
+    private VectorOps() {}
+
+    /** {@code Σ_i x[i]·y[i]}, accumulated in float lanes (two accumulators), summed across lanes at the end. */
+    public static float dot(int n, float[] x, int xOff, float[] y, int yOff) {
+        FloatVector acc0 = FloatVector.zero(S);
+        FloatVector acc1 = FloatVector.zero(S);
+        int step = S.length();
+        int i = 0;
+        for (; i <= n - 2 * step; i += 2 * step) {
+            acc0 = FloatVector.fromArray(S, x, xOff + i).fma(FloatVector.fromArray(S, y, yOff + i), acc0);
+            acc1 = FloatVector.fromArray(S, x, xOff + i + step).fma(FloatVector.fromArray(S, y, yOff + i + step), acc1);
+        }
+        for (; i < n; i += step) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            acc0 = FloatVector.fromArray(S, x, xOff + i, m).fma(FloatVector.fromArray(S, y, yOff + i, m), acc0);
+        }
+        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+    }
+
+    /** {@code y[i] += alpha·x[i]} (BLAS saxpy). */
+    public static void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
+        FloatVector a = FloatVector.broadcast(S, alpha);
+        int step = S.length();
+        for (int i = 0; i < n; i += step) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, xOff + i, m)
+                    .fma(a, FloatVector.fromArray(S, y, yOff + i, m))
+                    .intoArray(y, yOff + i, m);
+        }
+    }
+
+    /** {@code x[i] *= alpha} (BLAS sscal). */
+    public static void scale(int n, float alpha, float[] x, int xOff) {
+        int step = S.length();
+        for (int i = 0; i < n; i += step) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, xOff + i, m).mul(alpha).intoArray(x, xOff + i, m);
+        }
+    }
+
+    /** {@code out[i] = x[i] + y[i]}; {@code out} may alias {@code x} or {@code y}. */
+    public static void add(int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff) {
+        int step = S.length();
+        for (int i = 0; i < n; i += step) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, xOff + i, m)
+                    .add(FloatVector.fromArray(S, y, yOff + i, m))
+                    .intoArray(out, outOff + i, m);
+        }
+    }
+
+    /** {@code Σ_i x[i]}, in float lanes. */
+    public static float sum(int n, float[] x, int xOff) {
+        FloatVector acc = FloatVector.zero(S);
+        int step = S.length();
+        int i = 0;
+        for (; i <= n - step; i += step) acc = acc.add(FloatVector.fromArray(S, x, xOff + i));
+        float s = acc.reduceLanes(VectorOperators.ADD);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            s += FloatVector.fromArray(S, x, xOff + i, m).reduceLanes(VectorOperators.ADD, m);
+        }
+        return s;
+    }
+
+    /** {@code max_i x[i]}; {@code -∞} when {@code n == 0}; NaN if any element is NaN. */
+    public static float max(int n, float[] x, int xOff) {
+        FloatVector acc = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+        int step = S.length();
+        int i = 0;
+        for (; i <= n - step; i += step) acc = acc.max(FloatVector.fromArray(S, x, xOff + i));
+        float mx = acc.reduceLanes(VectorOperators.MAX);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            mx = Math.max(mx, FloatVector.fromArray(S, x, xOff + i, m).reduceLanes(VectorOperators.MAX, m));
+        }
+        return mx;
+    }
+}

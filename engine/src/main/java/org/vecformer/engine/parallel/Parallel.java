@@ -1,0 +1,144 @@
+package org.vecformer.engine.parallel;
+
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The engine's fixed thread pool. Work is always split over disjoint <em>output</em> ranges, never
+ * over a reduction, so every result is bitwise identical for any thread count.
+ *
+ * <p>Size: {@link #setThreads(int)} (the CLI's {@code --threads}), else the system property
+ * {@code vecformer.threads}, else the number of available processors. The calling thread works too,
+ * so a pool of n threads keeps n-1 workers.
+ */
+public final class Parallel {
+    /** System property that sets the default thread count. */
+    public static final String THREADS_PROPERTY = "vecformer.threads";
+
+    /** Body of a parallel loop: handles indices {@code [from, to)}. */
+    @FunctionalInterface
+    public interface RangeBody {
+        void run(int from, int to);
+    }
+
+    private static int threads = defaultThreads();
+    private static ExecutorService workers;
+
+    private Parallel() {}
+
+    static int defaultThreads() {
+        String p = System.getProperty(THREADS_PROPERTY);
+        if (p == null || p.isBlank()) return Runtime.getRuntime().availableProcessors();
+        try {
+            int n = Integer.parseInt(p.trim());
+            if (n >= 1) return n;
+        } catch (NumberFormatException ignored) {
+            // reported below with the same message as a bad number
+        }
+        throw new IllegalArgumentException(THREADS_PROPERTY + " must be a whole number >= 1, not '" + p + "'");
+    }
+
+    /** Threads used by parallel loops. */
+    public static synchronized int threads() {
+        return threads;
+    }
+
+    /** Sets the number of threads for all later parallel loops. */
+    public static synchronized void setThreads(int n) {
+        if (n < 1) throw new IllegalArgumentException("threads must be >= 1, not " + n);
+        if (n != threads && workers != null) {
+            workers.shutdown();
+            workers = null;
+        }
+        threads = n;
+    }
+
+    private static synchronized ExecutorService workers() {
+        if (workers == null) {
+            AtomicInteger id = new AtomicInteger();
+            workers = Executors.newFixedThreadPool(Math.max(1, threads - 1), r -> {
+                Thread t = new Thread(r, "vecformer-worker-" + id.incrementAndGet());
+                t.setDaemon(true);
+                return t;
+            });
+        }
+        return workers;
+    }
+
+    /**
+     * Runs {@code body} over {@code [0, n)} in chunks of {@code grain} indices (the last may be shorter),
+     * handed out to the threads as they free up. The calling thread takes chunks too and returns when
+     * every chunk is done, so nested loops cannot deadlock: a worker that never gets to run finds no
+     * chunk left. Rethrows the first failure. With one thread, or one chunk, runs inline.
+     */
+    public static void forRange(int n, int grain, RangeBody body) {
+        if (n <= 0) return;
+        if (grain < 1) throw new IllegalArgumentException("grain must be >= 1, not " + grain);
+        int chunks = (n + grain - 1) / grain;
+        int t = Math.min(threads(), chunks);
+        if (t <= 1) {
+            body.run(0, n);
+            return;
+        }
+        Loop loop = new Loop(n, grain, chunks, body);
+        ExecutorService pool = workers();
+        for (int i = 0; i < t - 1; i++) pool.execute(loop::work);
+        loop.work();
+        loop.awaitAll();
+    }
+
+    /** One parallel loop: a chunk counter, a done counter and the first failure. */
+    private static final class Loop {
+        private final int n, grain, chunks;
+        private final RangeBody body;
+        private final AtomicInteger next = new AtomicInteger();
+        private int done;
+        private Throwable failure;
+
+        Loop(int n, int grain, int chunks, RangeBody body) {
+            this.n = n;
+            this.grain = grain;
+            this.chunks = chunks;
+            this.body = body;
+        }
+
+        void work() {
+            for (int c; (c = next.getAndIncrement()) < chunks; ) {
+                int from = c * grain;
+                Throwable error = null;
+                try {
+                    body.run(from, Math.min(n, from + grain));
+                } catch (Throwable e) {
+                    error = e;
+                }
+                finish(error);
+            }
+        }
+
+        private synchronized void finish(Throwable error) {
+            if (error != null && failure == null) failure = error;
+            if (++done == chunks) notifyAll();
+        }
+
+        synchronized void awaitAll() {
+            boolean interrupted = false;
+            while (done < chunks) {
+                try {
+                    wait();
+                } catch (InterruptedException e) {
+                    interrupted = true;
+                }
+            }
+            if (interrupted) Thread.currentThread().interrupt();
+            if (failure instanceof RuntimeException r) throw r;
+            if (failure instanceof Error e) throw e;
+            if (failure != null) throw new IllegalStateException(failure);
+        }
+    }
+
+    /** {@link #forRange(int, int, RangeBody)} with about one chunk per thread. */
+    public static void forRange(int n, RangeBody body) {
+        forRange(n, Math.max(1, (n + threads() - 1) / threads()), body);
+    }
+}
