@@ -76,7 +76,7 @@ class ReferenceTwinsTest {
         // 1 head, dHead 1; equal keys -> uniform causal pattern -> z_i = mean(v_0..v_i)
         float[] q = {1, 1, 1}, k = {2, 2, 2}, v = {3, 6, 9};
         float[] z = new float[3], pattern = new float[9];
-        RefAttention.causal(q, k, v, 3, 1, 1, z, pattern);
+        RefAttention.causal(3, 1, 1, q, 0, k, 0, v, 0, 1, z, 0, 1, pattern, 0);
         assertArrayEquals(new float[] {3, 4.5f, 6}, z, 1e-6f);
         assertArrayEquals(new float[] {1, 0, 0, 0.5f, 0.5f, 0, 1 / 3f, 1 / 3f, 1 / 3f}, pattern, 1e-7f);
     }
@@ -87,8 +87,21 @@ class ReferenceTwinsTest {
         float l = (float) Math.log(3) / 2; // q·k1 = 4·l·1 = 2 ln 3, /sqrt(4) = ln 3
         float[] q = {0, 0, 0, 0, 1, 1, 1, 1}, k = {0, 0, 0, 0, l, l, l, l}, v = {1, 1, 1, 1, 5, 5, 5, 5};
         float[] z = new float[8];
-        RefAttention.causal(q, k, v, 2, 1, 4, z, null);
+        RefAttention.causal(2, 1, 4, q, 0, k, 0, v, 0, 4, z, 0, 4, null, 0);
         assertEquals(0.25 * 1 + 0.75 * 5, z[4], 1e-6);
+    }
+
+    @Test
+    void decodeOfTheLastPositionEqualsTheLastRowOfPrefill() {
+        // 2 heads of 2 in a fused [T, 3·4] QKV buffer (ld 12): q at column 0, k at 4, v at 8.
+        float[] qkv = new float[3 * 12];
+        for (int i = 0; i < qkv.length; i++) qkv[i] = (float) Math.sin(i * 0.7);
+        float[] z = new float[3 * 4], zLast = new float[4];
+        float[] pattern = new float[2 * 3 * 3], patternLast = new float[2 * 3];
+        RefAttention.causal(3, 2, 2, qkv, 0, qkv, 4, qkv, 8, 12, z, 0, 4, pattern, 0);
+        RefAttention.decode(2, 1, 2, 2, qkv, 24, 12, qkv, 4, qkv, 8, 12, zLast, 0, 4, patternLast, 0);
+        for (int e = 0; e < 4; e++) assertEquals(z[8 + e], zLast[e], 1e-7);
+        for (int h = 0; h < 2; h++) for (int j = 0; j < 3; j++) assertEquals(pattern[h * 9 + 6 + j], patternLast[h * 3 + j], 1e-7);
     }
 
     @Test
