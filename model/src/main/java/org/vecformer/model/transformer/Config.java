@@ -84,7 +84,7 @@ public record Config(int nLayers, int dModel, int nHeads, int dHead, int nCtx, i
         m.put("attn_only", true);
         m.put("biases", biases);
         try {
-            return JSON.std.asString(m);
+            return JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES).asString(m);
         } catch (IOException e) {
             throw new IllegalStateException("cannot write config JSON: " + e.getMessage(), e);
         }
