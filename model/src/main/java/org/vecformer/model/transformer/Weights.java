@@ -2,6 +2,7 @@ package org.vecformer.model.transformer;
 
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -104,13 +105,8 @@ public record Weights(Config config, Tensor wE, Tensor wPos, List<Block> blocks,
      * @throws IllegalArgumentException naming the first offending tensor
      */
     public static Weights fromStateDict(Config c, Map<String, Tensor> dict) {
+        checkNames(c, dict.keySet());
         Map<String, int[]> shapes = shapes(c);
-        for (String name : dict.keySet()) {
-            if (shapes.containsKey(name) || IGNORED.matcher(name).matches()) continue;
-            String why = !c.biases() && isBias(name) && shapes(c.withBiases(true)).containsKey(name)
-                    ? " (the config says biases: false)" : " (not a parameter of this config)";
-            throw new IllegalArgumentException("unexpected tensor " + name + why);
-        }
         Map<String, Tensor> p = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> e : shapes.entrySet()) {
             String name = e.getKey();
@@ -136,6 +132,22 @@ public record Weights(Config config, Tensor wE, Tensor wPos, List<Block> blocks,
         }
         return new Weights(c, p.get("embed.W_E"), p.get("pos_embed.W_pos"), blocks,
                 p.get("ln_final.w"), p.get("ln_final.b"), p.get("unembed.W_U"), p.get("unembed.b_U"));
+    }
+
+    /**
+     * Rejects a name that is neither a parameter of this config nor a TransformerLens buffer
+     * ({@code blocks.{l}.attn.mask|IGNORE}, ignored).
+     *
+     * @throws IllegalArgumentException naming the first unexpected tensor
+     */
+    public static void checkNames(Config c, Collection<String> names) {
+        Map<String, int[]> shapes = shapes(c);
+        for (String name : names) {
+            if (shapes.containsKey(name) || IGNORED.matcher(name).matches()) continue;
+            String why = !c.biases() && isBias(name) && shapes(c.withBiases(true)).containsKey(name)
+                    ? " (the config says biases: false)" : " (not a parameter of this config)";
+            throw new IllegalArgumentException("unexpected tensor " + name + why);
+        }
     }
 
     /** The parameters by TransformerLens name, in {@link #shapes(Config)} order; the tensors are shared, not copied. */

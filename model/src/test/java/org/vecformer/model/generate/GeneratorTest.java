@@ -128,6 +128,15 @@ class GeneratorTest {
     }
 
     @Test
+    void topKListsTheMostLikelyTokensWithSoftmaxProbabilities() {
+        List<TopK> top = TopK.of(logits(), 0, P.length, 3);
+        assertEquals(List.of(1, 3, 4), top.stream().map(TopK::token).toList());
+        assertEquals(0.4, top.get(0).probability(), 1e-6);
+        assertEquals(0.15, top.get(2).probability(), 1e-6);
+        assertEquals(P.length, TopK.of(logits(), 0, P.length, 99).size());
+    }
+
+    @Test
     void badOptionsAreRejected() {
         assertEquals("temperature must be >= 0 (0 = greedy), not -1.0",
                 assertThrows(IllegalArgumentException.class, () -> new SamplingOptions(-1, 0, 1, 0)).getMessage());
