@@ -29,6 +29,10 @@ public final class Sampler {
         }
         float[] soft = new float[vocab];
         RefSoftmax.softmax(logits, off, vocab, 1, vocab, (float) (1 / options.temperature()), false, 0, soft, 0, vocab);
+        if ((options.topK() == 0 || options.topK() >= vocab) && options.topP() == 1) {
+            for (int i = 0; i < vocab; i++) p[i] = soft[i];
+            return p;
+        }
         Integer[] order = new Integer[vocab];
         for (int i = 0; i < vocab; i++) order[i] = i;
         Arrays.sort(order, (a, b) -> soft[a] != soft[b] ? Float.compare(soft[b], soft[a]) : Integer.compare(a, b));
