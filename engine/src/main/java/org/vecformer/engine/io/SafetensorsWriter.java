@@ -34,6 +34,11 @@ public final class SafetensorsWriter {
      * Writes {@code tensors} as F32 in the map's iteration order (views are written as contiguous row-major
      * copies), with {@code metadata} as {@code __metadata__} when it is not empty. The header is padded with
      * spaces to a multiple of 8 bytes so that the data buffer starts 8-byte aligned.
+     *
+     * @throws IllegalArgumentException for a null name, tensor or metadata entry, a tensor named
+     *     {@code __metadata__}, or a header beyond {@link SafetensorsFile#MAX_HEADER_BYTES}; nothing is written then
+     * @throws IOException when the file cannot be written or renamed; the temporary file is removed and any
+     *     previous file under {@code file} is left as it was
      */
     public static void write(Path file, Map<String, String> metadata, Map<String, Tensor> tensors) throws IOException {
         List<Map.Entry<String, Tensor>> entries = List.copyOf(tensors.entrySet());
