@@ -71,4 +71,13 @@ class MainTest {
         assertEquals(100, ((Number) ((Map<?, ?>) rows.getFirst()).get("n")).intValue());
         assertEquals(Main.USAGE, CliRun.of("bench", "dot", "--n", "0").code());
     }
+
+    @Test
+    void benchPeakReportsAPositiveThroughputPerThread() throws IOException {
+        CliRun r = CliRun.of("bench", "peak", "--threads", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> row = JSON.std.mapFrom(r.out());
+        assertEquals(1, ((Number) row.get("threads")).intValue());
+        assertTrue(((Number) row.get("gflops")).doubleValue() > 1, r.out());
+    }
 }
