@@ -125,14 +125,31 @@ final class Forward {
             return post;
         }
 
-        /** LN / LNPre over rows (hooks {@code hook_scale}, {@code hook_normalized}); the input itself without normalization. */
+        /**
+         * LN / LNPre over rows (hooks {@code hook_scale}, {@code hook_normalized}); the input itself without
+         * normalization. A hook that replaces the scale s by s' rescales the output as TransformerLens
+         * divides by the hooked scale: {@code out' = (out - b)·s/s' + b}.
+         */
         float[] layerNorm(String name, float[] x, Tensor weight, Tensor bias) {
             if (!c.normalization().normalizes()) return x;
             float[] out = new float[rows * dm];
             float[] scale = new float[rows];
-            RefLayerNorm.forward(x, 0, rows, dm, weight == null ? null : weight.data(), bias == null ? null : bias.data(),
-                    (float) c.eps(), out, 0, scale);
-            hook(name + "hook_scale", scale, batch, t, 1);
+            float[] b = bias == null ? null : bias.data();
+            RefLayerNorm.forward(x, 0, rows, dm, weight == null ? null : weight.data(), b, (float) c.eps(), out, 0, scale);
+            String scaleName = name + "hook_scale";
+            if (hooks.fns().containsKey(scaleName)) {
+                float[] before = scale.clone();
+                hook(scaleName, scale, batch, t, 1);
+                for (int r = 0; r < rows; r++) {
+                    if (scale[r] == before[r]) continue;
+                    int row = r * dm;
+                    if (b != null) VectorOps.axpy(dm, -1f, b, 0, out, row);
+                    VectorOps.scale(dm, before[r] / scale[r], out, row);
+                    if (b != null) VectorOps.axpy(dm, 1f, b, 0, out, row);
+                }
+            } else {
+                hook(scaleName, scale, batch, t, 1);
+            }
             hook(name + "hook_normalized", out, batch, t, dm);
             return out;
         }

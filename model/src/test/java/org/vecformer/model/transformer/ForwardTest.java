@@ -185,6 +185,25 @@ class ForwardTest {
         assertChangedLike(w, tok, hooks, plain);
     }
 
+    @Test
+    void replacingTheLayerNormScaleRescalesItsOutputLikeTransformerLens() {
+        for (Normalization n : new Normalization[] {Normalization.LN, Normalization.LN_PRE}) {
+            Config c = TestModels.config(2, n, PositionalEmbedding.STANDARD, true);
+            Weights w = TestModels.random(c, 48);
+            int[][] tok = TestModels.tokens(c, BATCH, T, 7);
+            String[] names = {"blocks.1.ln1.hook_scale", "ln_final.hook_scale"};
+            Hooks hooks = Hooks.none();
+            for (String name : names) hooks = hooks.with(name, (s, hook) -> {
+                for (int b = 0; b < BATCH; b++) s.set(s.get(b, 2, 0) * 3f, b, 2, 0);
+                return s;
+            });
+            PlainModel.Edit plain = (name, a) -> {
+                if (List.of(names).contains(name)) a[2] *= 3;
+            };
+            assertChangedLike(w, tok, hooks, plain);
+        }
+    }
+
     /** Runs with {@code hooks}, checks the logits differ from the plain run and equal the plain run with {@code edit}. */
     private static Run assertChangedLike(Weights w, int[][] tok, Hooks hooks, PlainModel.Edit edit) {
         Run run = new Transformer(w).run(tok, hooks);

@@ -149,19 +149,21 @@ final class PlainModel {
     private double[] layerNorm(Map<String, double[]> acts, Edit edit, String name, double[] x, float[] lw, float[] lb) {
         if (c.normalization() == Normalization.NONE) return x;
         int n = x.length / dm;
-        double[] out = new double[x.length], scale = new double[n];
+        double[] out = new double[x.length], scale = new double[n], mean = new double[n];
         for (int t = 0; t < n; t++) {
-            double mean = 0, sq = 0;
-            for (int i = 0; i < dm; i++) mean += x[t * dm + i] / dm;
-            for (int i = 0; i < dm; i++) sq += (x[t * dm + i] - mean) * (x[t * dm + i] - mean) / dm;
+            double sq = 0;
+            for (int i = 0; i < dm; i++) mean[t] += x[t * dm + i] / dm;
+            for (int i = 0; i < dm; i++) sq += (x[t * dm + i] - mean[t]) * (x[t * dm + i] - mean[t]) / dm;
             scale[t] = Math.sqrt(sq + c.eps());
+        }
+        put(acts, edit, name + "hook_scale", scale);
+        for (int t = 0; t < n; t++) {
             for (int i = 0; i < dm; i++) {
-                double y = (x[t * dm + i] - mean) / scale[t];
+                double y = (x[t * dm + i] - mean[t]) / scale[t];
                 if (c.normalization() == Normalization.LN) y = y * lw[i] + (lb == null ? 0 : lb[i]);
                 out[t * dm + i] = y;
             }
         }
-        put(acts, edit, name + "hook_scale", scale);
         put(acts, edit, name + "hook_normalized", out);
         return out;
     }
