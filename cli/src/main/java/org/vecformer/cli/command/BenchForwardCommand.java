@@ -50,7 +50,7 @@ public final class BenchForwardCommand implements Callable<Integer> {
         SplittableRandom rnd = new SplittableRandom(len);
         int[] tokens = rnd.ints(len, 0, c.dVocab()).toArray();
         Transformer transformer = m.transformer();
-        double seconds = BestOf.seconds(() -> transformer.forward(tokens), runs, 500);
+        double seconds = BestOf.seconds(() -> transformer.forward(tokens), runs, 2000);
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("t", len);
         r.put("threads", nThreads);
