@@ -70,6 +70,20 @@ class BackwardGradientCheckTest {
         assertGradient(dWPos, wPos, p -> dot(dResid, embed(wE, p, tokens, seqLen, dModel)), "dW_pos");
     }
 
+    @Test
+    void biasBackwardMatchesFiniteDifferences() {
+        Random rnd = new Random(14);
+        int rows = 4, n = 3, ldy = 5;
+        float[] dy = random(rnd, rows * ldy), db = new float[n];
+        RefBiasBackward.backward(rows, n, dy, 0, ldy, db, 0);
+        double[] x = toDouble(random(rnd, rows * n)), b = toDouble(random(rnd, n));
+        assertGradient(db, b, p -> {
+            double s = 0;
+            for (int r = 0; r < rows; r++) for (int c = 0; c < n; c++) s += dy[r * ldy + c] * (x[r * n + c] + p[c]);
+            return s;
+        }, "db");
+    }
+
     /** ‖analytic − numeric‖ / ‖numeric‖ below 1e-5, numeric by central differences of {@code loss}. */
     private static void assertGradient(float[] analytic, double[] at, Function<double[], Double> loss, String what) {
         double diff = 0, norm = 0;
