@@ -17,6 +17,11 @@ public final class BigramTask implements BatchSource {
         this.rng = new SplittableRandom(seed);
     }
 
+    /** A task from one seed: the chain drawn from a structure stream of {@code seed}, samples from {@code seed}. */
+    public static BigramTask random(int dVocab, int nCtx, double temperature, long seed) {
+        return new BigramTask(BigramChain.random(dVocab, temperature, Seeds.structure(seed)), nCtx, seed);
+    }
+
     public BigramChain chain() {
         return chain;
     }

@@ -2,13 +2,20 @@ package org.vecformer.model.data;
 
 import java.util.SplittableRandom;
 
-/** Seed streams: the held-out split of a synthetic task samples from a seed derived from the training seed. */
+/** Seed streams derived from one task seed: the planted structure, the training samples and the held-out samples. */
 final class Seeds {
     private Seeds() {}
 
     /** A seed whose stream is unrelated to {@code seed}'s: the first long of {@code SplittableRandom(seed).split()}. */
     static long heldOut(long seed) {
         return new SplittableRandom(seed).split().nextLong();
+    }
+
+    /** The seed of a task's planted structure (chain, triples), unrelated to the sampling streams of {@code seed}. */
+    static long structure(long seed) {
+        SplittableRandom rng = new SplittableRandom(seed);
+        rng.split();
+        return rng.split().nextLong();
     }
 
     /** Partial Fisher–Yates: {@code count} distinct values of [0, n) in random order, written to out[off..). */

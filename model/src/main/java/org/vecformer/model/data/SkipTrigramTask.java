@@ -28,6 +28,11 @@ public final class SkipTrigramTask implements BatchSource {
         this.rng = new SplittableRandom(seed);
     }
 
+    /** A task from one seed: triples drawn from a structure stream of {@code seed}, samples from {@code seed}. */
+    public static SkipTrigramTask random(int dVocab, int nCtx, int numB, int fanout, long seed) {
+        return new SkipTrigramTask(SkipTrigrams.random(dVocab, numB, fanout, Seeds.structure(seed)), nCtx, seed);
+    }
+
     public SkipTrigrams planted() {
         return planted;
     }

@@ -46,6 +46,18 @@ class DeterminismTest {
     }
 
     @Test
+    void oneSeedFixesStructureAndSamples() {
+        BigramTask a = BigramTask.random(9, 8, 0.5, 5), b = BigramTask.random(9, 8, 0.5, 5);
+        assertArrayEquals(a.chain().transition(), b.chain().transition());
+        assertArrayEquals(a.next(4).tokens(), b.next(4).tokens());
+        assertFalse(Arrays.equals(a.chain().transition(), BigramTask.random(9, 8, 0.5, 6).chain().transition()));
+        SkipTrigramTask s = SkipTrigramTask.random(30, 12, 2, 3, 5), t = SkipTrigramTask.random(30, 12, 2, 3, 5);
+        assertEquals(s.planted().triples(), t.planted().triples());
+        assertArrayEquals(s.next(4).tokens(), t.next(4).tokens());
+        assertEquals(s.planted().triples(), s.heldOut().planted().triples(), "held out keeps the structure");
+    }
+
+    @Test
     void batchesSplitIntoInputsAndNextTokenTargets() {
         Batch b = new Batch(2, 3, new int[] {1, 2, 3, 4, 5, 6, 7, 8}, null);
         assertArrayEquals(new int[] {1, 2, 3, 5, 6, 7}, b.inputs());
