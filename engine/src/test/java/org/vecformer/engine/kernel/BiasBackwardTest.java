@@ -28,7 +28,7 @@ class BiasBackwardTest {
                 float[] dy = Lengths.random(rnd, rows * ldy, 2), db = Lengths.random(rnd, n, 1), twin = db.clone();
                 RefBiasBackward.backward(rows, n, dy, 2, ldy, twin, 1);
                 BiasBackward.backward(rows, n, dy, 2, ldy, db, 1);
-                Close.assertClose(twin, db, 1e-5 * (1 + rows), "rows=" + rows + " n=" + n);
+                NearTwin.assertClose(twin, db, 1e-5 * (1 + rows), "rows=" + rows + " n=" + n);
             });
         }
     }

@@ -31,10 +31,10 @@ class LayerNormBackwardTest {
                     RefLayerNormBackward.backward(twin.x, 2, rows, d, twin.scale, twin.w, twin.dy, 1, twin.dx, 3, twin.dw, twin.db);
                     c.runKernel();
                     String what = (affine ? "LN" : "LNPre") + " rows=" + rows + " d=" + d;
-                    Close.assertClose(twin.dx, c.dx, 1e-5, what + " dx");
+                    NearTwin.assertClose(twin.dx, c.dx, 1e-5, what + " dx");
                     if (affine) {
-                        Close.assertClose(twin.dw, c.dw, 1e-5, what + " dw");
-                        Close.assertClose(twin.db, c.db, 1e-5, what + " db");
+                        NearTwin.assertClose(twin.dw, c.dw, 1e-5, what + " dw");
+                        NearTwin.assertClose(twin.db, c.db, 1e-5, what + " db");
                     }
                 }
             });

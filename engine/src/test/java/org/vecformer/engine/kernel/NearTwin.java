@@ -3,8 +3,8 @@ package org.vecformer.engine.kernel;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Element-wise closeness of a kernel's output to its twin's: |actual − expected| ≤ tol·(1 + |expected|). */
-final class Close {
-    private Close() {}
+final class NearTwin {
+    private NearTwin() {}
 
     static void assertClose(float[] expected, float[] actual, double tol, String what) {
         for (int i = 0; i < expected.length; i++) {
