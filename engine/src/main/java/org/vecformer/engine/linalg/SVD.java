@@ -1,0 +1,131 @@
+package org.vecformer.engine.linalg;
+
+import java.util.Arrays;
+import java.util.Comparator;
+
+/**
+ * Thin singular value decomposition A = U·diag(s)·Vᵀ by one-sided Jacobi (Hestenes; Demmel &amp; Veselić
+ * 1992): plane rotations applied to pairs of columns of A until every pair is orthogonal, accumulating
+ * the same rotations in V. Slower than Golub–Kahan for large matrices, but short and accurate (small
+ * singular values keep high relative accuracy), which is what circuit analysis at d_head, d_model ≤ a few
+ * hundred needs.
+ *
+ * <p>For A [m, n] and k = min(m, n): U [m, k] and V [n, k] have orthonormal columns, s[0] ≥ … ≥ s[k−1] ≥ 0.
+ * Columns of U belonging to exactly zero singular values are completed to an orthonormal set.
+ *
+ * @param u [m, k], left singular vectors as columns
+ * @param s the k singular values, descending
+ * @param v [n, k], right singular vectors as columns
+ */
+public record SVD(Matrix u, double[] s, Matrix v) {
+    private static final double EPS = Math.ulp(1.0);
+    private static final int MAX_SWEEPS = 60;
+
+    /**
+     * The thin SVD of {@code a} [m, n]. A pair of columns (a_i, a_j) with α = a_i·a_i, β = a_j·a_j,
+     * γ = a_i·a_j is rotated when |γ| &gt; m·ε·sqrt(αβ): ζ = (β − α)/(2γ), t = sign(ζ)/(|ζ| + sqrt(1 + ζ²)),
+     * c = 1/sqrt(1 + t²), s = c·t, a_i ← c·a_i − s·a_j, a_j ← s·a_i + c·a_j, which makes a_i·a_j = 0.
+     * On convergence s_j = ‖a_j‖ and u_j = a_j / s_j.
+     */
+    public static SVD of(Matrix a) {
+        if (a.rows() < a.cols()) {
+            SVD t = of(a.transpose()); // Aᵀ = U'SV'ᵀ, so A = V'SU'ᵀ
+            return new SVD(t.v, t.s, t.u);
+        }
+        int m = a.rows(), n = a.cols();
+        double[][] u = new double[n][m]; // u[j]: column j of A, rotated in place
+        double[][] v = new double[n][n]; // v[j]: column j of V
+        for (int j = 0; j < n; j++) {
+            for (int i = 0; i < m; i++) u[j][i] = a.get(i, j);
+            v[j][j] = 1;
+        }
+        double tolerance = m * EPS;
+        for (int sweep = 0; ; sweep++) {
+            if (sweep == MAX_SWEEPS) throw new ArithmeticException("one-sided Jacobi SVD did not converge in " + MAX_SWEEPS + " sweeps");
+            boolean rotated = false;
+            for (int i = 0; i < n - 1; i++) {
+                for (int j = i + 1; j < n; j++) {
+                    double alpha = 0, beta = 0, gamma = 0;
+                    for (int p = 0; p < m; p++) {
+                        alpha += u[i][p] * u[i][p];
+                        beta += u[j][p] * u[j][p];
+                        gamma += u[i][p] * u[j][p];
+                    }
+                    if (Math.abs(gamma) <= tolerance * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
+                    rotated = true;
+                    double zeta = (beta - alpha) / (2 * gamma);
+                    double t = Math.copySign(1, zeta) / (Math.abs(zeta) + Math.hypot(1, zeta));
+                    double c = 1 / Math.sqrt(1 + t * t), s = c * t;
+                    rotate(u[i], u[j], c, s);
+                    rotate(v[i], v[j], c, s);
+                }
+            }
+            if (!rotated) break;
+        }
+        double[] sigma = new double[n];
+        for (int j = 0; j < n; j++) {
+            double norm = 0;
+            for (double x : u[j]) norm = Math.hypot(norm, x);
+            sigma[j] = norm;
+            if (norm > 0) for (int p = 0; p < m; p++) u[j][p] /= norm;
+        }
+        Integer[] order = new Integer[n];
+        for (int j = 0; j < n; j++) order[j] = j;
+        Arrays.sort(order, Comparator.comparingDouble((Integer j) -> sigma[j]).reversed());
+        double[] s = new double[n];
+        double[][] uSorted = new double[n][], vSorted = new double[n][];
+        for (int j = 0; j < n; j++) {
+            s[j] = sigma[order[j]];
+            uSorted[j] = u[order[j]];
+            vSorted[j] = v[order[j]];
+        }
+        for (int j = 0; j < n; j++) {
+            if (s[j] == 0) uSorted[j] = orthogonalComplement(uSorted, j, m);
+        }
+        return new SVD(fromColumns(uSorted, m), s, fromColumns(vSorted, n));
+    }
+
+    /** x ← c·x − s·y, y ← s·x + c·y (the old x on the right). */
+    private static void rotate(double[] x, double[] y, double c, double s) {
+        for (int p = 0; p < x.length; p++) {
+            double xp = x[p], yp = y[p];
+            x[p] = c * xp - s * yp;
+            y[p] = s * xp + c * yp;
+        }
+    }
+
+    /**
+     * A unit vector orthogonal to every column of {@code cols} other than column j (columns still zero
+     * do not constrain it): the first basis vector e_p whose Gram–Schmidt residual (two passes) keeps
+     * norm &gt; ½.
+     */
+    private static double[] orthogonalComplement(double[][] cols, int j, int m) {
+        for (int p = 0; p < m; p++) {
+            double[] e = new double[m];
+            e[p] = 1;
+            for (int pass = 0; pass < 2; pass++) {
+                for (int c = 0; c < cols.length; c++) {
+                    if (c == j) continue;
+                    double d = 0;
+                    for (int i = 0; i < m; i++) d += cols[c][i] * e[i];
+                    for (int i = 0; i < m; i++) e[i] -= d * cols[c][i];
+                }
+            }
+            double norm = 0;
+            for (double x : e) norm = Math.hypot(norm, x);
+            if (norm > 0.5) {
+                for (int i = 0; i < m; i++) e[i] /= norm;
+                return e;
+            }
+        }
+        throw new IllegalStateException("no orthogonal complement left in dimension " + m);
+    }
+
+    private static Matrix fromColumns(double[][] cols, int rows) {
+        Matrix m = new Matrix(rows, cols.length);
+        for (int j = 0; j < cols.length; j++) {
+            for (int i = 0; i < rows; i++) m.set(i, j, cols[j][i]);
+        }
+        return m;
+    }
+}
