@@ -25,7 +25,9 @@ public record SVD(Matrix u, double[] s, Matrix v) {
      * The thin SVD of {@code a} [m, n]. A pair of columns (a_i, a_j) with α = a_i·a_i, β = a_j·a_j,
      * γ = a_i·a_j is rotated when |γ| &gt; m·ε·sqrt(αβ): ζ = (β − α)/(2γ), t = sign(ζ)/(|ζ| + sqrt(1 + ζ²)),
      * c = 1/sqrt(1 + t²), s = c·t, a_i ← c·a_i − s·a_j, a_j ← s·a_i + c·a_j, which makes a_i·a_j = 0.
-     * On convergence s_j = ‖a_j‖ and u_j = a_j / s_j.
+     * Columns of norm ≤ ε·‖A‖_F take part in no rotation (they are rounding noise and could otherwise
+     * rotate forever); one that is not orthogonal to the others at the end is set to zero. On convergence
+     * s_j = ‖a_j‖ and u_j = a_j / s_j.
      */
     public static SVD of(Matrix a) {
         if (a.rows() < a.cols()) {
@@ -39,18 +41,16 @@ public record SVD(Matrix u, double[] s, Matrix v) {
             for (int i = 0; i < m; i++) u[j][i] = a.get(i, j);
             v[j][j] = 1;
         }
-        double tolerance = m * EPS;
+        double tolerance = m * EPS, negligible = EPS * a.frobeniusNorm();
+        double[] gram = new double[3];
         for (int sweep = 0; ; sweep++) {
             if (sweep == MAX_SWEEPS) throw new ArithmeticException("one-sided Jacobi SVD did not converge in " + MAX_SWEEPS + " sweeps");
             boolean rotated = false;
             for (int i = 0; i < n - 1; i++) {
                 for (int j = i + 1; j < n; j++) {
-                    double alpha = 0, beta = 0, gamma = 0;
-                    for (int p = 0; p < m; p++) {
-                        alpha += u[i][p] * u[i][p];
-                        beta += u[j][p] * u[j][p];
-                        gamma += u[i][p] * u[j][p];
-                    }
+                    double[] g = gram(u[i], u[j], gram);
+                    double alpha = g[0], beta = g[1], gamma = g[2];
+                    if (Math.sqrt(Math.min(alpha, beta)) <= negligible) continue;
                     if (Math.abs(gamma) <= tolerance * Math.sqrt(alpha) * Math.sqrt(beta)) continue;
                     rotated = true;
                     double zeta = (beta - alpha) / (2 * gamma);
@@ -63,11 +63,15 @@ public record SVD(Matrix u, double[] s, Matrix v) {
             if (!rotated) break;
         }
         double[] sigma = new double[n];
+        for (int j = 0; j < n; j++) sigma[j] = Math.sqrt(dot(u[j], u[j]));
         for (int j = 0; j < n; j++) {
-            double norm = 0;
-            for (double x : u[j]) norm = Math.hypot(norm, x);
-            sigma[j] = norm;
-            if (norm > 0) for (int p = 0; p < m; p++) u[j][p] /= norm;
+            if (sigma[j] <= negligible && !orthogonalToOthers(u, sigma, j, tolerance)) {
+                sigma[j] = 0; // rounding noise inside the span of the other columns
+                Arrays.fill(u[j], 0);
+            }
+        }
+        for (int j = 0; j < n; j++) {
+            if (sigma[j] > 0) for (int p = 0; p < m; p++) u[j][p] /= sigma[j];
         }
         Integer[] order = new Integer[n];
         for (int j = 0; j < n; j++) order[j] = j;
@@ -83,6 +87,47 @@ public record SVD(Matrix u, double[] s, Matrix v) {
             if (s[j] == 0) uSorted[j] = orthogonalComplement(uSorted, j, m);
         }
         return new SVD(fromColumns(uSorted, m), s, fromColumns(vSorted, n));
+    }
+
+    /**
+     * out = (x·x, y·y, x·y) in one pass, each sum split over even and odd p so that the six running sums
+     * are independent (the loop is bound by add latency otherwise).
+     */
+    private static double[] gram(double[] x, double[] y, double[] out) {
+        double xx0 = 0, yy0 = 0, xy0 = 0, xx1 = 0, yy1 = 0, xy1 = 0;
+        int p = 0;
+        for (; p + 1 < x.length; p += 2) {
+            double x0 = x[p], y0 = y[p], x1 = x[p + 1], y1 = y[p + 1];
+            xx0 += x0 * x0;
+            yy0 += y0 * y0;
+            xy0 += x0 * y0;
+            xx1 += x1 * x1;
+            yy1 += y1 * y1;
+            xy1 += x1 * y1;
+        }
+        if (p < x.length) {
+            xx0 += x[p] * x[p];
+            yy0 += y[p] * y[p];
+            xy0 += x[p] * y[p];
+        }
+        out[0] = xx0 + xx1;
+        out[1] = yy0 + yy1;
+        out[2] = xy0 + xy1;
+        return out;
+    }
+
+    private static double dot(double[] x, double[] y) {
+        double s = 0;
+        for (int p = 0; p < x.length; p++) s += x[p] * y[p];
+        return s;
+    }
+
+    /** Whether column j passes the rotation test |a_i·a_j| ≤ tol·‖a_i‖·‖a_j‖ against every other non-zero column. */
+    private static boolean orthogonalToOthers(double[][] u, double[] sigma, int j, double tolerance) {
+        for (int i = 0; i < u.length; i++) {
+            if (i != j && sigma[i] > 0 && Math.abs(dot(u[i], u[j])) > tolerance * sigma[i] * sigma[j]) return false;
+        }
+        return true;
     }
 
     /** x ← c·x − s·y, y ← s·x + c·y (the old x on the right). */
