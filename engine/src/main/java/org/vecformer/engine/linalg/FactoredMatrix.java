@@ -161,8 +161,8 @@ public record FactoredMatrix(Matrix a, Matrix b) {
     }
 
     /**
-     * For each row i, the column of its largest entry: argmax_j (A·B)[i][j]; ties go to the smallest j,
-     * NaN counts as largest. Computed tile by tile, never holding more than a block of rows × a block of
+     * For each row i, the column of its largest entry: argmax_j (A·B)[i][j] in the {@link Double#compare}
+     * order (NaN largest); ties go to the smallest j. Computed tile by tile, never holding more than a block of rows × a block of
      * columns. Needs n ≥ 1.
      */
     public int[] rowArgMax() {
@@ -171,13 +171,17 @@ public record FactoredMatrix(Matrix a, Matrix b) {
         int[] arg = new int[m];
         double[] best = new double[m];
         Parallel.forRange(m, grain(), (from, to) -> scan(from, to, (i, j0, j1, tile, off) -> {
+            double bestValue = j0 == 0 ? tile[off] : best[i];
+            int bestCol = j0 == 0 ? 0 : arg[i];
             for (int j = j0; j < j1; j++) {
                 double v = tile[off + j - j0];
-                if (j == 0 || Double.compare(v, best[i]) > 0) {
-                    best[i] = v;
-                    arg[i] = j;
+                if (v > bestValue || (v == bestValue || v != v) && Double.compare(v, bestValue) > 0) { // NaN
+                    bestValue = v;
+                    bestCol = j;
                 }
             }
+            best[i] = bestValue;
+            arg[i] = bestCol;
         }));
         return arg;
     }
@@ -195,15 +199,20 @@ public record FactoredMatrix(Matrix a, Matrix b) {
         if (k > 0) {
             Parallel.forRange(m, grain, (from, to) -> {
                 PriorityQueue<Entry> heap = new PriorityQueue<>(BEST_FIRST.reversed()); // worst on top
+                double[] worst = {Double.NEGATIVE_INFINITY}; // the heap's worst value once it holds k
                 scan(from, to, (i, j0, j1, tile, off) -> {
                     for (int j = j0; j < j1; j++) {
                         double v = tile[off + j - j0];
+                        if (v < worst[0]) continue; // cannot rank above the worst kept entry
                         if (heap.size() < k) {
                             heap.add(new Entry(i, j, v));
                         } else if (ranksAbove(v, i, j, heap.peek())) {
                             heap.poll();
                             heap.add(new Entry(i, j, v));
+                        } else {
+                            continue;
                         }
+                        if (heap.size() == k) worst[0] = heap.peek().value();
                     }
                 });
                 perChunk.set(from / grain, new ArrayList<>(heap));
@@ -253,18 +262,43 @@ public record FactoredMatrix(Matrix a, Matrix b) {
 
     /**
      * out[(i − i0)·ld + (j − j0)] = Σ_k A[i][k]·B[k][j] for i in [i0, i1), j in [j0, j1), each sum
-     * accumulated in k order from 0 (an axpy of row k of B per k, which the JIT vectorises).
+     * accumulated left to right in k order from 0, exactly as {@link #get}. Rows go in pairs and k in
+     * fours so that each pass over a row of out adds four terms to two rows (written as one left-to-right
+     * sum, which keeps the order); the loops over j are plain enough for the JIT to vectorise.
      */
     private void productTile(int i0, int i1, int j0, int j1, double[] out, int ld) {
         double[] ad = a.data(), bd = b.data();
         int r = innerDim(), n = cols(), w = j1 - j0;
-        for (int i = i0; i < i1; i++) {
-            int o = (i - i0) * ld;
+        for (int i = i0; i < i1; i += 2) {
+            int o = (i - i0) * ld, p = o + ld, ai = i * r, ap = ai + r;
+            boolean pair = i + 1 < i1;
             Arrays.fill(out, o, o + w, 0);
-            for (int k = 0; k < r; k++) {
-                double aik = ad[i * r + k];
+            if (pair) Arrays.fill(out, p, p + w, 0);
+            int k = 0;
+            for (; k + 4 <= r; k += 4) {
+                int b0 = k * n + j0, b1 = b0 + n, b2 = b1 + n, b3 = b2 + n;
+                double x0 = ad[ai + k], x1 = ad[ai + k + 1], x2 = ad[ai + k + 2], x3 = ad[ai + k + 3];
+                if (pair) {
+                    double y0 = ad[ap + k], y1 = ad[ap + k + 1], y2 = ad[ap + k + 2], y3 = ad[ap + k + 3];
+                    for (int j = 0; j < w; j++) {
+                        double c0 = bd[b0 + j], c1 = bd[b1 + j], c2 = bd[b2 + j], c3 = bd[b3 + j];
+                        out[o + j] = out[o + j] + x0 * c0 + x1 * c1 + x2 * c2 + x3 * c3;
+                        out[p + j] = out[p + j] + y0 * c0 + y1 * c1 + y2 * c2 + y3 * c3;
+                    }
+                } else {
+                    for (int j = 0; j < w; j++) {
+                        out[o + j] = out[o + j] + x0 * bd[b0 + j] + x1 * bd[b1 + j] + x2 * bd[b2 + j] + x3 * bd[b3 + j];
+                    }
+                }
+            }
+            for (; k < r; k++) {
                 int bk = k * n + j0;
-                for (int j = 0; j < w; j++) out[o + j] += aik * bd[bk + j];
+                double x = ad[ai + k];
+                for (int j = 0; j < w; j++) out[o + j] += x * bd[bk + j];
+                if (pair) {
+                    double y = ad[ap + k];
+                    for (int j = 0; j < w; j++) out[p + j] += y * bd[bk + j];
+                }
             }
         }
     }
