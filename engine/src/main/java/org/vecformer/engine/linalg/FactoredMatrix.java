@@ -162,8 +162,8 @@ public record FactoredMatrix(Matrix a, Matrix b) {
 
     /**
      * For each row i, the column of its largest entry: argmax_j (A·B)[i][j] in the {@link Double#compare}
-     * order (NaN largest); ties go to the smallest j. Computed tile by tile, never holding more than a block of rows × a block of
-     * columns. Needs n ≥ 1.
+     * order (NaN largest); ties go to the smallest j. Computed tile by tile, never holding more than a
+     * block of rows × a block of columns. Needs n ≥ 1.
      */
     public int[] rowArgMax() {
         int m = rows(), n = cols();
