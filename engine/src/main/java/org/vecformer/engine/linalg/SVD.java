@@ -141,29 +141,32 @@ public record SVD(Matrix u, double[] s, Matrix v) {
 
     /**
      * A unit vector orthogonal to every column of {@code cols} other than column j (columns still zero
-     * do not constrain it): the first basis vector e_p whose Gram–Schmidt residual (two passes) keeps
-     * norm &gt; ½.
+     * do not constrain it): of the basis vectors e_p after two Gram–Schmidt passes, the longest residual,
+     * normalised. The squared residual norms sum to the number of missing directions (≥ 1), so the longest
+     * is at least 1/sqrt(m) long.
      */
     private static double[] orthogonalComplement(double[][] cols, int j, int m) {
+        double[] best = null;
+        double bestNorm = 0;
         for (int p = 0; p < m; p++) {
             double[] e = new double[m];
             e[p] = 1;
             for (int pass = 0; pass < 2; pass++) {
                 for (int c = 0; c < cols.length; c++) {
-                    if (c == j) continue;
-                    double d = 0;
-                    for (int i = 0; i < m; i++) d += cols[c][i] * e[i];
-                    for (int i = 0; i < m; i++) e[i] -= d * cols[c][i];
+                    if (c != j) {
+                        double d = dot(cols[c], e);
+                        for (int i = 0; i < m; i++) e[i] -= d * cols[c][i];
+                    }
                 }
             }
-            double norm = 0;
-            for (double x : e) norm = Math.hypot(norm, x);
-            if (norm > 0.5) {
-                for (int i = 0; i < m; i++) e[i] /= norm;
-                return e;
+            double norm = Math.sqrt(dot(e, e));
+            if (norm > bestNorm) {
+                best = e;
+                bestNorm = norm;
             }
         }
-        throw new IllegalStateException("no orthogonal complement left in dimension " + m);
+        for (int i = 0; i < m; i++) best[i] /= bestNorm;
+        return best;
     }
 
     private static Matrix fromColumns(double[][] cols, int rows) {

@@ -70,6 +70,24 @@ class SVDTest {
     }
 
     @Test
+    void completesUWhenTheMissingDirectionHasNoLargeComponent() {
+        Random rng = new Random(23);
+        Matrix a = new Matrix(7, 7); // integer columns summing to 0: the left null space is ones/sqrt(7)
+        for (int j = 0; j < 7; j++) {
+            int sum = 0;
+            for (int i = 0; i < 6; i++) {
+                int x = rng.nextInt(3) - 1;
+                a.set(i, j, x);
+                sum += x;
+            }
+            a.set(6, j, -sum);
+        }
+        SVD svd = assertSVD(a, "zero-sum columns");
+        assertTrue(svd.s()[6] < 1e-14, "one zero singular value: " + svd.s()[6]);
+        for (int i = 0; i < 7; i++) assertEquals(1 / Math.sqrt(7), Math.abs(svd.u().get(i, 6)), 1e-12, "U's last column ∝ ones");
+    }
+
+    @Test
     void rotationTimesScaleHasThoseSingularValues() {
         double c = Math.cos(1.1), s = Math.sin(1.1);
         Matrix a = Matrix.of(2, 2, c, -s, s, c).multiply(Mats.diagonal(4, 0.25));
