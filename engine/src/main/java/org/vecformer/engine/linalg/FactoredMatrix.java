@@ -36,6 +36,7 @@ public record FactoredMatrix(Matrix a, Matrix b) {
         return c != 0 ? c : Integer.compare(x.col, y.col);
     };
 
+    /** The product A·B of A [m, r] and B [r, n]; the inner dimensions must agree. */
     public FactoredMatrix {
         if (a.cols() != b.rows()) {
             throw new IllegalArgumentException("inner dimensions differ: A [" + a.rows() + ", " + a.cols() + "], B [" + b.rows() + ", " + b.cols() + "]");

@@ -61,10 +61,12 @@ public final class Matrix {
         return m;
     }
 
+    /** Number of rows. */
     public int rows() {
         return rows;
     }
 
+    /** Number of columns. */
     public int cols() {
         return cols;
     }
