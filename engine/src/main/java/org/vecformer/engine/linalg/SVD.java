@@ -6,12 +6,12 @@ import java.util.Comparator;
 /**
  * Thin singular value decomposition A = U·diag(s)·Vᵀ by one-sided Jacobi (Hestenes; Demmel &amp; Veselić
  * 1992): plane rotations applied to pairs of columns of A until every pair is orthogonal, accumulating
- * the same rotations in V. Slower than Golub–Kahan for large matrices, but short and accurate (small
- * singular values keep high relative accuracy), which is what circuit analysis at d_head, d_model ≤ a few
- * hundred needs.
+ * the same rotations in V. Slower than Golub–Kahan for large matrices, but short and accurate, which is
+ * what circuit analysis at d_head, d_model ≤ a few hundred needs.
  *
  * <p>For A [m, n] and k = min(m, n): U [m, k] and V [n, k] have orthonormal columns, s[0] ≥ … ≥ s[k−1] ≥ 0.
- * Columns of U belonging to exactly zero singular values are completed to an orthonormal set.
+ * Columns of U belonging to zero singular values (exact zeros, and rounding noise set to zero as
+ * described at {@link #of}) are completed to an orthonormal set.
  *
  * @param u [m, k], left singular vectors as columns
  * @param s the k singular values, descending
@@ -35,6 +35,7 @@ public record SVD(Matrix u, double[] s, Matrix v) {
             return new SVD(t.v, t.s, t.u);
         }
         int m = a.rows(), n = a.cols();
+        if (!Double.isFinite(a.frobeniusNorm())) throw new ArithmeticException("SVD of a matrix with NaN or infinite entries");
         double[][] u = new double[n][m]; // u[j]: column j of A, rotated in place
         double[][] v = new double[n][n]; // v[j]: column j of V
         for (int j = 0; j < n; j++) {

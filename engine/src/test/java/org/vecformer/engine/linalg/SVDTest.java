@@ -2,6 +2,7 @@ package org.vecformer.engine.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
@@ -98,5 +99,11 @@ class SVDTest {
     void triangular() {
         assertSVD(Matrix.of(3, 3, 1, 2, 3, 0, 4, 5, 0, 0, 6), "upper triangular");
         assertSVD(Matrix.of(2, 2, 1, 1e-9, 0, 1e-9), "nearly singular");
+    }
+
+    @Test
+    void nonFiniteInputIsRejected() {
+        assertThrows(ArithmeticException.class, () -> SVD.of(Matrix.of(2, 1, 1, Double.NaN)));
+        assertThrows(ArithmeticException.class, () -> SVD.of(Matrix.of(1, 2, Double.POSITIVE_INFINITY, 0)));
     }
 }
