@@ -82,7 +82,7 @@ class FactoredMatrixLargeTest {
         System.out.printf("20000x20000 r=16, %d threads: topK %.0f ms, rowArgMax %.0f ms, allocated %.1f MB%n",
                 Parallel.threads(), topNanos / 1e6, argNanos / 1e6, allocated / 1e6);
         assertTrue(allocated < ALLOCATION_LIMIT, "allocated " + allocated + " bytes: something was materialised");
-        assertTrue(Duration.ofNanos(topNanos + argNanos).toSeconds() < 30, "far too slow even for a loaded machine");
+        assertTrue(Duration.ofNanos(topNanos + argNanos).toSeconds() < 60, "far too slow even for a loaded machine");
 
         assertEquals(List.of(new Entry(PEAK_ROWS[0], PEAK_COLS[0], 100), new Entry(PEAK_ROWS[1], PEAK_COLS[1], 90),
                 new Entry(PEAK_ROWS[2], PEAK_COLS[2], 80), new Entry(PEAK_ROWS[4], PEAK_COLS[3], 70),
