@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 
@@ -15,7 +16,7 @@ class MatrixTest {
         int[][] shapes = {{1, 1, 1}, {2, 3, 4}, {7, 1, 5}, {50, 13, 17}, {0, 3, 2}, {3, 0, 2}};
         for (int[] s : shapes) {
             Matrix a = Mats.random(rng, s[0], s[1]), b = Mats.random(rng, s[1], s[2]);
-            Mats.assertClose(Mats.ejmlMultiply(a, b), a.multiply(b), 1e-13, "A·B " + java.util.Arrays.toString(s));
+            Mats.assertClose(Mats.ejmlMultiply(a, b), a.multiply(b), 1e-13, "A·B " + Arrays.toString(s));
         }
         assertThrows(IllegalArgumentException.class, () -> new Matrix(2, 3).multiply(new Matrix(2, 3)));
     }

@@ -3,6 +3,7 @@ package org.vecformer.engine.linalg;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
+import org.ejml.dense.row.factory.DecompositionFactory_DDRM;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -22,7 +23,7 @@ class QRTest {
             for (int j = 0; j < i; j++) assertEquals(0, qr.r().get(i, j), what + " R[" + i + "][" + j + "]");
         }
         Mats.assertClose(a, qr.q().multiply(qr.r()), 1e-13 * scale * Math.max(1, a.rows()), what + " QR == A");
-        var ejml = org.ejml.dense.row.factory.DecompositionFactory_DDRM.qr(a.rows(), a.cols());
+        var ejml = DecompositionFactory_DDRM.qr(a.rows(), a.cols());
         ejml.decompose(Mats.toEjml(a));
         Matrix er = Mats.fromEjml(ejml.getR(null, true));
         for (int i = 0; i < k; i++) {
