@@ -58,17 +58,17 @@ class SafetensorsFuzzTest {
         }
     }
 
-    @Property(tries = 600, seed = "20261124", edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = 400, seed = "20261124", edgeCases = EdgeCasesMode.NONE)
     void mutatedFilesOpenConsistentlyOrFailCleanly(@ForAll("mutatedFiles") byte[] bytes) throws IOException {
         openAndCheck(bytes);
     }
 
-    @Property(tries = 800, seed = "42", edgeCases = EdgeCasesMode.NONE)
+    @Property(tries = 500, seed = "42", edgeCases = EdgeCasesMode.NONE)
     void headersWithOneDefectAreRefusedAndTheRestOpen(@ForAll("headers") Layout layout) throws IOException {
         assertEquals(layout.valid(), openAndCheck(layout.bytes()), layout.why());
     }
 
-    @Property(tries = 300, seed = "7")
+    @Property(tries = 200, seed = "7")
     void arbitraryBytesAfterAnHonestLengthFailCleanly(@ForAll byte[] header, @ForAll @IntRange(max = 16) int dataBytes)
             throws IOException {
         openAndCheck(SafetensorsBytes.file(header.length, header, new byte[dataBytes]));
