@@ -47,8 +47,9 @@ public final class SafetensorsWriter {
         Path dir = target.getParent();
         Path temp = dir.resolve("." + target.getFileName() + "."
                 + HexFormat.of().toHexDigits(ThreadLocalRandom.current().nextLong()) + ".tmp");
+        FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
         try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (out) {
                 ByteBuffer length = ByteBuffer.allocate(8).order(ByteOrder.LITTLE_ENDIAN).putLong(0, header.length);
                 writeFully(out, length);
                 writeFully(out, ByteBuffer.wrap(header));

@@ -23,7 +23,8 @@ public final class SimdProbe {
     /**
      * Runs the probe in about {@code millis}: a warm-up of both loops (so C2 has compiled them), then
      * several short rounds timing each; the best round's ratio counts, so one descheduled round cannot
-     * fail a healthy JVM.
+     * fail a healthy JVM. On a loaded machine the JIT may still be compiling, so a low ratio is measured
+     * again, up to three more times, before the verdict: a real fallback never reaches the bar.
      */
     public static Result run(long millis) {
         String flags = disablingFlags();
@@ -35,8 +36,10 @@ public final class SimdProbe {
         vectorNanos(x, y, millis / 4);
         scalarNanos(x, y, millis / 4);
         double speedup = 0;
-        for (int round = 0; round < 5; round++) {
-            speedup = Math.max(speedup, scalarNanos(x, y, millis / 20) / vectorNanos(x, y, millis / 20));
+        for (int attempt = 0; attempt < 4 && speedup < MIN_SPEEDUP; attempt++) {
+            for (int round = 0; round < 5; round++) {
+                speedup = Math.max(speedup, scalarNanos(x, y, millis / 20) / vectorNanos(x, y, millis / 20));
+            }
         }
         if (flags != null) return new Result(speedup, false, flags);
         if (speedup < MIN_SPEEDUP) {
