@@ -17,7 +17,8 @@ import java.util.Map;
  * <p>Text, token lists and tables are static HTML (escaped here); loss curves (SVG), attention heatmaps and matrix
  * heatmaps (canvas) are drawn by the script from the JSON, with hover tooltips. Stable hooks for tests and tools:
  * every head is a {@code <figure class="head-heatmap" data-layer=".." data-head="..">} that gets
- * {@code data-rendered="1"} once drawn, and script errors are written into {@code <pre id="errors">}.
+ * {@code data-rendered="1"} once drawn (so does each drawn section), every heatmap canvas carries {@code data-grid="x0 y0 cell rows cols"} (its
+ * cell grid in CSS pixels), and script errors are written into {@code <pre id="errors">}.
  */
 public final class HtmlReport {
     private static final String CSS = resource("report.css");

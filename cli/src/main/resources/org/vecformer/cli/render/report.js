@@ -69,6 +69,7 @@
     return (r >= 0 && r < this.rows && c >= 0 && c < this.cols) ? [r, c] : null;
   };
   function hover(canvas, grid, describe, onCell) {
+    canvas.dataset.grid = [grid.x0, grid.y0, grid.cell, grid.rows, grid.cols].join(' ');
     canvas.addEventListener('mousemove', function (ev) {
       var rc = grid.at(ev);
       if (rc) { showTip(ev, describe(rc[0], rc[1])); } else { hideTip(); }
@@ -166,6 +167,7 @@
       }
     }
     if (data.heads.length > 0) { enlarge(0); }
+    el.dataset.rendered = '1';
   }
 
   /* ---------- labelled matrix ---------- */
