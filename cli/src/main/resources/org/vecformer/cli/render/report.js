@@ -70,35 +70,45 @@
   };
   function hover(canvas, grid, describe, onCell) {
     canvas.dataset.grid = [grid.x0, grid.y0, grid.cell, grid.rows, grid.cols].join(' ');
+    var outline = document.createElement('div');
+    outline.className = 'cell-outline';
+    canvas.parentNode.appendChild(outline);
+    function leave() { hideTip(); outline.style.display = 'none'; if (onCell) { onCell(null); } }
     canvas.addEventListener('mousemove', function (ev) {
       var rc = grid.at(ev);
-      if (rc) { showTip(ev, describe(rc[0], rc[1])); } else { hideTip(); }
+      if (!rc) { leave(); return; }
+      showTip(ev, describe(rc[0], rc[1]));
+      var xa = Math.round(rc[1] * grid.cell), ya = Math.round(rc[0] * grid.cell);
+      outline.style.left = (canvas.offsetLeft + grid.x0 + xa - 1) + 'px';
+      outline.style.top = (canvas.offsetTop + grid.y0 + ya - 1) + 'px';
+      outline.style.width = (Math.round((rc[1] + 1) * grid.cell) - xa + 2) + 'px';
+      outline.style.height = (Math.round((rc[0] + 1) * grid.cell) - ya + 2) + 'px';
+      outline.style.display = 'block';
       if (onCell) { onCell(rc); }
     });
-    canvas.addEventListener('mouseleave', function () { hideTip(); if (onCell) { onCell(null); } });
+    canvas.addEventListener('mouseleave', leave);
   }
 
   /* Labels drawn by ctx text: every label when they fit, otherwise every k-th position number. */
-  function labelStep(cell, n) { return cell >= 11 ? 1 : Math.max(1, Math.ceil(11 / cell)); }
+  function labelStep(cell) { return cell >= 11 ? 1 : Math.max(1, Math.ceil(11 / cell)); }
   function shorten(ctx, text, width) {
     if (ctx.measureText(text).width <= width) { return text; }
     while (text.length > 1 && ctx.measureText(text + '…').width > width) { text = text.slice(0, -1); }
     return text + '…';
   }
   function drawAxisLabels(ctx, grid, rowLabels, colLabels, gutter) {
-    var font = Math.max(9, Math.min(13, Math.floor(grid.cell * 0.8)));
-    ctx.font = font + 'px ui-monospace, "DejaVu Sans Mono", monospace';
+    ctx.font = labelFont(grid.cell);
     ctx.fillStyle = '#1f2328';
-    var rs = labelStep(grid.cell, grid.rows), cs = labelStep(grid.cell, grid.cols);
+    var step = labelStep(grid.cell);
     ctx.textAlign = 'right';
     ctx.textBaseline = 'middle';
-    for (var r = 0; r < grid.rows; r += rs) {
-      var rl = rs === 1 ? rowLabels[r] : String(r);
+    for (var r = 0; r < grid.rows; r += step) {
+      var rl = step === 1 ? rowLabels[r] : String(r);
       ctx.fillText(shorten(ctx, rl, gutter.left - 8), grid.x0 - 5, grid.y0 + (r + 0.5) * grid.cell);
     }
     ctx.textAlign = 'left';
-    for (var c = 0; c < grid.cols; c += cs) {
-      var cl = cs === 1 ? colLabels[c] : String(c);
+    for (var c = 0; c < grid.cols; c += step) {
+      var cl = step === 1 ? colLabels[c] : String(c);
       ctx.save();
       ctx.translate(grid.x0 + (c + 0.5) * grid.cell, grid.y0 - 5);
       ctx.rotate(-Math.PI / 2);
@@ -106,12 +116,16 @@
       ctx.restore();
     }
   }
-  function labelWidth(labels, font) {
+  var MONO = 'ui-monospace, "DejaVu Sans Mono", monospace';
+  function labelFont(cell) { return Math.max(9, Math.min(13, Math.floor(cell * 0.8))) + 'px ' + MONO; }
+  /* The gutter for labels: the widest label (at most 160 px) plus a margin, or room for position numbers. */
+  function gutterFor(labels, cell) {
+    if (cell < 11) { return 40; }
     var ctx = document.createElement('canvas').getContext('2d');
-    ctx.font = font;
+    ctx.font = labelFont(cell);
     var w = 0;
     for (var i = 0; i < labels.length; i++) { w = Math.max(w, ctx.measureText(labels[i]).width); }
-    return Math.min(160, Math.ceil(w));
+    return Math.min(160, Math.ceil(w)) + 14;
   }
 
   /* ---------- attention heads ---------- */
@@ -140,8 +154,7 @@
       for (var f = 0; f < figures.length; f++) { figures[f].classList.toggle('selected', Number(figures[f].dataset.i) === i); }
       focus.querySelector('.focus-title').textContent = head.label + ' (rows: query token, columns: key token)';
       var cell = Math.max(4, Math.min(36, Math.floor(560 / Math.max(1, T))));
-      var font = Math.max(9, Math.min(13, Math.floor(cell * 0.8))) + 'px monospace';
-      var gutter = cell >= 11 ? labelWidth(tokens, font) + 14 : 40;
+      var gutter = gutterFor(tokens, cell);
       var grid = new Grid(gutter, gutter, T, T, cell);
       var ctx = makeCanvas(focus.querySelector('.plot'), gutter + T * cell + 2, gutter + T * cell + 2);
       grid.paint(ctx, fill(head));
@@ -174,16 +187,14 @@
   function matrixSection(el, data) {
     var rows = data.rows.length, cols = data.cols.length;
     var cell = Math.max(4, Math.min(56, Math.floor(Math.min(720 / Math.max(1, cols), 560 / Math.max(1, rows)))));
-    var font = Math.max(9, Math.min(13, Math.floor(cell * 0.8))) + 'px monospace';
-    var left = cell >= 11 ? labelWidth(data.rows, font) + 14 : 40;
-    var top = cell >= 11 ? labelWidth(data.cols, font) + 14 : 40;
+    var left = gutterFor(data.rows, cell), top = gutterFor(data.cols, cell);
     var grid = new Grid(left, top, rows, cols, cell);
     var barX = left + cols * cell + 24, barH = Math.max(120, rows * cell);
     var ctx = makeCanvas(el.querySelector('.plot'), barX + 90, top + barH + 8);
     grid.paint(ctx, function (r, c) { return colour(intensity(data.values[r][c], data.min, data.max)); });
     drawAxisLabels(ctx, grid, data.rows, data.cols, { left: left, top: top });
     if (cell >= 40) {
-      ctx.font = '12px ui-monospace, "DejaVu Sans Mono", monospace';
+      ctx.font = '12px ' + MONO;
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
       for (var r = 0; r < rows; r++) {
@@ -297,14 +308,15 @@
     overlay.addEventListener('mousemove', function (ev) {
       var box = svg.getBoundingClientRect();
       var step = x0 + ((ev.clientX - box.left) * W / box.width - m.left) / pw * (x1 - x0);
-      var lines = [], gx = null;
+      var lines = [], shown = null;
       data.series.forEach(function (s) {
         if (s.steps.length === 0) { return; }
         var best = 0;
         for (var p = 1; p < s.steps.length; p++) { if (Math.abs(s.steps[p] - step) < Math.abs(s.steps[best] - step)) { best = p; } }
-        if (gx === null) { gx = sx(s.steps[best]); lines.push('step ' + s.steps[best]); }
-        lines.push(s.name + '  ' + fmt(s.loss[best], 4));
+        if (shown === null) { shown = s.steps[best]; lines.push('step ' + shown); }
+        lines.push(s.name + '  ' + fmt(s.loss[best], 4) + (s.steps[best] === shown ? '' : '  (step ' + s.steps[best] + ')'));
       });
+      var gx = sx(shown);
       guide.setAttribute('x1', gx); guide.setAttribute('x2', gx); guide.setAttribute('visibility', 'visible');
       showTip(ev, lines.join('\n'));
     });

@@ -25,8 +25,8 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Opens the sample report in headless Chromium (one run: the DOM after the script ran, and a screenshot kept as
  * cli/target/report-screenshot.png). A small script appended for the test moves the mouse over a cell of the
- * composition matrix and then of L1H2, so the hover tooltips are checked too (the second one shows in the
- * screenshot). Without /usr/bin/chromium the test fails unless VECFORMER_SKIP_BROWSER_TEST=1 (then it is skipped).
+ * loss chart, of the composition matrix, then clicks L1H2 and hovers one of its cells, so tooltips and the
+ * enlarged view are checked too (the last tooltip and the enlarged L1H2 show in the screenshot). Without /usr/bin/chromium the test fails unless VECFORMER_SKIP_BROWSER_TEST=1 (then it is skipped).
  */
 class BrowserRenderTest {
     private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
@@ -45,9 +45,14 @@ class BrowserRenderTest {
                   clientX: box.left + g[0] + (col + 0.5) * g[2], clientY: box.top + g[1] + (row + 0.5) * g[2] }));
                 return document.getElementById('tip').textContent;
               }
+              var chart = document.querySelector('.loss-chart rect').getBoundingClientRect();
+              document.querySelector('.loss-chart rect').dispatchEvent(new MouseEvent('mousemove', { bubbles: true,
+                clientX: chart.left + chart.width / 2, clientY: chart.top + chart.height / 2 }));
+              document.body.dataset.lossTip = document.getElementById('tip').textContent;
               document.body.dataset.matrixTip = hover(document.querySelector('.matrix canvas'), 2, 1);
-              var head = document.querySelector('.head-heatmap[data-layer="1"][data-head="2"] canvas');
-              document.body.dataset.headTip = hover(head, %d, %d);
+              var figure = document.querySelector('.head-heatmap[data-layer="1"][data-head="2"]');
+              figure.click();
+              document.body.dataset.headTip = hover(figure.querySelector('canvas'), %d, %d);
             })();
             </script>
             """.formatted(QUERY, KEY);
@@ -119,6 +124,14 @@ class BrowserRenderTest {
         Section.Matrix composition = SampleReport.composition();
         assertEquals("row L1H2\ncol L0H1\nvalue " + String.format(Locale.ROOT, "%.4f", composition.values()[2][1]),
                 doc.body().attr("data-matrix-tip"));
+
+        Section.LossCurves loss = (Section.LossCurves) report.sections().get(1);
+        assertEquals("step 250\ntrain  " + String.format(Locale.ROOT, "%.4f", loss.series().get(0).loss()[50])
+                + "\nheld-out  " + String.format(Locale.ROOT, "%.4f", loss.series().get(1).loss()[10]),
+                doc.body().attr("data-loss-tip"), "the middle of the chart is step 250 of 0..500");
+        assertTrue(doc.selectFirst(".head-focus .focus-title").text().startsWith("L1H2 "), "a click enlarges L1H2");
+        assertEquals(List.of("L1H2"), doc.select(".head-heatmap.selected").stream()
+                .map(f -> "L" + f.attr("data-layer") + "H" + f.attr("data-head")).toList(), "only L1H2 is selected");
 
         BufferedImage image = ImageIO.read(screenshot.toFile());
         assertNotNull(image, "the screenshot is a PNG");
