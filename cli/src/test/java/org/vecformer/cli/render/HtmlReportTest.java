@@ -99,6 +99,8 @@ class HtmlReportTest {
                 List.of(List.of(Cell.of(HOSTILE)))));
         sections.add(new Section.Matrix(HOSTILE, List.of(HOSTILE), List.of(HOSTILE), new double[][] {{0.5}},
                 ValueRange.PROBABILITY));
+        sections.add(new Section.LossCurves(HOSTILE, HOSTILE, false,
+                List.of(new Series(HOSTILE, new long[] {0, 10}, new double[] {2, 1}))));
         Report report = new Report(HOSTILE, HOSTILE, sections);
         String html = HtmlReport.toHtml(report);
 
@@ -112,11 +114,15 @@ class HtmlReportTest {
         assertEquals(HOSTILE, doc.select(".prompt .tok").get(3).text());
         assertEquals(HOSTILE, doc.select("td").last().text());
         assertEquals(HOSTILE, doc.select("th").last().text());
-        assertEquals(3, doc.select("h2").eachText().stream().filter(HOSTILE::equals).count());
+        assertEquals(4, doc.select("h2").eachText().stream().filter(HOSTILE::equals).count());
+        assertEquals(HOSTILE, doc.select(".loss-chart svg").last().attr("aria-label"));
 
         List<Map<String, Object>> data = data(doc);
         assertEquals(HOSTILE, ((List<?>) data.get(2).get("tokens")).get(3));
-        Map<String, Object> matrix = data.get(data.size() - 1);
+        Map<String, Object> matrix = data.get(data.size() - 2);
+        Map<String, Object> loss = data.get(data.size() - 1);
+        assertEquals(HOSTILE, loss.get("yLabel"));
+        assertEquals(HOSTILE, ((Map<?, ?>) ((List<?>) loss.get("series")).get(0)).get("name"));
         assertEquals(List.of(HOSTILE), matrix.get("rows"));
         assertEquals(List.of(HOSTILE), matrix.get("cols"));
     }
