@@ -1,11 +1,9 @@
 package org.vecformer.cli.render;
 
-import java.awt.Color;
-
 /**
- * The colour scales of reports (the page's script uses the same formulas): white blended linearly towards blue for
- * positive intensity and towards red for negative, {@code c = white + |t| (hue - white)} with t from
- * {@link ValueRange#intensity}.
+ * The colour scale of reports (the page's script uses the same formula): white blended linearly towards blue for
+ * positive intensity and towards red for negative, {@code c = white + |t| (hue - white)} per channel, with t from
+ * {@link ValueRange#intensity}. Colours are packed 0xRRGGBB.
  */
 final class HeatColour {
     static final int[] BLUE = {8, 69, 148};
@@ -13,20 +11,20 @@ final class HeatColour {
 
     private HeatColour() {}
 
-    static Color of(double value, ValueRange range) {
+    static int rgb(double value, ValueRange range) {
         double t = range.intensity(value);
         int[] hue = t < 0 ? RED : BLUE;
         double a = Math.abs(t);
-        return new Color(blend(hue[0], a), blend(hue[1], a), blend(hue[2], a));
+        return blend(hue[0], a) << 16 | blend(hue[1], a) << 8 | blend(hue[2], a);
     }
 
-    /** True when text on this colour should be white for contrast. */
-    static boolean dark(Color c) {
-        return 0.299 * c.getRed() + 0.587 * c.getGreen() + 0.114 * c.getBlue() < 140;
+    /** True when text on this colour should be white for contrast (luma below 140 of 255). */
+    static boolean dark(int rgb) {
+        return 0.299 * (rgb >> 16 & 0xff) + 0.587 * (rgb >> 8 & 0xff) + 0.114 * (rgb & 0xff) < 140;
     }
 
-    static String css(Color c) {
-        return "rgb(" + c.getRed() + "," + c.getGreen() + "," + c.getBlue() + ")";
+    static String css(int rgb) {
+        return "rgb(" + (rgb >> 16 & 0xff) + "," + (rgb >> 8 & 0xff) + "," + (rgb & 0xff) + ")";
     }
 
     private static int blend(int hue, double a) {

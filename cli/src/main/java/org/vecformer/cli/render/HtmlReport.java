@@ -133,7 +133,7 @@ public final class HtmlReport {
                     case Cell.Numeric n -> {
                         body.append("<td class=\"num\"");
                         if (heat != null && Double.isFinite(n.value())) {
-                            java.awt.Color colour = HeatColour.of(n.value(), heat);
+                            int colour = HeatColour.rgb(n.value(), heat);
                             body.append(" style=\"background:").append(HeatColour.css(colour));
                             if (HeatColour.dark(colour)) {
                                 body.append(";color:#fff");

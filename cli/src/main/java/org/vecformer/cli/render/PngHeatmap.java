@@ -81,7 +81,7 @@ public final class PngHeatmap {
         List<String> labels = tokens.stream().map(Tokens::visible).toList();
         BufferedImage image = draw(head.label() + " attention pattern", "rows: query token   columns: key token",
                 labels, labels, ValueRange.PROBABILITY,
-                (q, k) -> k > q ? MASKED.getRGB() : HeatColour.of(p[q][k], ValueRange.PROBABILITY).getRGB(), null);
+                (q, k) -> k > q ? MASKED.getRGB() : HeatColour.rgb(p[q][k], ValueRange.PROBABILITY), null);
         save(image, file);
     }
 
@@ -90,7 +90,7 @@ public final class PngHeatmap {
         double[][] v = matrix.values();
         BufferedImage image = draw(matrix.title(), "", matrix.rowLabels().stream().map(Tokens::visible).toList(),
                 matrix.columnLabels().stream().map(Tokens::visible).toList(), matrix.range(),
-                (r, c) -> HeatColour.of(v[r][c], matrix.range()).getRGB(), v);
+                (r, c) -> HeatColour.rgb(v[r][c], matrix.range()), v);
         save(image, file);
     }
 
@@ -159,7 +159,7 @@ public final class PngHeatmap {
         for (int r = 0; r < layout.rows(); r++) {
             for (int c = 0; c < layout.cols(); c++) {
                 String text = String.format(Locale.ROOT, "%.2f", values[r][c]);
-                g.setColor(HeatColour.dark(HeatColour.of(values[r][c], range)) ? Color.WHITE : INK);
+                g.setColor(HeatColour.dark(HeatColour.rgb(values[r][c], range)) ? Color.WHITE : INK);
                 g.drawString(text, layout.x(c) + (layout.cell() - fm.stringWidth(text)) / 2,
                         layout.y(r) + (layout.cell() + fm.getAscent() - fm.getDescent()) / 2);
             }
@@ -173,7 +173,7 @@ public final class PngHeatmap {
         height = Math.min(height, layout.height() - top - 20);
         for (int i = 0; i < height; i++) {
             double v = range.max() - (range.max() - range.min()) * i / Math.max(1, height - 1);
-            g.setColor(HeatColour.of(v, range));
+            g.setColor(new Color(HeatColour.rgb(v, range)));
             g.fillRect(x, top + i, 16, 1);
         }
         g.setColor(MUTED);

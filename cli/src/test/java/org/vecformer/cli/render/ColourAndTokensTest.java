@@ -1,8 +1,9 @@
 package org.vecformer.cli.render;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import java.awt.Color;
 import org.junit.jupiter.api.Test;
 
 class ColourAndTokensTest {
@@ -37,10 +38,13 @@ class ColourAndTokensTest {
     @Test
     void coloursBlendFromWhiteTowardsBlueOrRed() {
         ValueRange r = new ValueRange(-1, 1);
-        assertEquals(new Color(255, 255, 255), HeatColour.of(0, r));
-        assertEquals(new Color(8, 69, 148), HeatColour.of(1, r));
-        assertEquals(new Color(165, 15, 21), HeatColour.of(-1, r));
+        assertEquals(0xffffff, HeatColour.rgb(0, r));
+        assertEquals(8 << 16 | 69 << 8 | 148, HeatColour.rgb(1, r));
+        assertEquals(165 << 16 | 15 << 8 | 21, HeatColour.rgb(-1, r));
         // halfway: 255 + 0.5 (hue - 255), rounded
-        assertEquals(new Color(132, 162, 202), HeatColour.of(0.5, r));
+        assertEquals(132 << 16 | 162 << 8 | 202, HeatColour.rgb(0.5, r));
+        assertEquals("rgb(132,162,202)", HeatColour.css(HeatColour.rgb(0.5, r)));
+        assertTrue(HeatColour.dark(HeatColour.rgb(1, r)), "white text on full blue");
+        assertFalse(HeatColour.dark(HeatColour.rgb(0.2, r)), "dark text on pale blue");
     }
 }
