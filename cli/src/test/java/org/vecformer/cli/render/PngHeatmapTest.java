@@ -53,12 +53,12 @@ class PngHeatmapTest {
         assertTrue(intensity(strong) > intensity(masked) + 300, strong + " vs masked " + masked);
         assertTrue(strong.getBlue() > strong.getRed() + 60, "weights are blue: " + strong);
         assertEquals(PngHeatmap.MASKED, masked);
-        // every visible cell's colour follows its weight: the darker cell of a row has the larger weight
+        // every visible cell is white blended towards blue (8, 69, 148) by its weight
         float[][] p = previousToken.pattern();
         for (int q = 1; q < 12; q++) {
             for (int k = 0; k <= q; k++) {
-                int expected = intensity(new Color(255 - (int) Math.round(p[q][k] * (255 - 8)),
-                        255 - (int) Math.round(p[q][k] * (255 - 69)), 255 - (int) Math.round(p[q][k] * (255 - 148))));
+                int expected = intensity(new Color(255 - Math.round(p[q][k] * (255 - 8)),
+                        255 - Math.round(p[q][k] * (255 - 69)), 255 - Math.round(p[q][k] * (255 - 148))));
                 assertTrue(Math.abs(intensity(cellPixel(image, layout, q, k)) - expected) <= 3,
                         "cell " + q + "," + k + " weight " + p[q][k]);
             }
