@@ -101,10 +101,11 @@ public final class HtmlReport {
             AttentionHead h = attention.heads().get(i);
             if (h.layer() != layer) {
                 if (layer != Integer.MIN_VALUE) {
-                    body.append("</div>\n");
+                    body.append("</div></div>\n");
                 }
                 layer = h.layer();
-                body.append("<div class=\"layer-row\"><div class=\"layer-label\">Layer ").append(layer).append("</div>\n");
+                body.append("<div class=\"layer-row\"><div class=\"layer-label\">Layer ").append(layer)
+                        .append("</div><div class=\"layer-heads\">\n");
             }
             body.append("<figure class=\"head-heatmap\" data-layer=\"").append(h.layer()).append("\" data-head=\"")
                     .append(h.head()).append("\" data-i=\"").append(i).append("\" tabindex=\"0\"><figcaption>")
@@ -112,7 +113,7 @@ public final class HtmlReport {
             heads.add(ordered("layer", h.layer(), "head", h.head(), "label", h.label(), "pattern", h.pattern()));
         }
         if (layer != Integer.MIN_VALUE) {
-            body.append("</div>\n");
+            body.append("</div></div>\n");
         }
         body.append("</div>\n<div class=\"head-focus\"><h3 class=\"focus-title\"></h3><div class=\"plot\"></div></div>\n");
         return ordered("kind", "attention", "tokens", visible, "heads", heads);

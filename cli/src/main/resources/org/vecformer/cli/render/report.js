@@ -162,7 +162,8 @@
       hover(ctx.canvas, grid, describe(head), mark);
     }
     var figures = el.querySelectorAll('.head-heatmap');
-    var size = 150;
+    var perLayer = data.heads.filter(function (h) { return h.layer === data.heads[0].layer; }).length;
+    var size = perLayer <= 5 ? 150 : perLayer <= 7 ? 120 : 96;
     for (var f = 0; f < figures.length; f++) {
       try {
         var fig = figures[f], i = Number(fig.dataset.i), head = data.heads[i];
