@@ -114,10 +114,10 @@ public final class PngHeatmap {
             g.drawRect(Layout.LEFT - 1, Layout.TOP - 1, layout.cols() * cell + 1, layout.rows() * cell + 1);
             g.setColor(INK);
             g.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-            g.drawString(title, 12, 22);
+            g.drawString(fit(g.getFontMetrics(), title, layout.width() - 24), 12, 22);
             g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
             g.setColor(MUTED);
-            g.drawString(subtitle, 12, 40);
+            g.drawString(fit(g.getFontMetrics(), subtitle, layout.width() - 24), 12, 40);
             axisLabels(g, layout, rowLabels, colLabels);
             if (values != null && cell >= 36) {
                 cellValues(g, layout, values, range);
