@@ -1,3 +1,5 @@
+/* Drawing script of HtmlReport, inlined into every report. The cli module filters its resources through Maven:
+   never write a dollar sign followed by a brace here (no template literals); HtmlReportTest checks the copy. */
 (function () {
   'use strict';
   var errors = document.getElementById('errors');

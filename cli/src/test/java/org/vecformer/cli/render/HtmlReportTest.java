@@ -211,6 +211,16 @@ class HtmlReportTest {
     }
 
     @Test
+    void inlinesTheStyleAndScriptExactlyAsWrittenInTheSources() throws IOException {
+        Path sources = Path.of("src/main/resources/org/vecformer/cli/render");
+        Document doc = parse(SampleReport.build());
+        assertEquals(Files.readString(sources.resolve("report.css")), doc.selectFirst("style").data().substring(1),
+                "Maven resource filtering must leave the style alone");
+        assertEquals(Files.readString(sources.resolve("report.js")), doc.select("script").last().data().substring(1),
+                "Maven resource filtering must leave the script alone");
+    }
+
+    @Test
     void writeReplacesTheFileAndLeavesNoTemporaryFiles(@TempDir Path dir) throws IOException {
         Path file = dir.resolve("nested").resolve("report.html");
         HtmlReport.write(new Report("first", "", List.of()), file);
