@@ -4,6 +4,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -14,9 +15,9 @@ import org.vecformer.model.io.ModelFile;
 import org.vecformer.model.transformer.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code vecformer inspect}: what a model file holds. */
 @Command(name = "inspect", mixinStandardHelpOptions = true,
@@ -67,7 +68,7 @@ public final class InspectCommand implements Callable<Integer> {
                 + String.join("", t.vocab()).replace("\n", "\\n").replace("\t", "\\t")).orElse("raw ids 0.." + (c.dVocab() - 1)));
         out.printf("%n  %-28s %-16s %10s%n", "parameter", "shape", "count");
         for (Map<String, Object> p : params) {
-            out.printf("  %-28s %-16s %10d%n", p.get("name"), java.util.Arrays.toString((int[]) p.get("shape")), p.get("count"));
+            out.printf("  %-28s %-16s %10d%n", p.get("name"), Arrays.toString((int[]) p.get("shape")), p.get("count"));
         }
         out.printf("  %-28s %-16s %10d%n", "total", "", m.weights().parameterCount());
         return 0;

@@ -3,9 +3,11 @@ package org.vecformer.model.tokenize;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -17,7 +19,7 @@ public record CharTokenizer(List<String> vocab) implements Tokenizer {
     public CharTokenizer {
         vocab = List.copyOf(vocab);
         if (vocab.isEmpty()) throw new IllegalArgumentException("a character vocabulary needs at least one character");
-        java.util.Set<String> seen = new java.util.HashSet<>();
+        Set<String> seen = new HashSet<>();
         for (String ch : vocab) {
             if (ch.codePointCount(0, ch.length()) != 1) throw new IllegalArgumentException("vocabulary entry \"" + ch + "\" is not one character");
             if (!seen.add(ch)) throw new IllegalArgumentException("character " + describe(ch.codePointAt(0)) + " appears twice in the vocabulary");

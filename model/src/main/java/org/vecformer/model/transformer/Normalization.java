@@ -1,5 +1,7 @@
 package org.vecformer.model.transformer;
 
+import java.util.Objects;
+
 /** TransformerLens {@code normalization_type}: which layer norm sits before attention and the unembedding. */
 public enum Normalization {
     /** {@code "LN"}: centre, scale to unit root-mean-square, then {@code ·w + b}. */
@@ -28,7 +30,7 @@ public enum Normalization {
     /** Parses the TransformerLens spelling; {@code null} means {@link #NONE}. */
     public static Normalization fromTl(String name) {
         for (Normalization n : values()) {
-            if (java.util.Objects.equals(n.tlName, name)) return n;
+            if (Objects.equals(n.tlName, name)) return n;
         }
         throw new IllegalArgumentException("normalization_type must be \"LN\", \"LNPre\" or null, not \"" + name + "\"");
     }

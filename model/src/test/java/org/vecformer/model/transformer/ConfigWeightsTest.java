@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,7 +83,7 @@ class ConfigWeightsTest {
         Config c = Config.of(1, 64, 4, 16, 32, 50);
         Weights a = Weights.init(c, 5), b = Weights.init(c, 5);
         assertArrayEquals(a.wE().data(), b.wE().data());
-        assertFalse(java.util.Arrays.equals(a.wE().data(), Weights.init(c, 6).wE().data()));
+        assertFalse(Arrays.equals(a.wE().data(), Weights.init(c, 6).wE().data()));
         float[] wq = a.blocks().get(0).wQ().data();
         double sum = 0, sq = 0;
         for (float v : wq) {

@@ -7,6 +7,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -85,10 +87,10 @@ class ForwardTest {
     void lnWithUnitWeightAndZeroBiasIsExactlyLnPre() {
         Config ln = TestModels.config(2, Normalization.LN, PositionalEmbedding.STANDARD, true);
         Weights w = TestModels.random(ln, 3);
-        Map<String, Tensor> pre = new java.util.LinkedHashMap<>();
+        Map<String, Tensor> pre = new LinkedHashMap<>();
         w.stateDict().forEach((name, t) -> {
-            if (name.endsWith(".w")) java.util.Arrays.fill(t.data(), 1f);
-            else if (name.endsWith(".b")) java.util.Arrays.fill(t.data(), 0f);
+            if (name.endsWith(".w")) Arrays.fill(t.data(), 1f);
+            else if (name.endsWith(".b")) Arrays.fill(t.data(), 0f);
             else pre.put(name, t);
         });
         Weights lnPre = Weights.fromStateDict(ln.withNormalization(Normalization.LN_PRE), pre);

@@ -3,12 +3,15 @@ package org.vecformer.model.transformer;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.Arrays;
+import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.vecformer.engine.tensor.Tensor;
 
 class KvCacheTest {
-    static java.util.stream.Stream<org.junit.jupiter.params.provider.Arguments> variants() {
+    static Stream<Arguments> variants() {
         return ForwardTest.variants().filter(a -> (int) a.get()[0] >= 1);
     }
 
@@ -20,11 +23,11 @@ class KvCacheTest {
         int[] tok = TestModels.tokens(c, 1, c.nCtx(), 4)[0];
         KvCache cache = model.kvCache();
         int prefill = 3;
-        Tensor first = cache.append(java.util.Arrays.copyOf(tok, prefill));
-        assertSameRows(model.forward(java.util.Arrays.copyOf(tok, prefill)).slice(0), first, 0, prefill);
+        Tensor first = cache.append(Arrays.copyOf(tok, prefill));
+        assertSameRows(model.forward(Arrays.copyOf(tok, prefill)).slice(0), first, 0, prefill);
         for (int i = prefill; i < tok.length; i++) {
             Tensor step = cache.append(tok[i]);
-            Tensor full = model.forward(java.util.Arrays.copyOf(tok, i + 1)).slice(0);
+            Tensor full = model.forward(Arrays.copyOf(tok, i + 1)).slice(0);
             assertSameRows(full, step, i, 1);
         }
         assertEquals(c.nCtx(), cache.position());
