@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 import org.vecformer.cli.command.BenchCommand;
+import org.vecformer.cli.command.GenerateCommand;
 import org.vecformer.cli.command.InfoCommand;
+import org.vecformer.cli.command.InspectCommand;
+import org.vecformer.cli.command.RunCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
@@ -17,7 +20,7 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VecformerCommand.Version.class,
         description = "Pure-Java SIMD transformer engine for studying transformer circuits.",
-        subcommands = {InfoCommand.class, BenchCommand.class})
+        subcommands = {InfoCommand.class, BenchCommand.class, InspectCommand.class, RunCommand.class, GenerateCommand.class})
 public final class VecformerCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,0 +1,75 @@
+package org.vecformer.cli.command;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.SplittableRandom;
+import java.util.concurrent.Callable;
+import org.vecformer.cli.UsageException;
+import org.vecformer.model.generate.Generation;
+import org.vecformer.model.generate.Generator;
+import org.vecformer.model.generate.Sampler;
+import org.vecformer.model.generate.SamplingOptions;
+import org.vecformer.model.io.ModelFile;
+import org.vecformer.model.tokenize.Tokenizer;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** {@code vecformer generate}: continues a prompt token by token (KV cache), printing each token as it comes. */
+@Command(name = "generate", mixinStandardHelpOptions = true,
+        description = "Continue a prompt, streaming tokens as they are drawn (stops at --max-tokens or when n_ctx is full).")
+public final class GenerateCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOption model;
+
+    @Mixin
+    ThreadsOption threads;
+
+    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "Text in the model's tokenizer (ids for a model without one).")
+    String prompt;
+
+    @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "100", description = "Tokens to generate at most (default: ${DEFAULT-VALUE}).")
+    int maxTokens;
+
+    @Option(names = "--temperature", paramLabel = "X", defaultValue = "1.0", description = "Softmax temperature; 0 is greedy (default: ${DEFAULT-VALUE}).")
+    double temperature;
+
+    @Option(names = "--top-k", paramLabel = "K", defaultValue = "0", description = "Draw only from the K most likely tokens; 0 = all (default).")
+    int topK;
+
+    @Option(names = "--top-p", paramLabel = "P", defaultValue = "1.0", description = "Draw only from the smallest set of top tokens with probability >= P (default: 1, all).")
+    double topP;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Random seed, for repeatable samples (default: a fresh one).")
+    Long seed;
+
+    @Override
+    public Integer call() throws IOException {
+        threads.apply();
+        if (maxTokens < 0) throw new UsageException("--max-tokens must be >= 0, not " + maxTokens);
+        SamplingOptions options;
+        try {
+            options = new SamplingOptions(temperature, topK, topP, seed != null ? seed : new SplittableRandom().nextLong());
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
+        ModelFile m = model.load();
+        int[] ids = Prompts.encode(m, null, prompt);
+        Tokenizer tokenizer = m.tokenizer();
+        PrintWriter out = spec.commandLine().getOut();
+        out.print(tokenizer.decode(ids) + (m.chars().isEmpty() ? " " : ""));
+        out.flush();
+        Generation g = Generator.generate(m.transformer(), ids, maxTokens, new Sampler(options), token -> {
+            out.print(tokenizer.decode(token));
+            out.flush();
+        });
+        out.println();
+        if (g.stop() == Generation.Stop.CONTEXT_FULL) spec.commandLine().getErr().println("vecformer: " + g.message());
+        return 0;
+    }
+}

@@ -1,0 +1,76 @@
+package org.vecformer.cli.command;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.vecformer.cli.render.Json;
+import org.vecformer.engine.tensor.Tensor;
+import org.vecformer.model.io.ModelFile;
+import org.vecformer.model.transformer.Config;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/** {@code vecformer inspect}: what a model file holds. */
+@Command(name = "inspect", mixinStandardHelpOptions = true,
+        description = "Show a model file's config, parameters (names, shapes, counts) and tokenizer.")
+public final class InspectCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOption model;
+
+    @Option(names = "--json", description = "Print a JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public Integer call() throws IOException {
+        ModelFile m = model.load();
+        Config c = m.config();
+        List<Map<String, Object>> params = new ArrayList<>();
+        for (Map.Entry<String, Tensor> e : m.weights().stateDict().entrySet()) {
+            Map<String, Object> p = new LinkedHashMap<>();
+            p.put("name", e.getKey());
+            p.put("shape", e.getValue().shape());
+            p.put("count", e.getValue().size());
+            params.add(p);
+        }
+        Map<String, Object> tokenizer = new LinkedHashMap<>();
+        tokenizer.put("type", m.chars().isPresent() ? "char" : "ids");
+        tokenizer.put("vocab_size", c.dVocab());
+        m.chars().ifPresent(t -> tokenizer.put("vocab", t.vocab()));
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            Map<String, Object> all = new LinkedHashMap<>();
+            all.put("file", model.path.toString());
+            all.put("config", JSON.std.mapFrom(c.toJson()));
+            all.put("parameters", params);
+            all.put("parameter_count", m.weights().parameterCount());
+            all.put("tokenizer", tokenizer);
+            out.println(Json.write(all));
+            return 0;
+        }
+        out.printf("%s%n", model.path);
+        out.printf("  attention-only transformer: %d layers, d_model %d, %d heads × d_head %d, n_ctx %d, d_vocab %d%n",
+                c.nLayers(), c.dModel(), c.nHeads(), c.dHead(), c.nCtx(), c.dVocab());
+        out.printf("  normalization %s, positional embedding %s, eps %g, biases %s%n",
+                c.normalization().tlName(), c.positionalEmbedding().tlName(), c.eps(), c.biases() ? "yes" : "no");
+        out.printf("  tokenizer %s%n", m.chars().map(t -> "characters (" + t.vocabSize() + "): "
+                + String.join("", t.vocab()).replace("\n", "\\n").replace("\t", "\\t")).orElse("raw ids 0.." + (c.dVocab() - 1)));
+        out.printf("%n  %-28s %-16s %10s%n", "parameter", "shape", "count");
+        for (Map<String, Object> p : params) {
+            out.printf("  %-28s %-16s %10d%n", p.get("name"), Arrays.toString((int[]) p.get("shape")), p.get("count"));
+        }
+        out.printf("  %-28s %-16s %10d%n", "total", "", m.weights().parameterCount());
+        return 0;
+    }
+}

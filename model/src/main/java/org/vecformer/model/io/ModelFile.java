@@ -1,0 +1,93 @@
+package org.vecformer.model.io;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Optional;
+import org.vecformer.engine.io.SafetensorsException;
+import org.vecformer.engine.io.SafetensorsFile;
+import org.vecformer.engine.io.SafetensorsWriter;
+import org.vecformer.engine.tensor.Tensor;
+import org.vecformer.model.tokenize.CharTokenizer;
+import org.vecformer.model.tokenize.IdTokenizer;
+import org.vecformer.model.tokenize.Tokenizer;
+import org.vecformer.model.transformer.Config;
+import org.vecformer.model.transformer.Transformer;
+import org.vecformer.model.transformer.Weights;
+
+/**
+ * A model file: safetensors with the state dict under TransformerLens names, the config as JSON in
+ * {@code __metadata__.config}, and, for a model trained on text, its character tokenizer in
+ * {@code __metadata__.tokenizer}. Loading checks the tensors against the config (see
+ * {@link Weights#fromStateDict}); absent biases load as zero.
+ */
+public record ModelFile(Weights weights, Optional<CharTokenizer> chars) {
+    /** Metadata key of the config JSON. */
+    public static final String CONFIG_KEY = "config";
+    /** Metadata key of the tokenizer JSON. */
+    public static final String TOKENIZER_KEY = "tokenizer";
+
+    public ModelFile {
+        if (chars.isPresent() && chars.get().vocabSize() != weights.config().dVocab()) {
+            throw new IllegalArgumentException("the tokenizer has " + chars.get().vocabSize() + " characters but d_vocab is "
+                    + weights.config().dVocab());
+        }
+    }
+
+    public Config config() {
+        return weights.config();
+    }
+
+    /** The text tokenizer: the stored characters, else raw ids in {@code [0, d_vocab)}. */
+    public Tokenizer tokenizer() {
+        return chars.<Tokenizer>map(t -> t).orElseGet(() -> new IdTokenizer(config().dVocab()));
+    }
+
+    public Transformer transformer() {
+        return new Transformer(weights);
+    }
+
+    /** Writes the model atomically (the target is the old file or the complete new one, never a part). */
+    public void save(Path path) throws IOException {
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put(CONFIG_KEY, config().toJson());
+        chars.ifPresent(t -> metadata.put(TOKENIZER_KEY, t.toJson()));
+        SafetensorsWriter.write(path, metadata, weights.stateDict());
+    }
+
+    /**
+     * Reads and validates a model file.
+     *
+     * @throws ModelFileException one line naming the file and the problem (missing, not safetensors, no or
+     *                            bad config, tensors that contradict it, bad tokenizer)
+     */
+    public static ModelFile load(Path path) throws ModelFileException {
+        if (!Files.exists(path)) throw new ModelFileException(path, "no such file");
+        if (Files.isDirectory(path)) throw new ModelFileException(path, "is a directory, not a model file");
+        try (SafetensorsFile file = SafetensorsFile.open(path)) {
+            String configJson = file.metadata().get(CONFIG_KEY);
+            if (configJson == null) {
+                throw new ModelFileException(path, "has no __metadata__.config (a safetensors file, but not a vecformer model)");
+            }
+            Config config = Config.fromJson(configJson);
+            Weights.checkNames(config, file.tensors().keySet());
+            Map<String, Tensor> dict = new LinkedHashMap<>();
+            for (String name : Weights.shapes(config).keySet()) {
+                if (file.tensors().containsKey(name)) dict.put(name, file.tensor(name));
+            }
+            Weights weights = Weights.fromStateDict(config, dict);
+            String tok = file.metadata().get(TOKENIZER_KEY);
+            return new ModelFile(weights, tok == null ? Optional.empty() : Optional.of(CharTokenizer.fromJson(tok)));
+        } catch (ModelFileException e) {
+            throw e;
+        } catch (SafetensorsException e) {
+            throw new ModelFileException(e.getMessage());
+        } catch (IOException e) {
+            throw new ModelFileException(path, "cannot be read: " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new ModelFileException(path, e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,290 @@
+package org.vecformer.model.transformer;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.vecformer.engine.kernel.Gemm;
+import org.vecformer.engine.kernel.Transpose;
+import org.vecformer.engine.kernel.VectorOps;
+import org.vecformer.engine.reference.RefAttention;
+import org.vecformer.engine.reference.RefEmbedding;
+import org.vecformer.engine.reference.RefLayerNorm;
+import org.vecformer.engine.reference.RefSoftmax;
+import org.vecformer.engine.tensor.Tensor;
+
+/**
+ * The forward pass of an attention-only transformer over {@code B} sequences of {@code T} new tokens at
+ * positions {@code p..p+T-1} (p = 0 for a whole sequence, p &gt; 0 for one sequence continuing a KV cache).
+ * Row vectors, flat row-major buffers; rows are (batch, position):
+ * <pre>
+ *   resid_0        = W_E[tok] + W_pos[pos]                       (standard; shortformer: W_E[tok])
+ *   x              = LN(resid_l)                                  [B·T, d_model]  (identity without normalization)
+ *   qkv            = x @ wQkv + bQkv                              [rows, 3·H·d_head]  one GEMM (shortformer: (x + W_pos) feeds the Q|K columns)
+ *   z              = softmax(q kᵀ / sqrt(d_head), causal) v       [B·T, H·d_head]
+ *   attn_out       = z @ W_O + b_O                                [B·T, d_model]  (W_O viewed as [H·d_head, d_model])
+ *   resid_{l+1}    = resid_l + attn_out
+ *   logits         = LN_final(resid_L) @ W_U + b_U               [B·T, d_vocab]
+ * </pre>
+ * The QKV buffer of sequence b, position i lives at row {@code b·(p+T) + i} of the caller's buffer, so a
+ * batch (p = 0) fills rows 0..B·T and a KV cache (B = 1) appends rows p..p+T.
+ * GEMMs go through {@link Gemm#sgemm}; attention, layer norm and softmax through the engine's kernels.
+ */
+final class Forward {
+    private final Config c;
+    private final Weights w;
+    private final List<PackedBlock> packed;
+
+    Forward(Weights w) {
+        this.c = w.config();
+        this.w = w;
+        this.packed = w.blocks().stream().map(b -> PackedBlock.of(c, b)).toList();
+    }
+
+    Config config() {
+        return c;
+    }
+
+    /** The work of one call: sizes, hooks and the activation cache being filled. */
+    private final class Pass {
+        final int batch, t, p, rows, dm, nHeads, dHead, hd, ld3;
+        final Hooks hooks;
+        final Map<String, Tensor> cache = new LinkedHashMap<>();
+
+        Pass(int batch, int t, int p, Hooks hooks) {
+            this.batch = batch;
+            this.t = t;
+            this.p = p;
+            this.rows = batch * t;
+            this.dm = c.dModel();
+            this.nHeads = c.nHeads();
+            this.dHead = c.dHead();
+            this.hd = nHeads * dHead;
+            this.ld3 = 3 * hd;
+            this.hooks = hooks;
+        }
+
+        /** Applies the hook function at {@code name} (if any) to {@code data} viewed as {@code shape}, and caches it if asked. */
+        void hook(String name, float[] data, int... shape) {
+            if (!hooks.wants(name)) return;
+            Tensor act = Tensor.of(data, shape);
+            HookFn fn = hooks.fns().get(name);
+            if (fn != null) {
+                Tensor out = fn.apply(act, name);
+                if (out != act) {
+                    if (out == null || !Arrays.equals(out.shape(), act.shape())) {
+                        throw new IllegalArgumentException("hook " + name + " must return shape " + Arrays.toString(shape)
+                                + ", not " + (out == null ? "null" : Arrays.toString(out.shape())));
+                    }
+                    System.arraycopy(out.copy().data(), 0, data, 0, data.length);
+                }
+            }
+            if (hooks.cache().test(name)) cache.put(name, act.copy());
+        }
+
+        /** Row of the QKV buffer holding sequence {@code b} at absolute position {@code pos}. */
+        int qkvRow(int b, int pos) {
+            return b * (p + t) + pos;
+        }
+
+        float[] logits(int[] tokens, float[][] qkvBuffers) {
+            float[] embed = new float[rows * dm];
+            RefEmbedding.lookup(w.wE().data(), c.dVocab(), dm, tokens, embed);
+            hook("hook_embed", embed, batch, t, dm);
+            float[] pos = new float[rows * dm];
+            for (int b = 0; b < batch; b++) System.arraycopy(w.wPos().data(), p * dm, pos, b * t * dm, t * dm);
+            hook("hook_pos_embed", pos, batch, t, dm);
+            float[] resid = embed;
+            if (c.positionalEmbedding() == PositionalEmbedding.STANDARD) {
+                resid = new float[rows * dm];
+                VectorOps.add(rows * dm, embed, 0, pos, 0, resid, 0);
+            }
+            for (int l = 0; l < c.nLayers(); l++) resid = block(l, resid, pos, qkvBuffers[l]);
+            float[] x = layerNorm("ln_final.", resid, w.lnFinalW(), w.lnFinalB());
+            int vocab = c.dVocab();
+            float[] logits = new float[rows * vocab];
+            float beta = fillRows(logits, rows, w.bU());
+            Gemm.sgemm(Transpose.N, Transpose.N, rows, vocab, dm, 1f, x, 0, dm, w.wU().data(), 0, vocab, beta, logits, 0, vocab);
+            return logits;
+        }
+
+        /** One attention-only block: returns resid_post = resid_pre + attn_out. */
+        float[] block(int l, float[] resid, float[] pos, float[] qkv) {
+            String name = "blocks." + l + ".";
+            Block blk = w.blocks().get(l);
+            hook(name + "hook_resid_pre", resid, batch, t, dm);
+            float[] x = layerNorm(name + "ln1.", resid, blk.ln1W(), blk.ln1B());
+            qkv(l, x, pos, qkv);
+            for (int s = 0; s < 3; s++) qkvHook(name + "attn.hook_" + "qkv".charAt(s), qkv, s);
+            float[] z = attention(name + "attn.", qkv);
+            float[] attnOut = output(name + "attn.", blk, z);
+            hook(name + "hook_attn_out", attnOut, batch, t, dm);
+            float[] post = new float[rows * dm];
+            VectorOps.add(rows * dm, resid, 0, attnOut, 0, post, 0);
+            hook(name + "hook_resid_post", post, batch, t, dm);
+            return post;
+        }
+
+        /**
+         * LN / LNPre over rows (hooks {@code hook_scale}, {@code hook_normalized}); the input itself without
+         * normalization. A hook that replaces the scale s by s' rescales the output as TransformerLens
+         * divides by the hooked scale: {@code out' = (out - b)·s/s' + b}.
+         */
+        float[] layerNorm(String name, float[] x, Tensor weight, Tensor bias) {
+            if (!c.normalization().normalizes()) return x;
+            float[] out = new float[rows * dm];
+            float[] scale = new float[rows];
+            float[] b = bias == null ? null : bias.data();
+            RefLayerNorm.forward(x, 0, rows, dm, weight == null ? null : weight.data(), b, (float) c.eps(), out, 0, scale);
+            String scaleName = name + "hook_scale";
+            if (hooks.fns().containsKey(scaleName)) {
+                float[] before = scale.clone();
+                hook(scaleName, scale, batch, t, 1);
+                for (int r = 0; r < rows; r++) {
+                    if (scale[r] == before[r]) continue;
+                    int row = r * dm;
+                    if (b != null) VectorOps.axpy(dm, -1f, b, 0, out, row);
+                    VectorOps.scale(dm, before[r] / scale[r], out, row);
+                    if (b != null) VectorOps.axpy(dm, 1f, b, 0, out, row);
+                }
+            } else {
+                hook(scaleName, scale, batch, t, 1);
+            }
+            hook(name + "hook_normalized", out, batch, t, dm);
+            return out;
+        }
+
+        /** Fills the QKV rows of the new positions: {@code x @ wQkv + bQkv}, Q|K columns from {@code x + pos} in shortformer. */
+        void qkv(int l, float[] x, float[] pos, float[] qkv) {
+            PackedBlock pb = packed.get(l);
+            int out = qkvRow(0, p) * ld3;
+            float beta = 0f;
+            if (pb.bQkv() != null) {
+                for (int b = 0; b < batch; b++) {
+                    for (int i = 0; i < t; i++) System.arraycopy(pb.bQkv(), 0, qkv, qkvRow(b, p + i) * ld3, ld3);
+                }
+                beta = 1f;
+            }
+            if (c.positionalEmbedding() == PositionalEmbedding.STANDARD) {
+                Gemm.sgemm(Transpose.N, Transpose.N, rows, ld3, dm, 1f, x, 0, dm, pb.wQkv(), 0, ld3, beta, qkv, out, ld3);
+                return;
+            }
+            float[] qkIn = new float[rows * dm];
+            VectorOps.add(rows * dm, x, 0, pos, 0, qkIn, 0);
+            Gemm.sgemm(Transpose.N, Transpose.N, rows, 2 * hd, dm, 1f, qkIn, 0, dm, pb.wQkv(), 0, ld3, beta, qkv, out, ld3);
+            Gemm.sgemm(Transpose.N, Transpose.N, rows, hd, dm, 1f, x, 0, dm, pb.wQkv(), 2 * hd, ld3, beta, qkv, out + 2 * hd, ld3);
+        }
+
+        /** Hook on column block {@code s} (0 = Q, 1 = K, 2 = V) of the QKV buffer, as [batch, pos, head_index, d_head]. */
+        void qkvHook(String name, float[] qkv, int s) {
+            if (!hooks.wants(name)) return;
+            float[] act = Tensor.of(qkv, rows, ld3).columns(s * hd, hd).copy().data();
+            hook(name, act, batch, t, nHeads, dHead);
+            if (hooks.fns().containsKey(name)) {
+                for (int r = 0; r < rows; r++) System.arraycopy(act, r * hd, qkv, r * ld3 + s * hd, hd);
+            }
+        }
+
+        /** Causal attention of every head: z [B·T, H·d_head], with the scores / pattern hooks when asked. */
+        float[] attention(String name, float[] qkv) {
+            int keys = p + t;
+            float[] z = new float[rows * hd];
+            String scoresName = name + "hook_attn_scores", patternName = name + "hook_pattern";
+            boolean scoresFn = hooks.fns().containsKey(scoresName), patternFn = hooks.fns().containsKey(patternName);
+            float[] pattern = hooks.wants(patternName) || scoresFn ? new float[batch * nHeads * t * keys] : null;
+            if (hooks.wants(scoresName)) {
+                float[] scores = scores(qkv);
+                hook(scoresName, scores, batch, nHeads, t, keys);
+                if (scoresFn) {
+                    for (int bh = 0; bh < batch * nHeads; bh++) {
+                        RefSoftmax.softmax(scores, bh * t * keys, keys, t, keys, 1f, true, p, pattern, bh * t * keys, keys);
+                    }
+                }
+            }
+            if (!scoresFn) {
+                for (int b = 0; b < batch; b++) {
+                    int base = qkvRow(b, 0) * ld3, patternOff = b * nHeads * t * keys;
+                    if (p == 0) {
+                        RefAttention.causal(t, nHeads, dHead, qkv, base, qkv, base + hd, qkv, base + 2 * hd, ld3,
+                                z, b * t * hd, hd, pattern, patternOff);
+                    } else {
+                        RefAttention.decode(p, t, nHeads, dHead, qkv, base + p * ld3, ld3, qkv, base + hd, qkv, base + 2 * hd, ld3,
+                                z, b * t * hd, hd, pattern, patternOff);
+                    }
+                }
+            }
+            if (pattern != null) hook(patternName, pattern, batch, nHeads, t, keys);
+            if (scoresFn || patternFn) {
+                for (int b = 0; b < batch; b++) {
+                    for (int h = 0; h < nHeads; h++) {
+                        Gemm.sgemm(Transpose.N, Transpose.N, t, dHead, keys, 1f, pattern, (b * nHeads + h) * t * keys, keys,
+                                qkv, qkvRow(b, 0) * ld3 + 2 * hd + h * dHead, ld3, 0f, z, b * t * hd + h * dHead, hd);
+                    }
+                }
+            }
+            hook(name + "hook_z", z, batch, t, nHeads, dHead);
+            return z;
+        }
+
+        /** {@code scores[b][h][i][j] = q_i^h · k_j^h / sqrt(d_head)}, {@code -∞} for j after i: [B, H, T, p+T]. */
+        float[] scores(float[] qkv) {
+            int keys = p + t;
+            float[] scores = new float[batch * nHeads * t * keys];
+            float scale = (float) (1.0 / Math.sqrt(dHead));
+            for (int b = 0; b < batch; b++) {
+                int base = qkvRow(b, 0) * ld3;
+                for (int h = 0; h < nHeads; h++) {
+                    int off = (b * nHeads + h) * t * keys;
+                    Gemm.sgemm(Transpose.N, Transpose.T, t, keys, dHead, scale, qkv, base + p * ld3 + h * dHead, ld3,
+                            qkv, base + hd + h * dHead, ld3, 0f, scores, off, keys);
+                    for (int i = 0; i < t; i++) Arrays.fill(scores, off + i * keys + p + i + 1, off + (i + 1) * keys, Float.NEGATIVE_INFINITY);
+                }
+            }
+            return scores;
+        }
+
+        /** {@code attn_out = Σ_h z^h W_O^h + b_O}; through hook_result [B, T, H, d_model] only when it is asked for. */
+        float[] output(String name, Block blk, float[] z) {
+            float[] out = new float[rows * dm];
+            float beta = fillRows(out, rows, blk.bO());
+            float[] wO = blk.wO().data();
+            String resultName = name + "hook_result";
+            if (!hooks.wants(resultName)) {
+                Gemm.sgemm(Transpose.N, Transpose.N, rows, dm, hd, 1f, z, 0, hd, wO, 0, dm, beta, out, 0, dm);
+                return out;
+            }
+            float[] result = new float[rows * nHeads * dm];
+            for (int h = 0; h < nHeads; h++) {
+                Gemm.sgemm(Transpose.N, Transpose.N, rows, dm, dHead, 1f, z, h * dHead, hd, wO, h * dHead * dm, dm,
+                        0f, result, h * dm, nHeads * dm);
+            }
+            hook(resultName, result, batch, t, nHeads, dm);
+            for (int r = 0; r < rows; r++) {
+                for (int h = 0; h < nHeads; h++) VectorOps.add(dm, out, r * dm, result, (r * nHeads + h) * dm, out, r * dm);
+            }
+            return out;
+        }
+    }
+
+    /** Copies {@code bias} into every row of {@code c} (rows × bias.length); returns the GEMM beta to add onto it (1, or 0 without bias). */
+    private static float fillRows(float[] c, int rows, Tensor bias) {
+        if (bias == null) return 0f;
+        int n = bias.size();
+        for (int r = 0; r < rows; r++) System.arraycopy(bias.data(), 0, c, r * n, n);
+        return 1f;
+    }
+
+    /** Logits [B·T, d_vocab] of a batch of whole sequences (flat tokens [B·T]); fills {@code cache} as the hooks ask. */
+    float[] batch(int[] tokens, int batch, int t, Hooks hooks, Map<String, Tensor> cache) {
+        Pass pass = new Pass(batch, t, 0, hooks);
+        float[][] qkv = new float[c.nLayers()][batch * t * c.qkvWidth()];
+        float[] logits = pass.logits(tokens, qkv);
+        cache.putAll(pass.cache);
+        return logits;
+    }
+
+    /** Logits [T, d_vocab] of {@code tokens} at positions p..p+T-1, appending their Q|K|V rows to {@code kvCache[l]} [n_ctx, 3·H·d_head]. */
+    float[] extend(int[] tokens, int p, float[][] kvCache) {
+        return new Pass(1, tokens.length, p, Hooks.none()).logits(tokens, kvCache);
+    }
+}

@@ -1,0 +1,111 @@
+package org.vecformer.model.transformer;
+
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Set;
+import org.vecformer.engine.reference.RefCrossEntropy;
+import org.vecformer.engine.tensor.Tensor;
+
+/**
+ * An attention-only transformer (see {@link Forward} for the maths): forward over a batch of token
+ * sequences, per-token loss, hooked runs, and KV-cached decoding. The weights are read at every call,
+ * so changes made through {@link Weights#stateDict()} take effect at once.
+ */
+public final class Transformer {
+    private final Weights weights;
+
+    public Transformer(Weights weights) {
+        this.weights = weights;
+    }
+
+    public Config config() {
+        return weights.config();
+    }
+
+    public Weights weights() {
+        return weights;
+    }
+
+    /** Logits [batch, T, d_vocab] of a batch of equally long sequences. */
+    public Tensor forward(int[][] tokens) {
+        return run(tokens, Hooks.none()).logits();
+    }
+
+    /** Logits [1, T, d_vocab] of one sequence. */
+    public Tensor forward(int[] tokens) {
+        return forward(new int[][] {tokens});
+    }
+
+    /** Forward with hooks: caches the activations the filter asks for and applies the hook functions. */
+    public Run run(int[][] tokens, Hooks hooks) {
+        Config c = config();
+        Set<String> known = new HashSet<>(HookPoints.names(c));
+        for (String name : hooks.fns().keySet()) {
+            if (!known.contains(name)) throw new IllegalArgumentException("no hook point named " + name + " in this model");
+        }
+        int t = checkBatch(tokens);
+        int[] flat = new int[tokens.length * t];
+        for (int b = 0; b < tokens.length; b++) System.arraycopy(tokens[b], 0, flat, b * t, t);
+        Map<String, Tensor> cache = new LinkedHashMap<>();
+        float[] logits = new Forward(weights).batch(flat, tokens.length, t, hooks, cache);
+        return new Run(Tensor.of(logits, tokens.length, t, c.dVocab()), cache);
+    }
+
+    /** Per-token loss [batch, T-1]: {@code loss[b][i] = -log softmax(logits[b][i])[tokens[b][i+1]]}. */
+    public Tensor loss(int[][] tokens) {
+        return loss(forward(tokens), tokens);
+    }
+
+    /** Next-token cross-entropy [batch, T-1] of the given logits [batch, T, d_vocab] against {@code tokens}. */
+    public static Tensor loss(Tensor logits, int[][] tokens) {
+        int batch = logits.dim(0), t = logits.dim(1), vocab = logits.dim(2);
+        if (tokens.length != batch) throw new IllegalArgumentException(tokens.length + " sequences for logits of batch " + batch);
+        int[] targets = new int[batch * t];
+        for (int b = 0; b < batch; b++) {
+            if (tokens[b].length != t) throw new IllegalArgumentException("sequence " + b + " has " + tokens[b].length + " tokens, logits have " + t);
+            System.arraycopy(tokens[b], 1, targets, b * t, t - 1);
+        }
+        float[] all = new float[batch * t];
+        float[] data = logits.isContiguous() && logits.offset() == 0 ? logits.data() : logits.copy().data();
+        RefCrossEntropy.forwardBackward(data, batch * t, vocab, targets, 1f, all, null);
+        Tensor loss = Tensor.zeros(batch, t - 1);
+        for (int b = 0; b < batch; b++) System.arraycopy(all, b * t, loss.data(), b * (t - 1), t - 1);
+        return loss;
+    }
+
+    /** A KV cache over these weights, for decoding one sequence token by token. */
+    public KvCache kvCache() {
+        return new KvCache(new Forward(weights));
+    }
+
+    /** Checks a batch is rectangular, non-empty, within n_ctx and the vocabulary; returns T. */
+    private int checkBatch(int[][] tokens) {
+        if (tokens.length == 0) throw new IllegalArgumentException("empty batch");
+        int t = tokens[0].length;
+        for (int b = 0; b < tokens.length; b++) {
+            if (tokens[b].length != t) {
+                throw new IllegalArgumentException("sequence " + b + " has " + tokens[b].length + " tokens but sequence 0 has " + t
+                        + " (a batch needs equal lengths)");
+            }
+            checkTokens(config(), tokens[b], 0);
+        }
+        return t;
+    }
+
+    /** Rejects an empty sequence, one running past n_ctx from position {@code start}, and out-of-vocabulary ids. */
+    static void checkTokens(Config c, int[] tokens, int start) {
+        if (tokens.length == 0) throw new IllegalArgumentException("empty sequence: give at least one token");
+        if (start + tokens.length > c.nCtx()) {
+            throw new IllegalArgumentException(start == 0
+                    ? "sequence of " + tokens.length + " tokens is longer than the model's context n_ctx = " + c.nCtx()
+                    : "context full: " + start + " + " + tokens.length + " tokens exceed n_ctx = " + c.nCtx());
+        }
+        for (int i = 0; i < tokens.length; i++) {
+            if (tokens[i] < 0 || tokens[i] >= c.dVocab()) {
+                throw new IllegalArgumentException("token id " + tokens[i] + " at position " + (start + i)
+                        + " is outside the vocabulary [0, " + c.dVocab() + ")");
+            }
+        }
+    }
+}

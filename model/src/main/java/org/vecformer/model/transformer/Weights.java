@@ -1,0 +1,198 @@
+package org.vecformer.model.transformer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.SplittableRandom;
+import java.util.regex.Pattern;
+import org.vecformer.engine.tensor.Tensor;
+
+/**
+ * All parameters of an attention-only transformer, with TransformerLens names and shapes:
+ * <pre>
+ *   embed.W_E            [d_vocab, d_model]
+ *   pos_embed.W_pos      [n_ctx, d_model]
+ *   blocks.{l}.…         see {@link Block}
+ *   ln_final.w, .b       [d_model]          ("LN" only)
+ *   unembed.W_U          [d_model, d_vocab]
+ *   unembed.b_U          [d_vocab]
+ * </pre>
+ * Absent parameters are {@code null}. Every tensor is contiguous; the {@link #stateDict() state dict}
+ * shares their arrays, so writing through it (training) changes the model.
+ */
+public record Weights(Config config, Tensor wE, Tensor wPos, List<Block> blocks,
+                      Tensor lnFinalW, Tensor lnFinalB, Tensor wU, Tensor bU) {
+    /** GPT-2's initial standard deviation of the weight matrices. */
+    public static final double DEFAULT_INIT_STD = 0.02;
+
+    /** Buffers TransformerLens keeps in its state dicts that are not parameters; ignored on load. */
+    private static final Pattern IGNORED = Pattern.compile("blocks\\.\\d+\\.attn\\.(mask|IGNORE)");
+
+    public Weights {
+        blocks = List.copyOf(blocks);
+    }
+
+    /** Names and shapes of every parameter a model of this config has, in state-dict order. */
+    public static Map<String, int[]> shapes(Config c) {
+        Map<String, int[]> s = new LinkedHashMap<>();
+        boolean ln = c.normalization() == Normalization.LN;
+        s.put("embed.W_E", new int[] {c.dVocab(), c.dModel()});
+        s.put("pos_embed.W_pos", new int[] {c.nCtx(), c.dModel()});
+        for (int l = 0; l < c.nLayers(); l++) {
+            String p = "blocks." + l + ".";
+            if (ln) {
+                s.put(p + "ln1.w", new int[] {c.dModel()});
+                if (c.biases()) s.put(p + "ln1.b", new int[] {c.dModel()});
+            }
+            for (String m : new String[] {"W_Q", "W_K", "W_V"}) s.put(p + "attn." + m, new int[] {c.nHeads(), c.dModel(), c.dHead()});
+            s.put(p + "attn.W_O", new int[] {c.nHeads(), c.dHead(), c.dModel()});
+            if (c.biases()) {
+                for (String b : new String[] {"b_Q", "b_K", "b_V"}) s.put(p + "attn." + b, new int[] {c.nHeads(), c.dHead()});
+                s.put(p + "attn.b_O", new int[] {c.dModel()});
+            }
+        }
+        if (ln) {
+            s.put("ln_final.w", new int[] {c.dModel()});
+            if (c.biases()) s.put("ln_final.b", new int[] {c.dModel()});
+        }
+        s.put("unembed.W_U", new int[] {c.dModel(), c.dVocab()});
+        if (c.biases()) s.put("unembed.b_U", new int[] {c.dVocab()});
+        return s;
+    }
+
+    /** True for the names of additive biases (which may be absent from a file and then are zero). */
+    public static boolean isBias(String name) {
+        return name.endsWith(".b") || name.contains(".b_");
+    }
+
+    /**
+     * GPT-2-style initialisation, seeded: every weight matrix ({@code W_*}) drawn from N(0, std²),
+     * biases zero, layer-norm weights one.
+     */
+    public static Weights init(Config c, long seed, double std) {
+        if (!(std >= 0) || Double.isInfinite(std)) throw new IllegalArgumentException("init std must be >= 0, not " + std);
+        SplittableRandom rnd = new SplittableRandom(seed);
+        Map<String, Tensor> dict = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> e : shapes(c).entrySet()) {
+            Tensor t = Tensor.zeros(e.getValue());
+            String leaf = e.getKey().substring(e.getKey().lastIndexOf('.') + 1);
+            float[] d = t.data();
+            if (leaf.startsWith("W_")) {
+                for (int i = 0; i < d.length; i++) d[i] = (float) (std * rnd.nextGaussian());
+            } else if (leaf.equals("w")) {
+                Arrays.fill(d, 1f);
+            }
+            dict.put(e.getKey(), t);
+        }
+        return fromStateDict(c, dict);
+    }
+
+    /** {@link #init(Config, long, double)} with std 0.02. */
+    public static Weights init(Config c, long seed) {
+        return init(c, seed, DEFAULT_INIT_STD);
+    }
+
+    /**
+     * Builds the weights from a state dict, checking it against the config: every parameter present
+     * with its exact shape (biases may be absent and are then zero), TransformerLens buffers
+     * {@code blocks.{l}.attn.mask|IGNORE} ignored, anything else an error. Tensors are used as given
+     * (not copied) when contiguous from the start of their array.
+     *
+     * @throws IllegalArgumentException naming the first offending tensor
+     */
+    public static Weights fromStateDict(Config c, Map<String, Tensor> dict) {
+        checkNames(c, dict.keySet());
+        Map<String, int[]> shapes = shapes(c);
+        Map<String, Tensor> p = new LinkedHashMap<>();
+        for (Map.Entry<String, int[]> e : shapes.entrySet()) {
+            String name = e.getKey();
+            Tensor t = dict.get(name);
+            if (t == null) {
+                if (!isBias(name)) throw new IllegalArgumentException("missing tensor " + name + " " + Arrays.toString(e.getValue()));
+                t = Tensor.zeros(e.getValue());
+            } else if (!Arrays.equals(t.shape(), e.getValue())) {
+                throw new IllegalArgumentException("tensor " + name + " has shape " + Arrays.toString(t.shape())
+                        + " but the config needs " + Arrays.toString(e.getValue()));
+            } else if (!t.isContiguous() || t.offset() != 0) {
+                t = t.copy();
+            }
+            p.put(name, t);
+        }
+        List<Block> blocks = new ArrayList<>();
+        for (int l = 0; l < c.nLayers(); l++) {
+            String b = "blocks." + l + ".";
+            blocks.add(new Block(p.get(b + "ln1.w"), p.get(b + "ln1.b"),
+                    p.get(b + "attn.W_Q"), p.get(b + "attn.W_K"), p.get(b + "attn.W_V"),
+                    p.get(b + "attn.b_Q"), p.get(b + "attn.b_K"), p.get(b + "attn.b_V"),
+                    p.get(b + "attn.W_O"), p.get(b + "attn.b_O")));
+        }
+        return new Weights(c, p.get("embed.W_E"), p.get("pos_embed.W_pos"), blocks,
+                p.get("ln_final.w"), p.get("ln_final.b"), p.get("unembed.W_U"), p.get("unembed.b_U"));
+    }
+
+    /**
+     * Rejects a name that is neither a parameter of this config nor a TransformerLens buffer
+     * ({@code blocks.{l}.attn.mask|IGNORE}, ignored).
+     *
+     * @throws IllegalArgumentException naming the first unexpected tensor
+     */
+    public static void checkNames(Config c, Collection<String> names) {
+        Map<String, int[]> shapes = shapes(c);
+        for (String name : names) {
+            if (shapes.containsKey(name) || IGNORED.matcher(name).matches()) continue;
+            String why = !c.biases() && isBias(name) && shapes(c.withBiases(true)).containsKey(name)
+                    ? " (the config says biases: false)" : " (not a parameter of this config)";
+            throw new IllegalArgumentException("unexpected tensor " + name + why);
+        }
+    }
+
+    /** The parameters by TransformerLens name, in {@link #shapes(Config)} order; the tensors are shared, not copied. */
+    public Map<String, Tensor> stateDict() {
+        Map<String, Tensor> d = new LinkedHashMap<>();
+        put(d, "embed.W_E", wE);
+        put(d, "pos_embed.W_pos", wPos);
+        for (int l = 0; l < blocks.size(); l++) {
+            Block b = blocks.get(l);
+            String p = "blocks." + l + ".";
+            put(d, p + "ln1.w", b.ln1W());
+            put(d, p + "ln1.b", b.ln1B());
+            put(d, p + "attn.W_Q", b.wQ());
+            put(d, p + "attn.W_K", b.wK());
+            put(d, p + "attn.W_V", b.wV());
+            put(d, p + "attn.W_O", b.wO());
+            put(d, p + "attn.b_Q", b.bQ());
+            put(d, p + "attn.b_K", b.bK());
+            put(d, p + "attn.b_V", b.bV());
+            put(d, p + "attn.b_O", b.bO());
+        }
+        put(d, "ln_final.w", lnFinalW);
+        put(d, "ln_final.b", lnFinalB);
+        put(d, "unembed.W_U", wU);
+        put(d, "unembed.b_U", bU);
+        Map<String, Tensor> ordered = new LinkedHashMap<>();
+        for (String name : shapes(config).keySet()) ordered.put(name, d.get(name));
+        return Collections.unmodifiableMap(ordered);
+    }
+
+    private static void put(Map<String, Tensor> d, String name, Tensor t) {
+        if (t != null) d.put(name, t);
+    }
+
+    /** Number of parameters (elements of every tensor in the state dict). */
+    public long parameterCount() {
+        long n = 0;
+        for (Tensor t : stateDict().values()) n += t.size();
+        return n;
+    }
+
+    /** A deep copy (new arrays). */
+    public Weights copy() {
+        Map<String, Tensor> d = new LinkedHashMap<>();
+        stateDict().forEach((k, v) -> d.put(k, v.copy()));
+        return fromStateDict(config, d);
+    }
+}
