@@ -49,9 +49,10 @@ final class Forward {
     private final class Pass {
         final int batch, t, p, rows, dm, nHeads, dHead, hd, ld3;
         final Hooks hooks;
+        final Activations store;
         final Map<String, Tensor> cache = new LinkedHashMap<>();
 
-        Pass(int batch, int t, int p, Hooks hooks) {
+        Pass(int batch, int t, int p, Hooks hooks, Activations store) {
             this.batch = batch;
             this.t = t;
             this.p = p;
@@ -62,6 +63,7 @@ final class Forward {
             this.hd = nHeads * dHead;
             this.ld3 = 3 * hd;
             this.hooks = hooks;
+            this.store = store;
         }
 
         /** Applies the hook function at {@code name} (if any) to {@code data} viewed as {@code shape}, and caches it if asked. */
@@ -100,7 +102,13 @@ final class Forward {
                 VectorOps.add(rows * dm, embed, 0, pos, 0, resid, 0);
             }
             for (int l = 0; l < c.nLayers(); l++) resid = block(l, resid, pos, qkvBuffers[l]);
-            float[] x = layerNorm("ln_final.", resid, w.lnFinalW(), w.lnFinalB());
+            float[] scale = new float[rows];
+            float[] x = layerNorm("ln_final.", resid, w.lnFinalW(), w.lnFinalB(), scale);
+            if (store != null) {
+                store.finalIn = resid;
+                store.finalScale = c.normalization().normalizes() ? scale : null;
+                store.finalOut = x;
+            }
             int vocab = c.dVocab();
             float[] logits = new float[rows * vocab];
             float beta = fillRows(logits, rows, w.bU());
@@ -113,10 +121,18 @@ final class Forward {
             String name = "blocks." + l + ".";
             Block blk = w.blocks().get(l);
             hook(name + "hook_resid_pre", resid, batch, t, dm);
-            float[] x = layerNorm(name + "ln1.", resid, blk.ln1W(), blk.ln1B());
+            float[] scale = new float[rows];
+            float[] x = layerNorm(name + "ln1.", resid, blk.ln1W(), blk.ln1B(), scale);
             qkv(l, x, pos, qkv);
             for (int s = 0; s < 3; s++) qkvHook(name + "attn.hook_" + "qkv".charAt(s), qkv, s);
-            float[] z = attention(name + "attn.", qkv);
+            float[] z = attention(l, name + "attn.", qkv);
+            if (store != null) {
+                store.lnIn[l] = resid;
+                store.lnScale[l] = c.normalization().normalizes() ? scale : null;
+                store.lnOut[l] = x;
+                store.qkv[l] = qkv;
+                store.z[l] = z;
+            }
             float[] attnOut = output(name + "attn.", blk, z);
             hook(name + "hook_attn_out", attnOut, batch, t, dm);
             float[] post = new float[rows * dm];
@@ -128,12 +144,11 @@ final class Forward {
         /**
          * LN / LNPre over rows (hooks {@code hook_scale}, {@code hook_normalized}); the input itself without
          * normalization. A hook that replaces the scale s by s' rescales the output as TransformerLens
-         * divides by the hooked scale: {@code out' = (out - b)·s/s' + b}.
+         * divides by the hooked scale: {@code out' = (out - b)·s/s' + b}. Writes the (hooked) scale [rows] to {@code scale}.
          */
-        float[] layerNorm(String name, float[] x, Tensor weight, Tensor bias) {
+        float[] layerNorm(String name, float[] x, Tensor weight, Tensor bias, float[] scale) {
             if (!c.normalization().normalizes()) return x;
             float[] out = new float[rows * dm];
-            float[] scale = new float[rows];
             float[] b = bias == null ? null : bias.data();
             RefLayerNorm.forward(x, 0, rows, dm, weight == null ? null : weight.data(), b, (float) c.eps(), out, 0, scale);
             String scaleName = name + "hook_scale";
@@ -186,12 +201,13 @@ final class Forward {
         }
 
         /** Causal attention of every head: z [B·T, H·d_head], with the scores / pattern hooks when asked. */
-        float[] attention(String name, float[] qkv) {
+        float[] attention(int l, String name, float[] qkv) {
             int keys = p + t;
             float[] z = new float[rows * hd];
             String scoresName = name + "hook_attn_scores", patternName = name + "hook_pattern";
             boolean scoresFn = hooks.fns().containsKey(scoresName), patternFn = hooks.fns().containsKey(patternName);
-            float[] pattern = hooks.wants(patternName) || scoresFn ? new float[batch * nHeads * t * keys] : null;
+            float[] pattern = hooks.wants(patternName) || scoresFn || store != null ? new float[batch * nHeads * t * keys] : null;
+            if (store != null) store.pattern[l] = pattern;
             if (hooks.wants(scoresName)) {
                 float[] scores = scores(qkv);
                 hook(scoresName, scores, batch, nHeads, t, keys);
@@ -276,7 +292,7 @@ final class Forward {
 
     /** Logits [B·T, d_vocab] of a batch of whole sequences (flat tokens [B·T]); fills {@code cache} as the hooks ask. */
     float[] batch(int[] tokens, int batch, int t, Hooks hooks, Map<String, Tensor> cache) {
-        Pass pass = new Pass(batch, t, 0, hooks);
+        Pass pass = new Pass(batch, t, 0, hooks, null);
         float[][] qkv = new float[c.nLayers()][batch * t * c.qkvWidth()];
         float[] logits = pass.logits(tokens, qkv);
         cache.putAll(pass.cache);
@@ -285,6 +301,17 @@ final class Forward {
 
     /** Logits [T, d_vocab] of {@code tokens} at positions p..p+T-1, appending their Q|K|V rows to {@code kvCache[l]} [n_ctx, 3·H·d_head]. */
     float[] extend(int[] tokens, int p, float[][] kvCache) {
-        return new Pass(1, tokens.length, p, Hooks.none()).logits(tokens, kvCache);
+        return new Pass(1, tokens.length, p, Hooks.none(), null).logits(tokens, kvCache);
+    }
+
+    /** Logits [B·T, d_vocab] of a batch of whole sequences (flat tokens [B·T]), keeping in {@code store} what the backward needs. */
+    float[] training(int[] tokens, int batch, int t, Activations store) {
+        float[][] qkv = new float[c.nLayers()][batch * t * c.qkvWidth()];
+        return new Pass(batch, t, 0, Hooks.none(), store).logits(tokens, qkv);
+    }
+
+    /** The fused Q|K|V weights of block {@code l}. */
+    PackedBlock packed(int l) {
+        return packed.get(l);
     }
 }
