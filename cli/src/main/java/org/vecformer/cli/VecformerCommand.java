@@ -8,6 +8,7 @@ import org.vecformer.cli.command.GenerateCommand;
 import org.vecformer.cli.command.InfoCommand;
 import org.vecformer.cli.command.InspectCommand;
 import org.vecformer.cli.command.RunCommand;
+import org.vecformer.cli.command.TrainCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
 import picocli.CommandLine.Option;
@@ -20,7 +21,8 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VecformerCommand.Version.class,
         description = "Pure-Java SIMD transformer engine for studying transformer circuits.",
-        subcommands = {InfoCommand.class, BenchCommand.class, InspectCommand.class, RunCommand.class, GenerateCommand.class})
+        subcommands = {InfoCommand.class, BenchCommand.class, InspectCommand.class, RunCommand.class, GenerateCommand.class,
+                TrainCommand.class})
 public final class VecformerCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,0 +1,204 @@
+package org.vecformer.cli.command;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.vecformer.cli.UsageException;
+import org.vecformer.model.data.DataFileException;
+import org.vecformer.model.io.ModelFile;
+import org.vecformer.model.train.Checkpoint;
+import org.vecformer.model.train.LossCurve;
+import org.vecformer.model.train.TrainConfig;
+import org.vecformer.model.train.Trainer;
+import org.vecformer.model.transformer.Config;
+import org.vecformer.model.transformer.Weights;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vecformer train}: trains a model on a task and writes MODEL.safetensors, its loss curve MODEL.loss.csv
+ * and a checkpoint MODEL.ckpt.safetensors (model + optimiser + data position; {@code --resume} continues it
+ * bit-exactly).
+ */
+@Command(name = "train", mixinStandardHelpOptions = true,
+        description = "Train an attention-only transformer on a task; writes the model, its loss curve (CSV) and a checkpoint.")
+public final class TrainCommand implements Callable<Integer> {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ThreadsOption threads;
+
+    @Option(names = "--task", paramLabel = "TASK", description = "bigram | skip-trigram | induction | tokens | text.")
+    String task;
+
+    @Option(names = "--data", paramLabel = "FILE", description = "Data of --task tokens (ids) or text (UTF-8, one token per character).")
+    Path data;
+
+    @Option(names = "--layers", paramLabel = "N", description = "Layers (default: bigram 0, skip-trigram 1, otherwise 2).")
+    Integer layers;
+
+    @Option(names = "--d-model", paramLabel = "D", description = "Residual width (default 64).")
+    Integer dModel;
+
+    @Option(names = "--heads", paramLabel = "H", description = "Heads per layer (default 4).")
+    Integer heads;
+
+    @Option(names = "--d-head", paramLabel = "E", description = "Head width (default d_model / heads).")
+    Integer dHead;
+
+    @Option(names = "--ctx", paramLabel = "C", description = "Context n_ctx (default 64).")
+    Integer ctx;
+
+    @Option(names = "--vocab", paramLabel = "V", description = "Vocabulary (default: bigram 16, skip-trigram 32, induction 64; files: from the data).")
+    Integer vocab;
+
+    @Option(names = "--steps", paramLabel = "S", description = "Total optimisation steps (default 600; with --resume: the checkpoint's).")
+    Integer steps;
+
+    @Option(names = "--batch", paramLabel = "B", description = "Sequences per step (default 32).")
+    Integer batch;
+
+    @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate of the warm-up + cosine schedule (default 1e-3).")
+    Double lr;
+
+    @Option(names = "--seed", paramLabel = "S", description = "Seed of the initialisation and the data (default 1).")
+    Long seed;
+
+    @Option(names = "--resume", paramLabel = "CKPT", description = "Continue the run saved in this checkpoint (model and task come from it).")
+    Path resume;
+
+    @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Model file to write (.safetensors); the CSV and checkpoint go beside it.")
+    Path out;
+
+    @Override
+    public Integer call() throws IOException {
+        threads.apply();
+        Path base = out.toAbsolutePath();
+        String stem = base.getFileName().toString().replaceFirst("\\.safetensors$", "");
+        if (base.getParent() != null && !Files.isDirectory(base.getParent())) {
+            throw new UsageException("--out " + out + ": the directory " + base.getParent() + " does not exist");
+        }
+        Path csv = base.resolveSibling(stem + ".loss.csv"), ckptPath = base.resolveSibling(stem + ".ckpt.safetensors");
+        Trainer trainer;
+        TrainTask spec;
+        TrainTask.Data d;
+        if (resume != null) {
+            for (Object given : new Object[] {task, data, layers, dModel, heads, dHead, ctx, vocab, batch, lr, seed}) {
+                if (given != null) {
+                    throw new UsageException("--resume takes the model, task and hyper-parameters from the checkpoint; give only --steps, --threads, --out");
+                }
+            }
+            Checkpoint ck = Checkpoint.load(resume);
+            String taskJson = ck.metadata().get(TrainTask.KEY);
+            if (taskJson == null) throw new UsageException(resume + " was not written by vecformer train (no task in its metadata)");
+            spec = TrainTask.fromJson(taskJson);
+            TrainConfig tc = steps == null ? ck.train() : ck.train().withSteps(positive("--steps", steps));
+            d = spec.open(tc.evalSize());
+            trainer = Trainer.resume(ck, tc, d.train(), d.heldOut());
+        } else {
+            if (task == null) throw new UsageException("give --task (" + String.join(", ", TrainTask.NAMES) + ") or --resume CKPT");
+            if (!TrainTask.NAMES.contains(task)) throw new UsageException("--task must be one of " + String.join(", ", TrainTask.NAMES) + ", not '" + task + "'");
+            boolean file = task.equals("tokens") || task.equals("text");
+            if (file && data == null) throw new UsageException("--task " + task + " needs --data FILE");
+            if (!file && data != null) throw new UsageException("--data is only for --task tokens or text");
+            if (file && !Files.isRegularFile(data)) throw new UsageException("--data " + data + ": no such file");
+            if (task.equals("text") && vocab != null) throw new UsageException("--vocab does not apply to --task text (the vocabulary is the file's characters)");
+            int n = positive("--ctx", ctx == null ? 64 : ctx);
+            int v = vocab == null ? (file ? 0 : TrainTask.defaultVocab(task)) : positive("--vocab", vocab);
+            long s = seed == null ? 1 : seed;
+            TrainConfig tc = trainConfig(s);
+            try {
+                d = new TrainTask(task, data, v, n, s).open(tc.evalSize());
+            } catch (IllegalArgumentException e) {
+                throw new UsageException(e.getMessage());
+            }
+            spec = new TrainTask(task, data, d.train().dVocab(), n, s);
+            Config c = modelConfig(d.train().dVocab(), n);
+            trainer = new Trainer(Weights.init(c, s), tc, d.train(), d.heldOut());
+        }
+        return train(trainer, spec, d, csv, ckptPath, base);
+    }
+
+    private TrainConfig trainConfig(long s) {
+        int st = positive("--steps", steps == null ? 600 : steps), b = positive("--batch", batch == null ? 32 : batch);
+        double rate = lr == null ? 1e-3 : lr;
+        if (!(rate > 0) || Double.isInfinite(rate)) throw new UsageException("--lr must be > 0, not " + rate);
+        return TrainConfig.of(st, b, rate, s);
+    }
+
+    private Config modelConfig(int v, int n) {
+        int l = layers == null ? TrainTask.defaultLayers(task) : layers;
+        if (l < 0) throw new UsageException("--layers must be >= 0, not " + l);
+        int dm = positive("--d-model", dModel == null ? 64 : dModel), h = positive("--heads", heads == null ? 4 : heads);
+        if (dHead == null && dm % h != 0) throw new UsageException("--d-model " + dm + " is not a multiple of --heads " + h + "; give --d-head");
+        int e = positive("--d-head", dHead == null ? dm / h : dHead);
+        try {
+            return Config.of(l, dm, h, e, n, v);
+        } catch (IllegalArgumentException ex) {
+            throw new UsageException(ex.getMessage());
+        }
+    }
+
+    private static int positive(String flag, int value) {
+        if (value < 1) throw new UsageException(flag + " must be >= 1, not " + value);
+        return value;
+    }
+
+    private int train(Trainer trainer, TrainTask task, TrainTask.Data d, Path csv, Path ckptPath, Path model) throws IOException {
+        PrintWriter o = spec.commandLine().getOut();
+        boolean terminal = System.console() != null && System.console().isTerminal();
+        TrainConfig tc = trainer.config();
+        Config c = trainer.weights().config();
+        Map<String, String> meta = new LinkedHashMap<>();
+        meta.put(TrainTask.KEY, task.toJson());
+        d.chars().ifPresent(t -> meta.put(ModelFile.TOKENIZER_KEY, t.toJson()));
+        o.printf("training %d-layer d_model %d, %d heads of %d, n_ctx %d, d_vocab %d (%,d parameters) on %s: steps %d..%d, batch %d, lr %g, %d threads%n",
+                c.nLayers(), c.dModel(), c.nHeads(), c.dHead(), c.nCtx(), c.dVocab(), trainer.weights().parameterCount(), task.name(),
+                trainer.stepsDone() + 1, tc.steps(), tc.batch(), tc.lr(), threads.apply());
+        long start = System.nanoTime();
+        int first = trainer.stepsDone();
+        double smooth = Double.NaN;
+        try (LossCurve curve = first == 0 ? LossCurve.create(csv) : LossCurve.resume(csv, first)) {
+            while (!trainer.done()) {
+                Trainer.Progress p = trainer.step();
+                curve.add(p);
+                smooth = Double.isNaN(smooth) ? p.trainLoss() : 0.9 * smooth + 0.1 * p.trainLoss();
+                double elapsed = (System.nanoTime() - start) * 1e-9;
+                int done = p.step() - first;
+                double tokens = (double) done * tc.batch() * d.train().nCtx();
+                String line = String.format("step %d/%d  loss %.4f  %,.0f tokens/s  ETA %s", p.step(), tc.steps(), smooth,
+                        tokens / elapsed, duration(elapsed / done * (tc.steps() - p.step())));
+                boolean eval = !Double.isNaN(p.heldOutLoss());
+                if (eval) {
+                    line += String.format("  held-out %.4f", p.heldOutLoss());
+                    trainer.checkpoint(meta).save(ckptPath);
+                }
+                if (terminal) {
+                    o.print("\r" + line + (eval ? "\n" : ""));
+                    o.flush();
+                } else if (eval) {
+                    o.println(line);
+                }
+            }
+        } catch (DataFileException e) {
+            throw new UsageException(e.getMessage());
+        }
+        new ModelFile(trainer.weights(), d.chars()).save(model);
+        double secs = (System.nanoTime() - start) * 1e-9;
+        o.printf("done in %s; wrote %s, %s, %s%n", duration(secs), model, csv, ckptPath);
+        return 0;
+    }
+
+    private static String duration(double seconds) {
+        long s = Math.round(seconds);
+        return s < 60 ? s + "s" : s / 60 + "m" + String.format("%02d", s % 60) + "s";
+    }
+}
