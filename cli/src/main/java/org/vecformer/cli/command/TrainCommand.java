@@ -160,7 +160,7 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(TrainTask.KEY, task.toJson());
         d.chars().ifPresent(t -> meta.put(ModelFile.TOKENIZER_KEY, t.toJson()));
-        o.printf("training %d-layer d_model %d, %d heads of %d, n_ctx %d, d_vocab %d (%,d parameters) on %s: steps %d..%d, batch %d, lr %g, %d threads%n",
+        o.printf("training %d-layer d_model %d, %d heads of %d, n_ctx %d, d_vocab %d (%,d parameters) on %s: steps %d..%d, batch %d, lr %s, %d threads%n",
                 c.nLayers(), c.dModel(), c.nHeads(), c.dHead(), c.nCtx(), c.dVocab(), trainer.weights().parameterCount(), task.name(),
                 trainer.stepsDone() + 1, tc.steps(), tc.batch(), tc.lr(), threads.apply());
         long start = System.nanoTime();

@@ -110,30 +110,30 @@ class TrainerTest {
     @Test
     void twoLayersBeatOneOnInductionAfterASmallBudget() {
         double one = predictableLoss(1), two = predictableLoss(2);
-        assertTrue(two < one - 0.5, "predictable-position loss: 1 layer " + one + ", 2 layers " + two);
+        assertTrue(two < 0.3 && two < one - 0.4, "predictable-position loss: 1 layer " + one + ", 2 layers " + two);
     }
 
     private static double predictableLoss(int layers) {
-        Config c = Config.of(layers, 32, 2, 16, 24, 16);
-        InductionTask task = new InductionTask(16, 24, 3, 8, 7);
-        Trainer t = new Trainer(Weights.init(c, 3), new TrainConfig(150, 16, 1, 1e-2, 10, 1e-3, 0.01, 1.0, 1000, 16, 1), task,
+        int ctx = 16, v = 8;
+        Config c = Config.of(layers, 32, 2, 16, ctx, v);
+        InductionTask task = new InductionTask(v, ctx, 3, 5, 7);
+        Trainer t = new Trainer(Weights.init(c, 3), new TrainConfig(250, 16, 1, 1e-2, 25, 1e-3, 0.01, 1.0, 1000, 16, 1), task,
                 task.heldOut().next(16));
         while (!t.done()) t.step();
         var eval = task.heldOut().next(64);
-        Tensor logits = new Transformer(t.weights()).forward(rows(eval.inputs(), 64, 24));
+        Tensor logits = new Transformer(t.weights()).forward(rows(eval.inputs(), 64, ctx));
         double sum = 0;
         int n = 0;
         for (int b = 0; b < 64; b++) {
-            for (int i = 0; i < 24; i++) {
-                if (!eval.predictable()[b * 24 + i]) continue;
+            for (int i = 0; i < ctx; i++) {
+                if (!eval.predictable()[b * ctx + i]) continue;
                 double max = Double.NEGATIVE_INFINITY, z = 0;
-                for (int u = 0; u < 16; u++) max = Math.max(max, logits.get(b, i, u));
-                for (int u = 0; u < 16; u++) z += Math.exp(logits.get(b, i, u) - max);
+                for (int u = 0; u < v; u++) max = Math.max(max, logits.get(b, i, u));
+                for (int u = 0; u < v; u++) z += Math.exp(logits.get(b, i, u) - max);
                 sum += max + Math.log(z) - logits.get(b, i, eval.token(b, i + 1));
                 n++;
             }
         }
-        System.out.println(layers + " layers: " + sum / n);
         return sum / n;
     }
 

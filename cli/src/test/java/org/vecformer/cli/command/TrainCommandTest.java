@@ -1,0 +1,94 @@
+package org.vecformer.cli.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.vecformer.cli.CliRun;
+import org.vecformer.cli.Main;
+import org.vecformer.model.io.ModelFile;
+import org.vecformer.model.train.Checkpoint;
+
+class TrainCommandTest {
+    @TempDir
+    Path dir;
+
+    private static final String[] TINY = {"--layers", "1", "--d-model", "8", "--heads", "2", "--ctx", "10", "--batch", "4", "--threads", "1"};
+
+    private CliRun train(String... args) {
+        String[] all = new String[args.length + 1];
+        all[0] = "train";
+        System.arraycopy(args, 0, all, 1, args.length);
+        return CliRun.of(all);
+    }
+
+    private static String[] concat(String[] a, String... b) {
+        String[] out = new String[a.length + b.length];
+        System.arraycopy(a, 0, out, 0, a.length);
+        System.arraycopy(b, 0, out, a.length, b.length);
+        return out;
+    }
+
+    @Test
+    void trainsWritesModelCurveAndCheckpointThenResumes() throws IOException {
+        Path model = dir.resolve("m.safetensors");
+        CliRun r = train(concat(TINY, "--task", "induction", "--vocab", "12", "--steps", "6", "--out", model.toString()));
+        assertEquals(0, r.code(), r.err());
+        Path csv = dir.resolve("m.loss.csv"), ckpt = dir.resolve("m.ckpt.safetensors");
+        assertTrue(r.out().contains("wrote " + model.toAbsolutePath()) && r.out().contains(csv.toAbsolutePath().toString())
+                && r.out().contains(ckpt.toAbsolutePath().toString()), r.out());
+        assertTrue(r.out().contains("step 6/6"), r.out());
+        ModelFile m = ModelFile.load(model);
+        assertEquals(1, m.config().nLayers());
+        assertEquals(12, m.config().dVocab());
+        assertEquals(7, Files.readAllLines(csv).size());
+        assertEquals(6, Checkpoint.load(ckpt).step());
+
+        CliRun resumed = train("--resume", ckpt.toString(), "--steps", "9", "--out", model.toString());
+        assertEquals(0, resumed.code(), resumed.err());
+        assertTrue(resumed.out().contains("steps 7..9"), resumed.out());
+        List<String> rows = Files.readAllLines(csv);
+        assertEquals(10, rows.size());
+        assertTrue(rows.get(9).startsWith("9,"), rows.get(9));
+        assertEquals(9, Checkpoint.load(ckpt).step());
+        assertEquals(m.config(), ModelFile.load(model).config());
+    }
+
+    @Test
+    void textTrainingStoresTheCharacterTokenizer() throws IOException {
+        Path text = dir.resolve("t.txt"), model = dir.resolve("t.safetensors");
+        Files.writeString(text, "the cat sat on the mat. ".repeat(20));
+        CliRun r = train(concat(TINY, "--task", "text", "--data", text.toString(), "--steps", "2", "--out", model.toString()));
+        assertEquals(0, r.code(), r.err());
+        ModelFile m = ModelFile.load(model);
+        assertTrue(m.chars().isPresent());
+        assertEquals("the cat sat on the mat. ".chars().distinct().count(), m.config().dVocab());
+    }
+
+    @Test
+    void badFlagsExitTwoWithOneLine() throws IOException {
+        Path out = dir.resolve("x.safetensors");
+        Files.writeString(dir.resolve("ids.txt"), "1 2 3");
+        List<String[]> bad = List.of(
+                new String[] {"--task", "nope", "--out", out.toString()},
+                new String[] {"--task", "induction", "--steps", "0", "--out", out.toString()},
+                new String[] {"--task", "induction"},
+                new String[] {"--task", "tokens", "--out", out.toString()},
+                new String[] {"--task", "bigram", "--data", "ids.txt", "--out", out.toString()},
+                new String[] {"--task", "induction", "--d-model", "10", "--heads", "4", "--out", out.toString()},
+                new String[] {"--task", "induction", "--lr", "-1", "--out", out.toString()},
+                new String[] {"--resume", out.toString(), "--layers", "2", "--out", out.toString()},
+                new String[] {"--steps", "3", "--out", out.toString()});
+        for (String[] args : bad) {
+            CliRun r = train(args);
+            assertEquals(Main.USAGE, r.code(), String.join(" ", args) + ": " + r.err());
+            assertTrue(r.err().startsWith("vecformer: ") && r.err().lines().count() == 2, r.err());
+            assertTrue(!Files.exists(out), String.join(" ", args));
+        }
+    }
+}
