@@ -28,7 +28,8 @@ import org.vecformer.engine.tensor.Tensor;
  * </pre>
  * The QKV buffer of sequence b, position i lives at row {@code b·(p+T) + i} of the caller's buffer, so a
  * batch (p = 0) fills rows 0..B·T and a KV cache (B = 1) appends rows p..p+T.
- * GEMMs go through {@link Gemm#sgemm}; attention, layer norm and softmax through the engine's kernels.
+ * GEMMs go through {@link Gemm#sgemm}; attention, layer norm and softmax through the engine's kernels. A training
+ * forward ({@link #training}) also keeps in an {@link Activations} store what {@link Backward} needs.
  */
 final class Forward {
     private final Config c;
