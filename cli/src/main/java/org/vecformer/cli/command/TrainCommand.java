@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.vecformer.cli.UsageException;
-import org.vecformer.model.data.DataFileException;
 import org.vecformer.model.io.ModelFile;
 import org.vecformer.model.train.Checkpoint;
 import org.vecformer.model.train.LossCurve;
@@ -80,7 +79,7 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        threads.apply();
+        int nThreads = threads.apply();
         Path base = out.toAbsolutePath();
         String stem = base.getFileName().toString().replaceFirst("\\.safetensors$", "");
         if (base.getParent() != null && !Files.isDirectory(base.getParent())) {
@@ -120,11 +119,11 @@ public final class TrainCommand implements Callable<Integer> {
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
-            spec = new TrainTask(task, data, d.train().dVocab(), n, s);
+            spec = new TrainTask(task, data == null ? null : data.toAbsolutePath(), d.train().dVocab(), n, s);
             Config c = modelConfig(d.train().dVocab(), n);
             trainer = new Trainer(Weights.init(c, s), tc, d.train(), d.heldOut());
         }
-        return train(trainer, spec, d, csv, ckptPath, base);
+        return train(trainer, spec, d, csv, ckptPath, base, nThreads);
     }
 
     private TrainConfig trainConfig(long s) {
@@ -152,7 +151,8 @@ public final class TrainCommand implements Callable<Integer> {
         return value;
     }
 
-    private int train(Trainer trainer, TrainTask task, TrainTask.Data d, Path csv, Path ckptPath, Path model) throws IOException {
+    private int train(Trainer trainer, TrainTask task, TrainTask.Data d, Path csv, Path ckptPath, Path model, int nThreads)
+            throws IOException {
         PrintWriter o = spec.commandLine().getOut();
         boolean terminal = System.console() != null && System.console().isTerminal();
         TrainConfig tc = trainer.config();
@@ -162,7 +162,7 @@ public final class TrainCommand implements Callable<Integer> {
         d.chars().ifPresent(t -> meta.put(ModelFile.TOKENIZER_KEY, t.toJson()));
         o.printf("training %d-layer d_model %d, %d heads of %d, n_ctx %d, d_vocab %d (%,d parameters) on %s: steps %d..%d, batch %d, lr %s, %d threads%n",
                 c.nLayers(), c.dModel(), c.nHeads(), c.dHead(), c.nCtx(), c.dVocab(), trainer.weights().parameterCount(), task.name(),
-                trainer.stepsDone() + 1, tc.steps(), tc.batch(), tc.lr(), threads.apply());
+                trainer.stepsDone() + 1, tc.steps(), tc.batch(), tc.lr(), nThreads);
         long start = System.nanoTime();
         int first = trainer.stepsDone();
         double smooth = Double.NaN;
@@ -188,8 +188,6 @@ public final class TrainCommand implements Callable<Integer> {
                     o.println(line);
                 }
             }
-        } catch (DataFileException e) {
-            throw new UsageException(e.getMessage());
         }
         new ModelFile(trainer.weights(), d.chars()).save(model);
         double secs = (System.nanoTime() - start) * 1e-9;

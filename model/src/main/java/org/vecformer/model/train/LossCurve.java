@@ -38,7 +38,9 @@ public final class LossCurve implements AutoCloseable {
             for (String line : Files.readAllLines(path, StandardCharsets.UTF_8)) {
                 if (line.equals(HEADER)) continue;
                 int comma = line.indexOf(',');
-                if (comma > 0 && Integer.parseInt(line.substring(0, comma)) <= step) keep.add(line);
+                if (comma > 0 && line.substring(0, comma).matches("\\d{1,9}") && Integer.parseInt(line.substring(0, comma)) <= step) {
+                    keep.add(line);
+                }
             }
         }
         LossCurve c = create(path);
