@@ -59,13 +59,13 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--vocab", paramLabel = "V", description = "Vocabulary (default: bigram 16, skip-trigram 32, induction 64; files: from the data).")
     Integer vocab;
 
-    @Option(names = "--steps", paramLabel = "S", description = "Total optimisation steps (default 600; with --resume: the checkpoint's).")
+    @Option(names = "--steps", paramLabel = "S", description = "Total optimisation steps (default: bigram 300, skip-trigram 600, induction 800, files 1000; with --resume: the checkpoint's).")
     Integer steps;
 
     @Option(names = "--batch", paramLabel = "B", description = "Sequences per step (default 32).")
     Integer batch;
 
-    @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate of the warm-up + cosine schedule (default 1e-3).")
+    @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate of the warm-up + cosine schedule (default 2e-3).")
     Double lr;
 
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the initialisation and the data (default 1).")
@@ -127,8 +127,8 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     private TrainConfig trainConfig(long s) {
-        int st = positive("--steps", steps == null ? 600 : steps), b = positive("--batch", batch == null ? 32 : batch);
-        double rate = lr == null ? 1e-3 : lr;
+        int st = positive("--steps", steps == null ? TrainTask.defaultSteps(task) : steps), b = positive("--batch", batch == null ? 32 : batch);
+        double rate = lr == null ? 2e-3 : lr;
         if (!(rate > 0) || Double.isInfinite(rate)) throw new UsageException("--lr must be > 0, not " + rate);
         return TrainConfig.of(st, b, rate, s);
     }

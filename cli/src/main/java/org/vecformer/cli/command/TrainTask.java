@@ -38,6 +38,19 @@ record TrainTask(String name, Path data, int dVocab, int nCtx, long seed) {
         };
     }
 
+    /**
+     * Default steps: bigram 300, skip-trigram 600, induction 800 (at lr 2e-3 the default 2-layer model has a
+     * previous-token head and induction heads with score ~0.7 by then), file data 1000.
+     */
+    static int defaultSteps(String task) {
+        return switch (task) {
+            case "bigram" -> 300;
+            case "skip-trigram" -> 600;
+            case "induction" -> 800;
+            default -> 1000;
+        };
+    }
+
     /** Default vocabulary of a synthetic task (file data: from the file). */
     static int defaultVocab(String task) {
         return switch (task) {
