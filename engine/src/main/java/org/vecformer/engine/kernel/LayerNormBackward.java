@@ -2,7 +2,6 @@ package org.vecformer.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.vecformer.engine.parallel.Parallel;
 
@@ -48,8 +47,8 @@ public final class LayerNormBackward {
             sumG = sumG.add(g);
             sumGx = g.fma(xHat, sumGx);
         }
-        float meanG = sumG.reduceLanes(VectorOperators.ADD) / d;
-        float meanGx = sumGx.reduceLanes(VectorOperators.ADD) / d;
+        float meanG = VectorOps.sumLanes(sumG) / d;
+        float meanGx = VectorOps.sumLanes(sumGx) / d;
         FloatVector inv = FloatVector.broadcast(S, invScale);
         for (int i = 0; i < d; i += step) {
             VectorMask<Float> m = S.indexInRange(i, d);

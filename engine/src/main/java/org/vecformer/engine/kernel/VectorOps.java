@@ -29,7 +29,19 @@ public final class VectorOps {
             VectorMask<Float> m = S.indexInRange(i, n);
             acc0 = FloatVector.fromArray(S, x, xOff + i, m).fma(FloatVector.fromArray(S, y, yOff + i, m), acc0);
         }
-        return acc0.add(acc1).reduceLanes(VectorOperators.ADD);
+        return sumLanes(acc0.add(acc1));
+    }
+
+    /**
+     * {@code v[0] + v[1] + … + v[lanes-1]}, added in that order. Not {@code reduceLanes(ADD)}: its order is left to
+     * the implementation, and measured on this JDK the interpreter's fallback and C2's intrinsic give different bits
+     * for most vectors, so a result would depend on whether the caller had been compiled yet (breaking bit-exact
+     * training runs and resumes).
+     */
+    static float sumLanes(FloatVector v) {
+        float s = 0f;
+        for (int l = 0; l < S.length(); l++) s += v.lane(l);
+        return s;
     }
 
     /** {@code y[i] += alpha·x[i]} (BLAS saxpy). */
@@ -64,17 +76,14 @@ public final class VectorOps {
         }
     }
 
-    /** {@code Σ_i x[i]}, in float lanes. */
+    /** {@code Σ_i x[i]}, in float lanes (then the lanes in order, see {@link #sumLanes}). */
     public static float sum(int n, float[] x, int xOff) {
         FloatVector acc = FloatVector.zero(S);
         int step = S.length();
         int i = 0;
         for (; i <= n - step; i += step) acc = acc.add(FloatVector.fromArray(S, x, xOff + i));
-        float s = acc.reduceLanes(VectorOperators.ADD);
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            s += FloatVector.fromArray(S, x, xOff + i, m).reduceLanes(VectorOperators.ADD, m);
-        }
+        float s = sumLanes(acc);
+        if (i < n) s += sumLanes(FloatVector.fromArray(S, x, xOff + i, S.indexInRange(i, n)));
         return s;
     }
 
