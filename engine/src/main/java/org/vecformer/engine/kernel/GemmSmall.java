@@ -1,7 +1,6 @@
 package org.vecformer.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.vecformer.engine.parallel.Parallel;
 
@@ -15,7 +14,7 @@ import org.vecformer.engine.parallel.Parallel;
  *   <li>{@link #axpys}: {@code y[j] = Σ_p x[p]·M[p][j]}, columns contiguous (register blocks of
  *       four vectors of columns, fma over p ascending);</li>
  *   <li>{@link #dots}: {@code y[j] = Σ_p x[p]·M[j][p]}, rows contiguous (four rows at a time, one vector
- *       accumulator per row, summed across lanes, then a scalar fma tail).</li>
+ *       accumulator per row, its lanes summed in order, then a scalar fma tail).</li>
  * </ul>
  * then {@code C = alpha·y + beta·C} (just {@code alpha·y} when beta == 0). A strided x is first copied
  * to a contiguous per-thread run. Threads split output rows, or output columns when m == 1; each
@@ -41,7 +40,7 @@ final class GemmSmall {
                 float[] x = transB == Transpose.T ? b : gather(scratch, k, b, bOff, ldb);
                 int xAt = transB == Transpose.T ? bOff : 0;
                 float[] y = scratch.out(to - from);
-                if (transA == Transpose.N) dots(k, x, xAt, a, aOff, lda, from, to, y);
+                if (transA == Transpose.N) dots(k, x, xAt, a, aOff, lda, from, to, y, scratch.tile(L));
                 else axpys(k, x, xAt, a, aOff, lda, from, to, y);
                 finish(to - from, alpha, y, beta, c, cOff + from * ldc, ldc);
             });
@@ -55,7 +54,7 @@ final class GemmSmall {
                 float[] x = transA == Transpose.N ? a : gather(scratch, k, a, aOff, lda);
                 int xAt = transA == Transpose.N ? aOff : 0;
                 float[] y = scratch.out(to - from);
-                product(transB, k, x, xAt, b, bOff, ldb, from, to, y);
+                product(transB, k, x, xAt, b, bOff, ldb, from, to, y, scratch.tile(L));
                 finish(to - from, alpha, y, beta, c, cOff + from, 1);
             });
             return;
@@ -68,7 +67,7 @@ final class GemmSmall {
             for (int i = from; i < to; i++) {
                 float[] x = transA == Transpose.N ? a : gather(scratch, k, a, aOff + i, lda);
                 int xAt = transA == Transpose.N ? aOff + i * lda : 0;
-                product(transB, k, x, xAt, b, bOff, ldb, 0, n, y);
+                product(transB, k, x, xAt, b, bOff, ldb, 0, n, y, scratch.tile(L));
                 finish(n, alpha, y, beta, c, cOff + i * ldc, 1);
             }
         });
@@ -76,9 +75,9 @@ final class GemmSmall {
 
     /** {@code y[j-from] = Σ_p x[p]·op(B)[p][j]} for j in [from, to). */
     private static void product(Transpose transB, int k, float[] x, int xAt, float[] b, int bOff, int ldb,
-                                int from, int to, float[] y) {
+                                int from, int to, float[] y, float[] lanes) {
         if (transB == Transpose.N) axpys(k, x, xAt, b, bOff, ldb, from, to, y);
-        else dots(k, x, xAt, b, bOff, ldb, from, to, y);
+        else dots(k, x, xAt, b, bOff, ldb, from, to, y, lanes);
     }
 
     /** Copies {@code v[off + p·inc]}, p < k, into this thread's contiguous run. */
@@ -129,7 +128,7 @@ final class GemmSmall {
     }
 
     /** {@code y[j-from] = Σ_p x[xAt+p]·M[j][p]} for j in [from, to), M at {@code mOff} with leading dimension ld. */
-    static void dots(int k, float[] x, int xAt, float[] mat, int mOff, int ld, int from, int to, float[] y) {
+    static void dots(int k, float[] x, int xAt, float[] mat, int mOff, int ld, int from, int to, float[] y, float[] lanes) {
         int kv = k - k % L;
         int j = from;
         for (; j + 4 <= to; j += 4) {
@@ -143,17 +142,29 @@ final class GemmSmall {
                 s3 = xp.fma(FloatVector.fromArray(S, mat, r3 + p), s3);
             }
             int o = j - from;
-            y[o] = tail(k, kv, x, xAt, mat, r0, s0.reduceLanes(VectorOperators.ADD));
-            y[o + 1] = tail(k, kv, x, xAt, mat, r1, s1.reduceLanes(VectorOperators.ADD));
-            y[o + 2] = tail(k, kv, x, xAt, mat, r2, s2.reduceLanes(VectorOperators.ADD));
-            y[o + 3] = tail(k, kv, x, xAt, mat, r3, s3.reduceLanes(VectorOperators.ADD));
+            y[o] = tail(k, kv, x, xAt, mat, r0, sum(s0, lanes));
+            y[o + 1] = tail(k, kv, x, xAt, mat, r1, sum(s1, lanes));
+            y[o + 2] = tail(k, kv, x, xAt, mat, r2, sum(s2, lanes));
+            y[o + 3] = tail(k, kv, x, xAt, mat, r3, sum(s3, lanes));
         }
         for (; j < to; j++) {
             int r0 = mOff + j * ld;
             FloatVector s0 = FloatVector.zero(S);
             for (int p = 0; p < kv; p += L) s0 = FloatVector.fromArray(S, x, xAt + p).fma(FloatVector.fromArray(S, mat, r0 + p), s0);
-            y[j - from] = tail(k, kv, x, xAt, mat, r0, s0.reduceLanes(VectorOperators.ADD));
+            y[j - from] = tail(k, kv, x, xAt, mat, r0, sum(s0, lanes));
         }
+    }
+
+    /**
+     * Sum of the lanes of {@code v}, lane 0 first, through the {@code lanes} scratch. Unlike
+     * {@code reduceLanes}, whose order may differ between the interpreter and compiled code, this fixes the
+     * bits of every dot product.
+     */
+    private static float sum(FloatVector v, float[] lanes) {
+        v.intoArray(lanes, 0);
+        float s = 0;
+        for (int i = 0; i < L; i++) s += lanes[i];
+        return s;
     }
 
     /** Adds the scalar tail {@code p in [kv, k)} of one dot product to its vector part {@code s}. */
