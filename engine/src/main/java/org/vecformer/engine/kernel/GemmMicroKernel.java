@@ -1,17 +1,17 @@
 package org.vecformer.engine.kernel;
 
-import static org.vecformer.engine.kernel.GemmBlocking.MR;
 import static org.vecformer.engine.kernel.GemmBlocking.NR;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-tiled micro-kernel: one {@code MR × NR} tile of C (6 rows × 2 vectors) from a packed
- * A micro-panel ({@code kc × MR}) and a packed B micro-panel ({@code kc × NR}), layouts in
+ * The register-tiled micro-kernel: one {@code MR × NR} tile of C (6 rows × 2 vectors) from an
+ * A micro-panel ({@code MR × kc}, element (r, p) at {@code a[aAt + r·rs + p·ps]}: packed, {@code rs = 1,
+ * ps = MR}, or rows of op(A) read in place) and a packed B micro-panel ({@code kc × NR}), layouts in
  * {@link GemmPacking}:
  * <pre>
- *   acc[r][j] = Σ_{p &lt; kc} Ap[p·MR + r] · Bp[p·NR + j]         (fma, p ascending)
+ *   acc[r][j] = Σ_{p &lt; kc} A[r][p] · Bp[p·NR + j]             (fma, p ascending)
  *   C[r][j]   = alpha·acc[r][j]                                 if beta == 0
  *             = fma(acc[r][j], alpha, beta·C[r][j])             otherwise
  * </pre>
@@ -29,11 +29,15 @@ final class GemmMicroKernel {
 
     /**
      * Computes the tile of C at {@code cAt} (leading dimension {@code ldc}) whose valid part is
-     * {@code rows × cols} ({@code <= MR × NR}), from panels at {@code ap[aAt..]} and {@code bp[bAt..]}.
-     * {@code acc} is scratch of at least {@code MR·NR} floats.
+     * {@code rows × cols} ({@code <= MR × NR}), from the A panel described above and the B panel at
+     * {@code bp[bAt..]}. Rows of A past {@code rows} are never read (the last valid row stands in for them
+     * and their results are dropped). {@code acc} is scratch of at least {@code MR·NR} floats.
      */
-    static void tile(int kc, float[] ap, int aAt, float[] bp, int bAt, float alpha, float beta,
+    static void tile(int kc, float[] a, int aAt, int rs, int ps, float[] bp, int bAt, float alpha, float beta,
                      float[] c, int cAt, int ldc, int rows, int cols, float[] acc) {
+        int last = rows - 1;
+        int o1 = Math.min(1, last) * rs, o2 = Math.min(2, last) * rs, o3 = Math.min(3, last) * rs;
+        int o4 = Math.min(4, last) * rs, o5 = Math.min(5, last) * rs;
         FloatVector c00 = FloatVector.zero(S), c01 = FloatVector.zero(S);
         FloatVector c10 = FloatVector.zero(S), c11 = FloatVector.zero(S);
         FloatVector c20 = FloatVector.zero(S), c21 = FloatVector.zero(S);
@@ -41,25 +45,25 @@ final class GemmMicroKernel {
         FloatVector c40 = FloatVector.zero(S), c41 = FloatVector.zero(S);
         FloatVector c50 = FloatVector.zero(S), c51 = FloatVector.zero(S);
         for (int p = 0; p < kc; p++) {
-            int pa = aAt + p * MR, pb = bAt + p * NR;
+            int pa = aAt + p * ps, pb = bAt + p * NR;
             FloatVector b0 = FloatVector.fromArray(S, bp, pb);
             FloatVector b1 = FloatVector.fromArray(S, bp, pb + L);
-            FloatVector a0 = FloatVector.broadcast(S, ap[pa + 0]);
+            FloatVector a0 = FloatVector.broadcast(S, a[pa]);
             c00 = a0.fma(b0, c00);
             c01 = a0.fma(b1, c01);
-            FloatVector a1 = FloatVector.broadcast(S, ap[pa + 1]);
+            FloatVector a1 = FloatVector.broadcast(S, a[pa + o1]);
             c10 = a1.fma(b0, c10);
             c11 = a1.fma(b1, c11);
-            FloatVector a2 = FloatVector.broadcast(S, ap[pa + 2]);
+            FloatVector a2 = FloatVector.broadcast(S, a[pa + o2]);
             c20 = a2.fma(b0, c20);
             c21 = a2.fma(b1, c21);
-            FloatVector a3 = FloatVector.broadcast(S, ap[pa + 3]);
+            FloatVector a3 = FloatVector.broadcast(S, a[pa + o3]);
             c30 = a3.fma(b0, c30);
             c31 = a3.fma(b1, c31);
-            FloatVector a4 = FloatVector.broadcast(S, ap[pa + 4]);
+            FloatVector a4 = FloatVector.broadcast(S, a[pa + o4]);
             c40 = a4.fma(b0, c40);
             c41 = a4.fma(b1, c41);
-            FloatVector a5 = FloatVector.broadcast(S, ap[pa + 5]);
+            FloatVector a5 = FloatVector.broadcast(S, a[pa + o5]);
             c50 = a5.fma(b0, c50);
             c51 = a5.fma(b1, c51);
         }

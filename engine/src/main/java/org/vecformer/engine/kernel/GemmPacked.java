@@ -17,10 +17,17 @@ import org.vecformer.engine.parallel.Parallel;
  *           for ir in mc' by MR:
  *             micro-kernel C[ir.., jr..] (beta for the first k slice, 1 after)
  * </pre>
- * Threads split the rows of C ({@code mc' <= mc}, smaller when there are fewer blocks than threads);
+ * When C is narrow ({@code n <= IN_PLACE_MAX_N}) and A is not transposed, the micro-kernel reads A's rows in
+ * place instead of a packed copy. Threads split the rows of C ({@code mc' <= mc}, smaller when there are fewer blocks than threads);
  * k is never split, so every element is summed in the same order for any thread count.
  */
 final class GemmPacked {
+    /**
+     * Widest C (in columns) for which rows of an untransposed A are read in place rather than packed:
+     * with few B micro-panels to reuse it, packing A would cost about as much as the product.
+     */
+    static final int IN_PLACE_MAX_N = Integer.getInteger("gemm.inplace", 4 * NR);
+
     private GemmPacked() {}
 
     static void sgemm(GemmBlocking blocking, Transpose transA, Transpose transB, int m, int n, int k, float alpha,
@@ -32,6 +39,7 @@ final class GemmPacked {
         int mc = Math.min(blocking.mc(), roundUp(ceilDiv(m, threads), MR));
         int aSize = mc * kc;
         float[] bp = GemmScratch.local().packedB(kc * nc);
+        boolean inPlace = transA == Transpose.N && n <= IN_PLACE_MAX_N;
         for (int jc = 0; jc < n; jc += nc) {
             int j0 = jc, cols = Math.min(nc, n - jc), panels = ceilDiv(cols, NR);
             for (int pc = 0; pc < k; pc += kc) {
@@ -45,16 +53,31 @@ final class GemmPacked {
                     float[] tile = scratch.tile(MR * NR);
                     for (int ib = from; ib < to; ib++) {
                         int i0 = ib * mc, rows = Math.min(mc, m - i0);
-                        GemmPacking.packA(transA, a, aOff, lda, i0, rows, p0, depth, ap);
-                        for (int jr = 0; jr < cols; jr += NR) {
-                            int bAt = jr / NR * depth * NR, w = Math.min(NR, cols - jr);
-                            for (int ir = 0; ir < rows; ir += MR) {
-                                GemmMicroKernel.tile(depth, ap, ir * depth, bp, bAt, alpha, betaHere,
-                                        c, cOff + (i0 + ir) * ldc + j0 + jr, ldc, Math.min(MR, rows - ir), w, tile);
-                            }
+                        if (inPlace) {
+                            block(depth, a, aOff + i0 * lda + p0, lda, 1, MR * lda, bp, alpha, betaHere,
+                                    c, cOff + i0 * ldc + j0, ldc, rows, cols, tile);
+                        } else {
+                            GemmPacking.packA(transA, a, aOff, lda, i0, rows, p0, depth, ap);
+                            block(depth, ap, 0, 1, MR, MR * depth, bp, alpha, betaHere,
+                                    c, cOff + i0 * ldc + j0, ldc, rows, cols, tile);
                         }
                     }
                 });
+            }
+        }
+    }
+
+    /**
+     * One {@code rows × cols} block of C from a k slice: for each B micro-panel, every A micro-panel
+     * ({@code rs}, {@code ps} as in {@link GemmMicroKernel}; consecutive A panels {@code panelStep} apart).
+     */
+    private static void block(int depth, float[] a, int aAt, int rs, int ps, int panelStep, float[] bp,
+                              float alpha, float beta, float[] c, int cAt, int ldc, int rows, int cols, float[] tile) {
+        for (int jr = 0; jr < cols; jr += NR) {
+            int bAt = jr / NR * depth * NR, w = Math.min(NR, cols - jr);
+            for (int ir = 0, q = 0; ir < rows; ir += MR, q++) {
+                GemmMicroKernel.tile(depth, a, aAt + q * panelStep, rs, ps, bp, bAt, alpha, beta,
+                        c, cAt + ir * ldc + jr, ldc, Math.min(MR, rows - ir), w, tile);
             }
         }
     }
