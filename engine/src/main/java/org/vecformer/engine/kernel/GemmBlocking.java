@@ -5,8 +5,9 @@ package org.vecformer.engine.kernel;
  * {@code kc}-deep slices of op(A)·op(B) (GotoBLAS / BLIS loop order).
  *
  * <ul>
- *   <li>{@code kc}: depth of one slice; a packed B micro-panel ({@code kc × NR}) stays in L1,</li>
- *   <li>{@code mc}: rows of a packed A block ({@code mc × kc}), sized for L2,</li>
+ *   <li>{@code kc}: depth of one slice,</li>
+ *   <li>{@code mc}: rows of an A block ({@code mc × kc}, packed only when A is transposed), sized for L2;
+ *       also the grain in which threads share the rows of C,</li>
  *   <li>{@code nc}: columns of a packed B block ({@code kc × nc}), sized for L3.</li>
  * </ul>
  * The micro-tile is {@link #MR} rows by {@link #NR} columns ({@link #NV} vectors of {@link Simd#F}).
@@ -25,8 +26,12 @@ record GemmBlocking(int kc, int mc, int nc) {
     /** Columns of the micro-tile. */
     static final int NR = NV * Simd.LANES;
 
-    /** The blocking used by {@link Gemm}: chosen by A/B timing on a 512-bit machine, scaled for narrower ones. */
-    static final GemmBlocking DEFAULT = new GemmBlocking(256, 24 * MR, 128 * NR);
+    /**
+     * The blocking used by {@link Gemm}, chosen by interleaved A/B timing on a 512-bit machine (AVX-512,
+     * 48 KiB L1d, 1 MiB L2): deep k slices win because every slice re-reads and re-writes C, and C's rows
+     * are far apart; a B micro-panel (kc × NR = 128 KiB) then streams from L2 while A's six rows stay in L1.
+     */
+    static final GemmBlocking DEFAULT = new GemmBlocking(1024, 8 * MR, 2048);
 
     GemmBlocking {
         if (kc < 1 || mc < MR || mc % MR != 0 || nc < NR || nc % NR != 0) {

@@ -12,22 +12,17 @@ import org.vecformer.engine.parallel.Parallel;
  *   for jc in n by nc:                      B block op(B)[pc.., jc..] packed once (kc × nc, in L3),
  *     for pc in k by kc:                    shared read-only by all threads
  *       pack B block                        (parallel over its NR micro-panels)
- *       parallel for ic in m by mc':        each thread packs its own A block (mc' × kc, in L2)
+ *       parallel for ic in m by mc':        each thread packs its own A block (mc' × kc, in L2) if A is transposed
  *         for jr in nc by NR:               B micro-panel kc × NR stays in L1
  *           for ir in mc' by MR:
  *             micro-kernel C[ir.., jr..] (beta for the first k slice, 1 after)
  * </pre>
- * When C is narrow ({@code n <= IN_PLACE_MAX_N}) and A is not transposed, the micro-kernel reads A's rows in
- * place instead of a packed copy. Threads split the rows of C ({@code mc' <= mc}, smaller when there are fewer blocks than threads);
+ * When A is not transposed the micro-kernel reads its rows in place (six row streams; a packed copy cost
+ * up to a fifth of the product at 1024³ and about as much as the product when C is narrow); only a
+ * transposed A is packed. Threads split the rows of C ({@code mc' <= mc}, smaller when there are fewer blocks than threads);
  * k is never split, so every element is summed in the same order for any thread count.
  */
 final class GemmPacked {
-    /**
-     * Widest C (in columns) for which rows of an untransposed A are read in place rather than packed:
-     * with few B micro-panels to reuse it, packing A would cost about as much as the product.
-     */
-    static final int IN_PLACE_MAX_N = Integer.getInteger("gemm.inplace", 4 * NR);
-
     private GemmPacked() {}
 
     static void sgemm(GemmBlocking blocking, Transpose transA, Transpose transB, int m, int n, int k, float alpha,
@@ -37,9 +32,8 @@ final class GemmPacked {
         int kc = Math.min(blocking.kc(), k);
         int nc = Math.min(blocking.nc(), roundUp(n, NR));
         int mc = Math.min(blocking.mc(), roundUp(ceilDiv(m, threads), MR));
-        int aSize = mc * kc;
+        int aSize = transA == Transpose.N ? 0 : mc * kc;
         float[] bp = GemmScratch.local().packedB(kc * nc);
-        boolean inPlace = transA == Transpose.N && n <= IN_PLACE_MAX_N;
         for (int jc = 0; jc < n; jc += nc) {
             int j0 = jc, cols = Math.min(nc, n - jc), panels = ceilDiv(cols, NR);
             for (int pc = 0; pc < k; pc += kc) {
@@ -53,11 +47,11 @@ final class GemmPacked {
                     float[] tile = scratch.tile(MR * NR);
                     for (int ib = from; ib < to; ib++) {
                         int i0 = ib * mc, rows = Math.min(mc, m - i0);
-                        if (inPlace) {
+                        if (transA == Transpose.N) {
                             block(depth, a, aOff + i0 * lda + p0, lda, 1, MR * lda, bp, alpha, betaHere,
                                     c, cOff + i0 * ldc + j0, ldc, rows, cols, tile);
                         } else {
-                            GemmPacking.packA(transA, a, aOff, lda, i0, rows, p0, depth, ap);
+                            GemmPacking.packTransposedA(a, aOff, lda, i0, rows, p0, depth, ap);
                             block(depth, ap, 0, 1, MR, MR * depth, bp, alpha, betaHere,
                                     c, cOff + i0 * ldc + j0, ldc, rows, cols, tile);
                         }

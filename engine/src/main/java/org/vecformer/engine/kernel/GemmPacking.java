@@ -10,7 +10,8 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Copies blocks of op(A) and op(B) into the contiguous, zero-padded panels the micro-kernel reads.
  *
- * <p>Packed A block of {@code rows × kc} (rows of op(A) from {@code i0}, depth from {@code p0}):
+ * <p>Packed A block of {@code rows × kc} (rows of op(A) from {@code i0}, depth from {@code p0}; only for a
+ * transposed A):
  * ⌈rows/MR⌉ micro-panels of {@code kc × MR}; element (i, p) lives at
  * {@code dst[(i/MR)·kc·MR + p·MR + i%MR]}, rows past {@code rows} are zero.
  *
@@ -25,21 +26,15 @@ final class GemmPacking {
 
     private GemmPacking() {}
 
-    /** Packs op(A)[i0 .. i0+rows, p0 .. p0+kc) into {@code dst} (layout above). */
-    static void packA(Transpose transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] dst) {
+    /**
+     * Packs op(A)[i0 .. i0+rows, p0 .. p0+kc) of a transposed A (stored [k,m], so op(A)[i][p] = a[aOff + p·lda + i])
+     * into {@code dst} (layout above). An untransposed A is read in place by the micro-kernel instead.
+     */
+    static void packTransposedA(float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] dst) {
         for (int q = 0, i = 0; i < rows; q++, i += MR) {
             int base = q * kc * MR, r = Math.min(MR, rows - i);
             if (r < MR) Arrays.fill(dst, base, base + kc * MR, 0f);
-            if (transA == Transpose.N) {
-                for (int ii = 0; ii < r; ii++) {
-                    int src = aOff + (i0 + i + ii) * lda + p0;
-                    for (int p = 0, d = base + ii; p < kc; p++, d += MR) dst[d] = a[src + p];
-                }
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    System.arraycopy(a, aOff + (p0 + p) * lda + i0 + i, dst, base + p * MR, r);
-                }
-            }
+            for (int p = 0; p < kc; p++) System.arraycopy(a, aOff + (p0 + p) * lda + i0 + i, dst, base + p * MR, r);
         }
     }
 
