@@ -8,7 +8,7 @@ Usage (unset the two OpenBLAS variables this machine exports: they force an olde
 Each shape is MxNxK, optionally with a fourth part T for C = A @ B.T (B stored [n,k]), e.g. 1024x1024x64xT.
 Prints a JSON array of {m, n, k, threads, gflops} (best of --runs timed calls after --warmup seconds of
 untimed ones) on stdout; the OpenBLAS build, core type and threading seen by threadpoolctl (when it is
-installed) go to stderr.
+installed, else the core name asked from numpy's bundled OpenBLAS) go to stderr.
 """
 import argparse
 import json
@@ -33,6 +33,21 @@ def parse_shape(text):
     return m, n, k, len(parts) == 4
 
 
+def openblas_core(np):
+    """The core type the OpenBLAS bundled with numpy picked at run time, asked through ctypes."""
+    import ctypes
+    import glob
+    libs = glob.glob(os.path.join(os.path.dirname(np.__file__), os.pardir, "numpy.libs", "*openblas*"))
+    for path in libs:
+        lib = ctypes.CDLL(path)
+        for name in ("scipy_openblas_get_corename64_", "scipy_openblas_get_corename", "openblas_get_corename"):
+            if hasattr(lib, name):
+                getter = getattr(lib, name)
+                getter.restype = ctypes.c_char_p
+                return getter().decode()
+    return "unknown (no OpenBLAS library found next to numpy)"
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--threads", type=int, default=1)
@@ -52,7 +67,7 @@ def main():
             print("threadpoolctl: " + json.dumps({key: pool.get(key) for key in
                   ("internal_api", "version", "architecture", "threading_layer", "num_threads")}), file=sys.stderr)
     except ImportError:
-        print("threadpoolctl not installed: OpenBLAS core type unknown", file=sys.stderr)
+        print(f"threadpoolctl not installed; OpenBLAS core in use: {openblas_core(np)}", file=sys.stderr)
 
     rows = []
     rng = np.random.default_rng(42)
