@@ -6,13 +6,12 @@ package org.vecformer.engine.kernel;
  *
  * <ul>
  *   <li>{@code kc}: depth of one slice,</li>
- *   <li>{@code mc}: rows of an A block ({@code mc × kc}, packed only when A is transposed), sized for L2;
- *       also the grain in which threads share the rows of C,</li>
+ *   <li>{@code mc}: rows of an A block ({@code mc × kc}, packed only when A is transposed), sized for L2,</li>
  *   <li>{@code nc}: columns of a packed B block ({@code kc × nc}), sized for L3.</li>
  * </ul>
  * The micro-tile is {@link #MR} rows by {@link #NR} columns ({@link #NV} vectors of {@link Simd#F}).
  * The k slicing fixes the order in which every element of C is summed, so it never depends on the
- * thread count; {@code mc} and {@code nc} only change which thread computes which tile.
+ * thread count; {@code mc} and {@code nc} only change the order in which tiles are computed.
  *
  * @param kc depth of a k slice, {@code >= 1}
  * @param mc rows of an A block, a multiple of {@link #MR}

@@ -7,56 +7,73 @@ import org.vecformer.engine.parallel.Parallel;
 
 /**
  * The packed, cache-blocked GEMM {@code C = alpha·op(A)·op(B) + beta·C} (row-major, op(A) [m,k],
- * op(B) [k,n], C [m,n], {@code k >= 1}):
+ * op(B) [k,n], C [m,n], {@code k >= 1}).
+ *
+ * <p>Threads each take one part of C: a run of columns (a multiple of NR wide) when C is wide enough
+ * to give every thread at least {@link #MIN_PANELS} B micro-panels, else a run of rows (a multiple of
+ * MR). One parallel loop per call, no buffer shared between threads. Each part is computed by
  * <pre>
- *   for jc in n by nc:                      B block op(B)[pc.., jc..] packed once (kc × nc, in L3),
- *     for pc in k by kc:                    shared read-only by all threads
- *       pack B block                        (parallel over its NR micro-panels)
- *       parallel for ic in m by mc':        each thread packs its own A block (mc' × kc, in L2) if A is transposed
- *         for jr in nc by NR:               B micro-panel kc × NR stays in L1
- *           for ir in mc' by MR:
+ *   for jc in its columns by nc:
+ *     for pc in k by kc:
+ *       pack B block op(B)[pc.., jc..] (kc × nc) into this thread's buffer
+ *       for ic in its rows by mc:
+ *         pack A block (mc × kc) if A is transposed; else A's rows are read in place
+ *         for jr in nc by NR:          B micro-panel kc × NR (L1/L2)
+ *           for ir in mc by MR:        A micro-panel MR × kc (L1)
  *             micro-kernel C[ir.., jr..] (beta for the first k slice, 1 after)
  * </pre>
- * When A is not transposed the micro-kernel reads its rows in place (six row streams; a packed copy cost
- * up to a fifth of the product at 1024³ and about as much as the product when C is narrow); only a
- * transposed A is packed. Threads split the rows of C ({@code mc' <= mc}, smaller when there are fewer blocks than threads);
- * k is never split, so every element is summed in the same order for any thread count.
+ * Reading an untransposed A in place avoids a copy that cost up to a fifth of the product at 1024³ and
+ * about as much as the product when C is narrow. k is never split and the k slices are fixed, so every
+ * element is summed in the same order for any thread count and any split.
  */
 final class GemmPacked {
+    /** Fewest B micro-panels per thread for which threads split C's columns rather than its rows. */
+    static final int MIN_PANELS = 4;
+
     private GemmPacked() {}
 
     static void sgemm(GemmBlocking blocking, Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
         int threads = Parallel.threads();
-        int kc = Math.min(blocking.kc(), k);
-        int nc = Math.min(blocking.nc(), roundUp(n, NR));
-        int mc = Math.min(blocking.mc(), roundUp(ceilDiv(m, threads), MR));
-        int aSize = transA == Transpose.N ? 0 : mc * kc;
-        float[] bp = GemmScratch.local().packedB(kc * nc);
-        for (int jc = 0; jc < n; jc += nc) {
-            int j0 = jc, cols = Math.min(nc, n - jc), panels = ceilDiv(cols, NR);
+        Part part = (i0, rows, j0, cols) -> part(blocking, transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb,
+                beta, c, cOff, ldc, i0, rows, j0, cols);
+        if (ceilDiv(n, NR) >= MIN_PANELS * threads) {
+            Parallel.forRange(n, roundUp(ceilDiv(n, threads), NR), (from, to) -> part.run(0, m, from, to - from));
+        } else {
+            Parallel.forRange(m, roundUp(ceilDiv(m, threads), MR), (from, to) -> part.run(from, to - from, 0, n));
+        }
+    }
+
+    /** One thread's part of C: rows {@code [i0, i0+rows)}, columns {@code [j0, j0+cols)}. */
+    @FunctionalInterface
+    private interface Part {
+        void run(int i0, int rows, int j0, int cols);
+    }
+
+    private static void part(GemmBlocking blocking, Transpose transA, Transpose transB, int k, float alpha,
+                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
+                             float[] c, int cOff, int ldc, int i0, int rows, int j0, int cols) {
+        int kc = Math.min(blocking.kc(), k), nc = Math.min(blocking.nc(), roundUp(cols, NR)), mc = blocking.mc();
+        GemmScratch scratch = GemmScratch.local();
+        float[] bp = scratch.packedB(kc * nc);
+        float[] ap = transA == Transpose.N ? null : scratch.packedA(mc * kc);
+        float[] tile = scratch.tile(MR * NR);
+        for (int jc = 0; jc < cols; jc += nc) {
+            int w = Math.min(nc, cols - jc);
             for (int pc = 0; pc < k; pc += kc) {
-                int p0 = pc, depth = Math.min(kc, k - pc);
+                int depth = Math.min(kc, k - pc);
                 float betaHere = pc == 0 ? beta : 1f;
-                Parallel.forRange(panels, ceilDiv(panels, threads),
-                        (q0, q1) -> GemmPacking.packB(transB, b, bOff, ldb, p0, depth, j0, cols, q0, q1, bp));
-                Parallel.forRange(ceilDiv(m, mc), 1, (from, to) -> {
-                    GemmScratch scratch = GemmScratch.local();
-                    float[] ap = scratch.packedA(aSize);
-                    float[] tile = scratch.tile(MR * NR);
-                    for (int ib = from; ib < to; ib++) {
-                        int i0 = ib * mc, rows = Math.min(mc, m - i0);
-                        if (transA == Transpose.N) {
-                            block(depth, a, aOff + i0 * lda + p0, lda, 1, MR * lda, bp, alpha, betaHere,
-                                    c, cOff + i0 * ldc + j0, ldc, rows, cols, tile);
-                        } else {
-                            GemmPacking.packTransposedA(a, aOff, lda, i0, rows, p0, depth, ap);
-                            block(depth, ap, 0, 1, MR, MR * depth, bp, alpha, betaHere,
-                                    c, cOff + i0 * ldc + j0, ldc, rows, cols, tile);
-                        }
+                GemmPacking.packB(transB, b, bOff, ldb, pc, depth, j0 + jc, w, bp);
+                for (int ic = 0; ic < rows; ic += mc) {
+                    int i = i0 + ic, h = Math.min(mc, rows - ic), cAt = cOff + i * ldc + j0 + jc;
+                    if (ap == null) {
+                        block(depth, a, aOff + i * lda + pc, lda, 1, MR * lda, bp, alpha, betaHere, c, cAt, ldc, h, w, tile);
+                    } else {
+                        GemmPacking.packTransposedA(a, aOff, lda, i, h, pc, depth, ap);
+                        block(depth, ap, 0, 1, MR, MR * depth, bp, alpha, betaHere, c, cAt, ldc, h, w, tile);
                     }
-                });
+                }
             }
         }
     }

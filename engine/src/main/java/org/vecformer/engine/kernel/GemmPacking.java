@@ -13,13 +13,14 @@ import jdk.incubator.vector.VectorSpecies;
  * <p>Packed A block of {@code rows × kc} (rows of op(A) from {@code i0}, depth from {@code p0}; only for a
  * transposed A):
  * ⌈rows/MR⌉ micro-panels of {@code kc × MR}; element (i, p) lives at
- * {@code dst[(i/MR)·kc·MR + p·MR + i%MR]}, rows past {@code rows} are zero.
+ * {@code dst[(i/MR)·kc·MR + p·MR + i%MR]}; slots of rows past {@code rows} are left as they are (the
+ * micro-kernel never reads them).
  *
  * <p>Packed B block of {@code kc × cols} (depth from {@code p0}, columns of op(B) from {@code j0}):
  * ⌈cols/NR⌉ micro-panels of {@code kc × NR}; element (p, j) lives at
  * {@code dst[(j/NR)·kc·NR + p·NR + j%NR]}, columns past {@code cols} are zero.
  *
- * <p>Zero padding lets the micro-kernel always run full tiles; only its store is trimmed.
+ * <p>Zero padding of B lets the micro-kernel always run full-width tiles; only its store is trimmed.
  */
 final class GemmPacking {
     private static final VectorSpecies<Float> S = Simd.F;
@@ -33,15 +34,13 @@ final class GemmPacking {
     static void packTransposedA(float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] dst) {
         for (int q = 0, i = 0; i < rows; q++, i += MR) {
             int base = q * kc * MR, r = Math.min(MR, rows - i);
-            if (r < MR) Arrays.fill(dst, base, base + kc * MR, 0f);
             for (int p = 0; p < kc; p++) System.arraycopy(a, aOff + (p0 + p) * lda + i0 + i, dst, base + p * MR, r);
         }
     }
 
-    /** Packs micro-panels {@code [qFrom, qTo)} of op(B)[p0 .. p0+kc, j0 .. j0+cols) into {@code dst} (layout above). */
-    static void packB(Transpose transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols,
-                      int qFrom, int qTo, float[] dst) {
-        for (int q = qFrom; q < qTo; q++) {
+    /** Packs op(B)[p0 .. p0+kc, j0 .. j0+cols) into {@code dst} (layout above). */
+    static void packB(Transpose transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols, float[] dst) {
+        for (int q = 0; q * NR < cols; q++) {
             int j = q * NR, base = q * kc * NR, w = Math.min(NR, cols - j);
             if (w < NR) Arrays.fill(dst, base, base + kc * NR, 0f);
             if (transB == Transpose.T) {
