@@ -16,12 +16,12 @@ class BenchGemmCommandTest {
     void printsOneJsonRowPerShape() throws IOException {
         int before = Parallel.threads();
         try {
-            CliRun r = CliRun.of("bench", "gemm", "--threads", "1", "--runs", "1", "--shapes", "8x9x10,4x5x6xT", "--json");
+            CliRun r = CliRun.of("bench", "gemm", "--threads", "1", "--runs", "1", "--warmup", "0", "--shapes", "64x48x32,4x5x6xT", "--json");
             assertEquals(0, r.code(), r.err());
             List<Object> rows = JSON.std.listFrom(r.out());
             assertEquals(2, rows.size());
             Map<?, ?> first = (Map<?, ?>) rows.get(0), second = (Map<?, ?>) rows.get(1);
-            assertEquals(List.of(8, 9, 10, 1), List.of(num(first, "m"), num(first, "n"), num(first, "k"), num(first, "threads")));
+            assertEquals(List.of(64, 48, 32, 1), List.of(num(first, "m"), num(first, "n"), num(first, "k"), num(first, "threads")));
             assertEquals(Boolean.FALSE, first.get("trans_b"));
             assertEquals(Boolean.TRUE, second.get("trans_b"));
             assertTrue(((Number) first.get("gflops")).doubleValue() > 0, r.out());
@@ -32,7 +32,7 @@ class BenchGemmCommandTest {
 
     @Test
     void printsATable() {
-        CliRun r = CliRun.of("bench", "gemm", "--runs", "1", "--shapes", "3x4x5xt");
+        CliRun r = CliRun.of("bench", "gemm", "--runs", "1", "--warmup", "0", "--shapes", "3x4x5xt");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("GFLOPS") && r.out().contains("3x4x5 (B^T)"), r.out());
     }
@@ -45,6 +45,7 @@ class BenchGemmCommandTest {
             assertTrue(r.err().contains("--shapes"), r.err());
         }
         assertEquals(Main.USAGE, CliRun.of("bench", "gemm", "--runs", "0").code());
+        assertEquals(Main.USAGE, CliRun.of("bench", "gemm", "--warmup", "-1").code());
     }
 
     private static int num(Map<?, ?> row, String key) {

@@ -42,6 +42,10 @@ public final class BenchGemmCommand implements Runnable {
     @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "Timed runs per shape, the best is kept (default: ${DEFAULT-VALUE}).")
     int runs;
 
+    @Option(names = "--warmup", paramLabel = "MS", defaultValue = "500",
+            description = "Untimed calls per shape for at least this many milliseconds first (default: ${DEFAULT-VALUE}).")
+    long warmupMillis;
+
     @Option(names = "--json", description = "Print a JSON array instead of a table.")
     boolean json;
 
@@ -71,6 +75,7 @@ public final class BenchGemmCommand implements Runnable {
     @Override
     public void run() {
         if (runs < 1) throw new UsageException("--runs must be >= 1, not " + runs);
+        if (warmupMillis < 0) throw new UsageException("--warmup must be >= 0 milliseconds, not " + warmupMillis);
         List<Shape> parsed = shapes.stream().map(Shape::parse).toList();
         int nThreads = threads.apply();
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -80,15 +85,15 @@ public final class BenchGemmCommand implements Runnable {
             Transpose tb = s.transB ? Transpose.T : Transpose.N;
             int ldb = s.transB ? s.k : s.n;
             double seconds = BestOf.seconds(
-                    () -> Gemm.sgemm(Transpose.N, tb, s.m, s.n, s.k, 1f, a, 0, s.k, b, 0, ldb, 0f, c, 0, s.n), runs, 500);
+                    () -> Gemm.sgemm(Transpose.N, tb, s.m, s.n, s.k, 1f, a, 0, s.k, b, 0, ldb, 0f, c, 0, s.n), runs, warmupMillis);
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("m", s.m);
             row.put("n", s.n);
             row.put("k", s.k);
             row.put("trans_b", s.transB);
             row.put("threads", nThreads);
-            row.put("gflops", Math.round(2.0 * s.m * s.n * s.k / seconds / 1e7) / 100.0);
-            row.put("millis", Math.round(seconds * 1e5) / 100.0);
+            row.put("gflops", Math.round(2.0 * s.m * s.n * s.k / seconds / 1e6) / 1000.0);
+            row.put("millis", Math.round(seconds * 1e6) / 1000.0);
             rows.add(row);
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -99,7 +104,7 @@ public final class BenchGemmCommand implements Runnable {
         out.printf("%22s %8s %10s %10s%n", "shape (m x n x k)", "threads", "GFLOPS", "ms");
         for (Map<String, Object> r : rows) {
             String shape = r.get("m") + "x" + r.get("n") + "x" + r.get("k") + (Boolean.TRUE.equals(r.get("trans_b")) ? " (B^T)" : "");
-            out.printf("%22s %8d %10.2f %10.2f%n", shape, r.get("threads"), r.get("gflops"), r.get("millis"));
+            out.printf("%22s %8d %10.2f %10.3f%n", shape, r.get("threads"), r.get("gflops"), r.get("millis"));
         }
     }
 
