@@ -93,10 +93,12 @@ final class GemmPacked {
         }
     }
 
+    /** ⌈x / y⌉ for {@code x >= 0, y >= 1}. */
     static int ceilDiv(int x, int y) {
         return (x + y - 1) / y;
     }
 
+    /** The least multiple of {@code multiple} that is {@code >= x}. */
     static int roundUp(int x, int multiple) {
         return ceilDiv(x, multiple) * multiple;
     }

@@ -1,5 +1,7 @@
 package org.vecformer.engine.kernel;
 
+import static org.vecformer.engine.kernel.GemmPacked.ceilDiv;
+
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.vecformer.engine.parallel.Parallel;
@@ -171,9 +173,5 @@ final class GemmSmall {
     private static float tail(int k, int kv, float[] x, int xAt, float[] mat, int row, float s) {
         for (int p = kv; p < k; p++) s = Math.fma(x[xAt + p], mat[row + p], s);
         return s;
-    }
-
-    private static int ceilDiv(int x, int y) {
-        return (x + y - 1) / y;
     }
 }
