@@ -18,13 +18,14 @@ import org.vecformer.engine.parallel.Parallel;
  *
  * <p>How: one task per (head, tile of {@link #QUERY_TILE} queries), handed to {@link Parallel#forRange}; each
  * task writes only its own rows of z (and of the pattern), so results are the same bits for any thread count.
+ * Tasks go head by head (that head's K and V stay in cache), the longest query tiles of a head first.
  * A task walks the key tiles of {@link #KEY_TILE} keys up to its last visible key (tiles entirely above the
  * diagonal are never touched) keeping, per query, the running maximum m, the running denominator l and an
  * unnormalised output o (online softmax):
  * <pre>
  *   S      = Q_tile · K_tileᵀ / sqrt(dHead)                    (held transposed, [key][query], query in lanes)
  *   m'     = max(m, max_j S[·][j]);   α = e^(m - m');   P = e^(S - m')
- *   l      = α·l + Σ_j P[·][j];       o = α·o + P · V_tile;     m = m'
+ *   l      = α·l + Σ_j P[·][j];       o = α·o + P · V_tile;     m = m'    (o also held transposed)
  *   z      = o / l                                             (after the last key tile)
  * </pre>
  * No T×T buffer exists. When a pattern is asked for, a second sweep recomputes the same S tiles and writes
@@ -40,6 +41,7 @@ public final class Attention {
     /** Keys per tile. */
     public static final int KEY_TILE = 64;
 
+    private static final double LOG2E = 1.4426950408889634;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private Attention() {}
@@ -76,13 +78,13 @@ public final class Attention {
         Parallel.forRange(nHeads * tiles, 1, (from, to) -> {
             Scratch s = SCRATCH.get();
             for (int task = from; task < to; task++) {
-                int tile = tiles - 1 - task / nHeads;
-                QueryTile.run(pr, task % nHeads, tile * QUERY_TILE, Math.min(QUERY_TILE, nq - tile * QUERY_TILE), s);
+                int tile = tiles - 1 - task % tiles;
+                QueryTile.run(pr, task / tiles, tile * QUERY_TILE, Math.min(QUERY_TILE, nq - tile * QUERY_TILE), s);
             }
         });
     }
 
-    /** The arguments of one call. */
+    /** The arguments of one call; scale = 1/sqrt(dHead). */
     record Problem(int p, int nq, int dHead, float scale, float[] q, int qOff, int ldq, float[] k, int kOff,
                    float[] v, int vOff, int ldkv, float[] z, int zOff, int ldz, float[] pattern, int patternOff) {
         int keys() {
@@ -97,21 +99,22 @@ public final class Attention {
 
     /** Per-thread buffers, grown on demand and reused across calls. */
     static final class Scratch {
-        /** Q tile transposed and pre-scaled: qt[e][i] = q_i[e] / sqrt(dHead), [dHead, QUERY_TILE]. */
+        /** Q tile transposed and pre-scaled: qt[e][i] = q_i[e] · log2 e / sqrt(dHead), [dHead, QUERY_TILE]. */
         float[] qt = new float[0];
         /** Scores, then probabilities, of one key tile, transposed: st[j][i], [KEY_TILE, QUERY_TILE]. */
         final float[] st = new float[KEY_TILE * QUERY_TILE];
-        /** Unnormalised output o[i][e], [QUERY_TILE, dPad] with dPad = dHead rounded up to whole vectors. */
-        float[] o = new float[0];
+        /** Unnormalised output, transposed: ot[e][i], [dHead, QUERY_TILE]. */
+        float[] ot = new float[0];
         /** Running max, running denominator and rescale factor per query of the tile. */
         final float[] m = new float[QUERY_TILE], l = new float[QUERY_TILE], alpha = new float[QUERY_TILE];
         /** One query row's scores (row path), [keys]. */
         float[] w = new float[0];
 
         void fit(int dHead, int keys) {
-            int dPad = (dHead + L - 1) / L * L;
-            if (qt.length < dHead * QUERY_TILE) qt = new float[dHead * QUERY_TILE];
-            if (o.length < QUERY_TILE * dPad) o = new float[QUERY_TILE * dPad];
+            if (qt.length < dHead * QUERY_TILE) {
+                qt = new float[dHead * QUERY_TILE];
+                ot = new float[dHead * QUERY_TILE];
+            }
             if (w.length < keys) w = new float[keys];
         }
     }
@@ -123,45 +126,42 @@ public final class Attention {
         private QueryTile() {}
 
         static void run(Problem pr, int h, int i0, int nqt, Scratch s) {
-            int d = pr.dHead(), col = h * d, dPad = (d + L - 1) / L * L;
+            int d = pr.dHead(), col = h * d;
             s.fit(d, 0);
             packQueries(pr, col, i0, nqt, s.qt);
             Arrays.fill(s.m, Float.NEGATIVE_INFINITY);
             Arrays.fill(s.l, 0f);
-            Arrays.fill(s.o, 0, QT * dPad, 0f);
+            Arrays.fill(s.ot, 0, d * QT, 0f);
             int keyEnd = pr.p() + i0 + nqt;
-            int rows = (nqt + 3) & ~3;
             for (int j0 = 0; j0 < keyEnd; j0 += KEY_TILE) {
                 int bk = Math.min(KEY_TILE, keyEnd - j0);
                 scoreTile(pr, col, i0, j0, bk, s);
                 onlineSoftmax(bk, s);
-                AttentionMicro.pv(s.st, bk, rows, pr.v(), pr.vOff() + j0 * pr.ldkv() + col, pr.ldkv(), d, s.o, dPad, s.alpha);
+                AttentionMicro.pv(s.st, bk, pr.v(), pr.vOff() + j0 * pr.ldkv() + col, pr.ldkv(), d, s.ot, s.alpha);
             }
             for (int i = 0; i < nqt; i++) {
                 float inv = 1f / s.l[i];
                 int zRow = pr.zOff() + (i0 + i) * pr.ldz() + col;
-                for (int e = 0; e < d; e += L) {
-                    VectorMask<Float> mk = S.indexInRange(e, d);
-                    FloatVector.fromArray(S, s.o, i * dPad + e).mul(inv).intoArray(pr.z(), zRow + e, mk);
-                }
+                for (int e = 0; e < d; e++) pr.z()[zRow + e] = s.ot[e * QT + i] * inv;
             }
             if (pr.pattern() != null) writePattern(pr, h, col, i0, nqt, keyEnd, s);
         }
 
-        /** qt[e][i] = q_{i0+i}[col+e] / sqrt(dHead), zero for the rows past the last query. */
+        /** qt[e][i] = q_{i0+i}[col+e] · log2 e / sqrt(dHead), zero for the rows past the last query. */
         private static void packQueries(Problem pr, int col, int i0, int nqt, float[] qt) {
             int d = pr.dHead();
+            float scale = (float) (LOG2E / Math.sqrt(d));
             for (int i = 0; i < QT; i++) {
                 if (i < nqt) {
                     int row = pr.qOff() + (i0 + i) * pr.ldq() + col;
-                    for (int e = 0; e < d; e++) qt[e * QT + i] = pr.q()[row + e] * pr.scale();
+                    for (int e = 0; e < d; e++) qt[e * QT + i] = pr.q()[row + e] * scale;
                 } else {
                     for (int e = 0; e < d; e++) qt[e * QT + i] = 0f;
                 }
             }
         }
 
-        /** st[j][i] = scaled q_{i0+i} · k_{j0+j}, -∞ where key j0+j comes after query position p+i0+i. */
+        /** st[j][i] = log2 e · score(i0+i, j0+j), -∞ where key j0+j comes after query position p+i0+i. */
         private static void scoreTile(Problem pr, int col, int i0, int j0, int bk, Scratch s) {
             AttentionMicro.qk(s.qt, pr.dHead(), pr.k(), pr.kOff() + j0 * pr.ldkv() + col, pr.ldkv(), bk, s.st);
             FloatVector negInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
@@ -174,8 +174,11 @@ public final class Attention {
             }
         }
 
-        /** Folds one tile of scores into (m, l) and turns st into e^(S - m'), leaving α = e^(m - m') per query. */
-        private static void onlineSoftmax(int bk, Scratch s) {
+        /**
+         * Folds one tile of scores into (m, l) and turns st into e^(S - m') = 2^(st - m'), leaving
+         * α = 2^(m - m') per query (m in log2 units).
+         */
+        static void onlineSoftmax(int bk, Scratch s) {
             float[] st = s.st;
             for (int c = 0; c < QT; c += L) {
                 FloatVector mOld = FloatVector.fromArray(S, s.m, c);
@@ -183,18 +186,18 @@ public final class Attention {
                 for (int j = 0; j < bk; j++) mx = mx.max(FloatVector.fromArray(S, st, j * QT + c));
                 FloatVector sum = FloatVector.zero(S);
                 for (int j = 0; j < bk; j++) {
-                    FloatVector e = VectorExp.exp(FloatVector.fromArray(S, st, j * QT + c).sub(mx));
+                    FloatVector e = VectorExp.exp2NonPositive(FloatVector.fromArray(S, st, j * QT + c).sub(mx));
                     e.intoArray(st, j * QT + c);
                     sum = sum.add(e);
                 }
-                FloatVector alpha = VectorExp.exp(mOld.sub(mx));
+                FloatVector alpha = VectorExp.exp2NonPositive(mOld.sub(mx));
                 alpha.intoArray(s.alpha, c);
                 FloatVector.fromArray(S, s.l, c).fma(alpha, sum).intoArray(s.l, c);
                 mx.intoArray(s.m, c);
             }
         }
 
-        /** Second sweep: pattern[h][i][j] = e^(S[i][j] - m_i) / l_i, exact zeros above the diagonal. */
+        /** Second sweep: pattern[h][i][j] = 2^(st[j][i] - m_i) / l_i, exact zeros above the diagonal. */
         private static void writePattern(Problem pr, int h, int col, int i0, int nqt, int keyEnd, Scratch s) {
             float[] st = s.st, pattern = pr.pattern();
             for (int c = 0; c < QT; c += L) {
@@ -206,7 +209,7 @@ public final class Attention {
                 for (int c = 0; c < QT; c += L) {
                     FloatVector mx = FloatVector.fromArray(S, s.m, c), invL = FloatVector.fromArray(S, s.alpha, c);
                     for (int j = 0; j < bk; j++) {
-                        VectorExp.exp(FloatVector.fromArray(S, st, j * QT + c).sub(mx)).mul(invL).intoArray(st, j * QT + c);
+                        VectorExp.exp2NonPositive(FloatVector.fromArray(S, st, j * QT + c).sub(mx)).mul(invL).intoArray(st, j * QT + c);
                     }
                 }
                 for (int i = 0; i < nqt; i++) {

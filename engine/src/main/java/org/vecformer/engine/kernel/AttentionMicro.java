@@ -1,7 +1,6 @@
 package org.vecformer.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
-import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -67,57 +66,55 @@ final class AttentionMicro {
     }
 
     /**
-     * {@code o[i][e] = alpha[i]·o[i][e] + Σ_{j<bk} st[j][i] · v[vBase + j·ldv + e]} for i &lt; rows (a multiple of 4)
-     * and e &lt; d; o is [QUERY_TILE, dPad]. Register tile: 4 queries × 4 vectors of dHead (16 accumulators);
-     * the probabilities are broadcast from st, V's rows are read in place. Columns left over run one vector
-     * at a time, the last one masked.
+     * {@code ot[e][i] = alpha[i]·ot[e][i] + Σ_{j<bk} st[j][i] · v[vBase + j·ldv + e]} for e &lt; d and all
+     * QUERY_TILE queries i: the output held transposed, [d, QUERY_TILE], so it is the mirror of {@link #qk}.
+     * Register tile: 4 dHead columns × 4 query vectors; V's elements are broadcast straight from its rows.
      */
-    static void pv(float[] st, int bk, int rows, float[] v, int vBase, int ldv, int d, float[] o, int dPad, float[] alpha) {
-        for (int i = 0; i < rows; i += 4) {
-            float al0 = alpha[i], al1 = alpha[i + 1], al2 = alpha[i + 2], al3 = alpha[i + 3];
-            int o0 = i * dPad, o1 = o0 + dPad, o2 = o1 + dPad, o3 = o2 + dPad;
-            int e = 0;
-            for (; e + 4 * L <= d; e += 4 * L) {
-                FloatVector c00 = FloatVector.fromArray(S, o, o0 + e).mul(al0), c01 = FloatVector.fromArray(S, o, o0 + e + L).mul(al0);
-                FloatVector c02 = FloatVector.fromArray(S, o, o0 + e + 2 * L).mul(al0), c03 = FloatVector.fromArray(S, o, o0 + e + 3 * L).mul(al0);
-                FloatVector c10 = FloatVector.fromArray(S, o, o1 + e).mul(al1), c11 = FloatVector.fromArray(S, o, o1 + e + L).mul(al1);
-                FloatVector c12 = FloatVector.fromArray(S, o, o1 + e + 2 * L).mul(al1), c13 = FloatVector.fromArray(S, o, o1 + e + 3 * L).mul(al1);
-                FloatVector c20 = FloatVector.fromArray(S, o, o2 + e).mul(al2), c21 = FloatVector.fromArray(S, o, o2 + e + L).mul(al2);
-                FloatVector c22 = FloatVector.fromArray(S, o, o2 + e + 2 * L).mul(al2), c23 = FloatVector.fromArray(S, o, o2 + e + 3 * L).mul(al2);
-                FloatVector c30 = FloatVector.fromArray(S, o, o3 + e).mul(al3), c31 = FloatVector.fromArray(S, o, o3 + e + L).mul(al3);
-                FloatVector c32 = FloatVector.fromArray(S, o, o3 + e + 2 * L).mul(al3), c33 = FloatVector.fromArray(S, o, o3 + e + 3 * L).mul(al3);
-                for (int j = 0; j < bk; j++) {
-                    int vr = vBase + j * ldv + e, sr = j * QT + i;
-                    FloatVector v0 = FloatVector.fromArray(S, v, vr), v1 = FloatVector.fromArray(S, v, vr + L);
-                    FloatVector v2 = FloatVector.fromArray(S, v, vr + 2 * L), v3 = FloatVector.fromArray(S, v, vr + 3 * L);
-                    FloatVector b = FloatVector.broadcast(S, st[sr]);
-                    c00 = v0.fma(b, c00); c01 = v1.fma(b, c01); c02 = v2.fma(b, c02); c03 = v3.fma(b, c03);
-                    b = FloatVector.broadcast(S, st[sr + 1]);
-                    c10 = v0.fma(b, c10); c11 = v1.fma(b, c11); c12 = v2.fma(b, c12); c13 = v3.fma(b, c13);
-                    b = FloatVector.broadcast(S, st[sr + 2]);
-                    c20 = v0.fma(b, c20); c21 = v1.fma(b, c21); c22 = v2.fma(b, c22); c23 = v3.fma(b, c23);
-                    b = FloatVector.broadcast(S, st[sr + 3]);
-                    c30 = v0.fma(b, c30); c31 = v1.fma(b, c31); c32 = v2.fma(b, c32); c33 = v3.fma(b, c33);
-                }
-                c00.intoArray(o, o0 + e); c01.intoArray(o, o0 + e + L); c02.intoArray(o, o0 + e + 2 * L); c03.intoArray(o, o0 + e + 3 * L);
-                c10.intoArray(o, o1 + e); c11.intoArray(o, o1 + e + L); c12.intoArray(o, o1 + e + 2 * L); c13.intoArray(o, o1 + e + 3 * L);
-                c20.intoArray(o, o2 + e); c21.intoArray(o, o2 + e + L); c22.intoArray(o, o2 + e + 2 * L); c23.intoArray(o, o2 + e + 3 * L);
-                c30.intoArray(o, o3 + e); c31.intoArray(o, o3 + e + L); c32.intoArray(o, o3 + e + 2 * L); c33.intoArray(o, o3 + e + 3 * L);
+    static void pv(float[] st, int bk, float[] v, int vBase, int ldv, int d, float[] ot, float[] alpha) {
+        FloatVector al0 = FloatVector.fromArray(S, alpha, 0), al1 = FloatVector.fromArray(S, alpha, L);
+        FloatVector al2 = FloatVector.fromArray(S, alpha, 2 * L), al3 = FloatVector.fromArray(S, alpha, 3 * L);
+        int e = 0;
+        for (; e + 4 <= d; e += 4) {
+            int o0 = e * QT, o1 = o0 + QT, o2 = o1 + QT, o3 = o2 + QT;
+            FloatVector a00 = FloatVector.fromArray(S, ot, o0).mul(al0), a01 = FloatVector.fromArray(S, ot, o0 + L).mul(al1);
+            FloatVector a02 = FloatVector.fromArray(S, ot, o0 + 2 * L).mul(al2), a03 = FloatVector.fromArray(S, ot, o0 + 3 * L).mul(al3);
+            FloatVector a10 = FloatVector.fromArray(S, ot, o1).mul(al0), a11 = FloatVector.fromArray(S, ot, o1 + L).mul(al1);
+            FloatVector a12 = FloatVector.fromArray(S, ot, o1 + 2 * L).mul(al2), a13 = FloatVector.fromArray(S, ot, o1 + 3 * L).mul(al3);
+            FloatVector a20 = FloatVector.fromArray(S, ot, o2).mul(al0), a21 = FloatVector.fromArray(S, ot, o2 + L).mul(al1);
+            FloatVector a22 = FloatVector.fromArray(S, ot, o2 + 2 * L).mul(al2), a23 = FloatVector.fromArray(S, ot, o2 + 3 * L).mul(al3);
+            FloatVector a30 = FloatVector.fromArray(S, ot, o3).mul(al0), a31 = FloatVector.fromArray(S, ot, o3 + L).mul(al1);
+            FloatVector a32 = FloatVector.fromArray(S, ot, o3 + 2 * L).mul(al2), a33 = FloatVector.fromArray(S, ot, o3 + 3 * L).mul(al3);
+            for (int j = 0; j < bk; j++) {
+                int sj = j * QT, vj = vBase + j * ldv + e;
+                FloatVector p0 = FloatVector.fromArray(S, st, sj), p1 = FloatVector.fromArray(S, st, sj + L);
+                FloatVector p2 = FloatVector.fromArray(S, st, sj + 2 * L), p3 = FloatVector.fromArray(S, st, sj + 3 * L);
+                FloatVector b = FloatVector.broadcast(S, v[vj]);
+                a00 = p0.fma(b, a00); a01 = p1.fma(b, a01); a02 = p2.fma(b, a02); a03 = p3.fma(b, a03);
+                b = FloatVector.broadcast(S, v[vj + 1]);
+                a10 = p0.fma(b, a10); a11 = p1.fma(b, a11); a12 = p2.fma(b, a12); a13 = p3.fma(b, a13);
+                b = FloatVector.broadcast(S, v[vj + 2]);
+                a20 = p0.fma(b, a20); a21 = p1.fma(b, a21); a22 = p2.fma(b, a22); a23 = p3.fma(b, a23);
+                b = FloatVector.broadcast(S, v[vj + 3]);
+                a30 = p0.fma(b, a30); a31 = p1.fma(b, a31); a32 = p2.fma(b, a32); a33 = p3.fma(b, a33);
             }
-            for (; e < d; e += L) {
-                VectorMask<Float> mk = S.indexInRange(e, d);
-                FloatVector c0 = FloatVector.fromArray(S, o, o0 + e).mul(al0), c1 = FloatVector.fromArray(S, o, o1 + e).mul(al1);
-                FloatVector c2 = FloatVector.fromArray(S, o, o2 + e).mul(al2), c3 = FloatVector.fromArray(S, o, o3 + e).mul(al3);
-                for (int j = 0; j < bk; j++) {
-                    int sr = j * QT + i;
-                    FloatVector x = FloatVector.fromArray(S, v, vBase + j * ldv + e, mk);
-                    c0 = x.fma(FloatVector.broadcast(S, st[sr]), c0);
-                    c1 = x.fma(FloatVector.broadcast(S, st[sr + 1]), c1);
-                    c2 = x.fma(FloatVector.broadcast(S, st[sr + 2]), c2);
-                    c3 = x.fma(FloatVector.broadcast(S, st[sr + 3]), c3);
-                }
-                c0.intoArray(o, o0 + e); c1.intoArray(o, o1 + e); c2.intoArray(o, o2 + e); c3.intoArray(o, o3 + e);
+            a00.intoArray(ot, o0); a01.intoArray(ot, o0 + L); a02.intoArray(ot, o0 + 2 * L); a03.intoArray(ot, o0 + 3 * L);
+            a10.intoArray(ot, o1); a11.intoArray(ot, o1 + L); a12.intoArray(ot, o1 + 2 * L); a13.intoArray(ot, o1 + 3 * L);
+            a20.intoArray(ot, o2); a21.intoArray(ot, o2 + L); a22.intoArray(ot, o2 + 2 * L); a23.intoArray(ot, o2 + 3 * L);
+            a30.intoArray(ot, o3); a31.intoArray(ot, o3 + L); a32.intoArray(ot, o3 + 2 * L); a33.intoArray(ot, o3 + 3 * L);
+        }
+        for (; e < d; e++) {
+            int o0 = e * QT;
+            FloatVector a0 = FloatVector.fromArray(S, ot, o0).mul(al0), a1 = FloatVector.fromArray(S, ot, o0 + L).mul(al1);
+            FloatVector a2 = FloatVector.fromArray(S, ot, o0 + 2 * L).mul(al2), a3 = FloatVector.fromArray(S, ot, o0 + 3 * L).mul(al3);
+            for (int j = 0; j < bk; j++) {
+                int sj = j * QT;
+                FloatVector b = FloatVector.broadcast(S, v[vBase + j * ldv + e]);
+                a0 = FloatVector.fromArray(S, st, sj).fma(b, a0);
+                a1 = FloatVector.fromArray(S, st, sj + L).fma(b, a1);
+                a2 = FloatVector.fromArray(S, st, sj + 2 * L).fma(b, a2);
+                a3 = FloatVector.fromArray(S, st, sj + 3 * L).fma(b, a3);
             }
+            a0.intoArray(ot, o0); a1.intoArray(ot, o0 + L); a2.intoArray(ot, o0 + 2 * L); a3.intoArray(ot, o0 + 3 * L);
         }
     }
 }

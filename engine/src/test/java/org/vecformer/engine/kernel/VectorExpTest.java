@@ -1,5 +1,6 @@
 package org.vecformer.engine.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
@@ -50,6 +51,33 @@ class VectorExpTest {
     private static void check(float[] x, float[] out, int n) {
         VectorExp.exp(n, x, 0, out, 0);
         for (int i = 0; i < n; i++) assertClose(x[i], out[i]);
+    }
+
+    @Test
+    void exp2OfEveryNinetySeventhNonPositiveFloatIsWithinTheBound() {
+        float[] x = new float[4096], out = new float[4096];
+        long end = Float.floatToRawIntBits(-130f) & 0xffff_ffffL;
+        int n = 0;
+        for (long bits = 0x8000_0000L; bits <= end; bits += 97) {
+            x[n++] = Float.intBitsToFloat((int) bits);
+            if (n == x.length || bits + 97 > end) {
+                VectorExp.exp2NonPositive(n, x, 0, out, 0);
+                for (int i = 0; i < n; i++) {
+                    double exact = Math.pow(2, x[i]);
+                    boolean ok = x[i] < -126.5f ? out[i] == 0f
+                            : exact >= Float.MIN_NORMAL ? Math.abs(out[i] - exact) <= REL * exact
+                            : Math.abs(out[i] - exact) <= Float.MIN_VALUE;
+                    if (!ok) fail("2^" + x[i] + " = " + out[i] + ", exact " + exact);
+                }
+                n = 0;
+            }
+        }
+        float[] special = {0f, -0f, Float.NEGATIVE_INFINITY, Float.NaN, -1e30f, -1f, -0.5f};
+        float[] got = new float[special.length], expected = new float[special.length];
+        VectorExp.exp2NonPositive(special.length, special, 0, got, 0);
+        RefExp.exp2NonPositive(special.length, special, 0, expected, 0);
+        assertArrayEquals(new float[] {1f, 1f, 0f, Float.NaN, 0f, 0.5f, (float) Math.sqrt(0.5)}, got, 0f);
+        assertArrayEquals(expected, got, 0f);
     }
 
     @Test
