@@ -41,6 +41,8 @@ public final class Attention {
     /** Keys per tile. */
     public static final int KEY_TILE = 64;
 
+    /** Multiply-adds of query-row work below which a chunk of the row path is not worth a thread hand-off. */
+    private static final int ROW_GRAIN_WORK = 1 << 15;
     private static final double LOG2E = 1.4426950408889634;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
@@ -68,7 +70,8 @@ public final class Attention {
         Problem pr = new Problem(p, nq, dHead, (float) (1 / Math.sqrt(dHead)), q, qOff, ldq, k, kOff, v, vOff, ldkv,
                 z, zOff, ldz, pattern, patternOff);
         if (nq < L) {
-            Parallel.forRange(nHeads * nq, 1, (from, to) -> {
+            int grain = Math.max(1, ROW_GRAIN_WORK / (pr.keys() * dHead));
+            Parallel.forRange(nHeads * nq, grain, (from, to) -> {
                 Scratch s = SCRATCH.get();
                 for (int task = from; task < to; task++) QueryRow.run(pr, task / nq, task % nq, s);
             });
