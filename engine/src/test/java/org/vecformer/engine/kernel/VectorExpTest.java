@@ -54,13 +54,13 @@ class VectorExpTest {
     }
 
     @Test
-    void exp2OfEveryNinetySeventhNonPositiveFloatIsWithinTheBound() {
+    void exp2OfEvery1009thNonPositiveFloatIsWithinTheBound() {
         float[] x = new float[4096], out = new float[4096];
         long end = Float.floatToRawIntBits(-130f) & 0xffff_ffffL;
         int n = 0;
-        for (long bits = 0x8000_0000L; bits <= end; bits += 97) {
+        for (long bits = 0x8000_0000L; bits <= end; bits += 1009) {
             x[n++] = Float.intBitsToFloat((int) bits);
-            if (n == x.length || bits + 97 > end) {
+            if (n == x.length || bits + 1009 > end) {
                 VectorExp.exp2NonPositive(n, x, 0, out, 0);
                 for (int i = 0; i < n; i++) {
                     double exact = Math.pow(2, x[i]);
