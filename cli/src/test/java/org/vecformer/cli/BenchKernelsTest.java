@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 class BenchKernelsTest {
     @Test
     void softmaxPrintsTimesAndSpeedupAsJson() throws IOException {
-        CliRun r = CliRun.of("bench", "softmax", "--t", "64", "--threads", "1", "--json");
+        CliRun r = CliRun.of("bench", "softmax", "--t", "64", "--threads", "1", "--warmup", "200", "--json");
         assertEquals(0, r.code(), r.err());
         Map<String, Object> row = JSON.std.mapFrom(r.out());
         assertEquals(64, ((Number) row.get("t")).intValue());
@@ -23,7 +23,7 @@ class BenchKernelsTest {
 
     @Test
     void attentionPrintsShapeTimeGflopsAndTwinSpeedupAsJson() throws IOException {
-        CliRun r = CliRun.of("bench", "attention", "--t", "33", "--heads", "2", "--d-head", "8", "--threads", "2", "--json");
+        CliRun r = CliRun.of("bench", "attention", "--t", "33", "--heads", "2", "--d-head", "8", "--threads", "2", "--warmup", "200", "--json");
         assertEquals(0, r.code(), r.err());
         Map<String, Object> row = JSON.std.mapFrom(r.out());
         assertEquals(33, ((Number) row.get("t")).intValue());
@@ -38,7 +38,7 @@ class BenchKernelsTest {
 
     @Test
     void attentionTextNamesTheShape() {
-        CliRun r = CliRun.of("bench", "attention", "--t", "16", "--heads", "1", "--d-head", "4", "--threads", "1");
+        CliRun r = CliRun.of("bench", "attention", "--t", "16", "--heads", "1", "--d-head", "4", "--threads", "1", "--warmup", "100");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("T=16, 1 heads x 4"), r.out());
         assertTrue(r.out().contains("GFLOPS"), r.out());
@@ -47,7 +47,7 @@ class BenchKernelsTest {
     @Test
     void badSizesAreOneLineUsageErrors() {
         for (String[] args : new String[][] {{"bench", "attention", "--t", "0"}, {"bench", "attention", "--heads", "0"},
-                {"bench", "attention", "--d-head", "-1"}, {"bench", "softmax", "--t", "0"}, {"bench", "softmax", "--t", "100000"}}) {
+                {"bench", "attention", "--d-head", "-1"}, {"bench", "softmax", "--t", "0"}, {"bench", "softmax", "--t", "100000"}, {"bench", "attention", "--warmup", "-5"}}) {
             CliRun r = CliRun.of(args);
             assertEquals(Main.USAGE, r.code(), String.join(" ", args));
             assertTrue(r.err().startsWith("vecformer: --"), r.err());

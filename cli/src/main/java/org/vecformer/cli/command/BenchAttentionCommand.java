@@ -16,8 +16,8 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vecformer bench attention}: the fused causal attention kernel on a fused [T, 3·H·D] QKV buffer, best of
- * several runs. GFLOPS count only the causal half: {@code 2·2·H·D·T(T+1)/2} (Q·Kᵀ and P·V). Up to
- * {@link #TWIN_MAX_T} it also times the scalar twin and prints the speedup.
+ * several runs after a warm-up ({@code --warmup}). GFLOPS count only the causal half: {@code 2·2·H·D·T(T+1)/2}
+ * (Q·Kᵀ and P·V). Up to {@link #TWIN_MAX_T} it also times the scalar twin and prints the speedup.
  */
 @Command(name = "attention", mixinStandardHelpOptions = true,
         description = "Fused causal multi-head attention: ms (best of several runs) and GFLOPS of the causal half.")
@@ -40,6 +40,10 @@ public final class BenchAttentionCommand implements Runnable {
     @Option(names = "--d-head", paramLabel = "D", description = "Head dimension (default: ${DEFAULT-VALUE}).", defaultValue = "64")
     int dHead;
 
+    @Option(names = "--warmup", paramLabel = "MS", defaultValue = "3000",
+            description = "Warm-up before timing, in milliseconds (default: ${DEFAULT-VALUE}); C2 takes seconds to compile the large kernels on a busy machine.")
+    long warmupMillis;
+
     @Option(names = "--json", description = "Print a JSON object instead of text.")
     boolean json;
 
@@ -47,6 +51,7 @@ public final class BenchAttentionCommand implements Runnable {
     public void run() {
         int nThreads = threads.apply();
         if (t < 1) throw new UsageException("--t must be >= 1, not " + t);
+        if (warmupMillis < 0) throw new UsageException("--warmup must be >= 0 milliseconds, not " + warmupMillis);
         if (heads < 1) throw new UsageException("--heads must be >= 1, not " + heads);
         if (dHead < 1) throw new UsageException("--d-head must be >= 1, not " + dHead);
         int width = heads * dHead, ld = 3 * width;
@@ -55,7 +60,7 @@ public final class BenchAttentionCommand implements Runnable {
         float[] qkv = new float[t * ld], z = new float[t * width];
         for (int i = 0; i < qkv.length; i++) qkv[i] = rnd.nextFloat() * 2 - 1;
         Runnable fused = () -> Attention.causal(t, heads, dHead, qkv, 0, qkv, width, qkv, 2 * width, ld, z, 0, width, null, 0);
-        double seconds = BestOf.seconds(fused, 5, 500);
+        double seconds = BestOf.seconds(fused, 5, warmupMillis);
         double flops = 2.0 * 2.0 * heads * dHead * ((double) t * (t + 1) / 2);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("t", t);
@@ -66,7 +71,7 @@ public final class BenchAttentionCommand implements Runnable {
         row.put("gflops", BenchSoftmaxCommand.round(flops / seconds / 1e9));
         if (t <= TWIN_MAX_T) {
             double twin = BestOf.seconds(() -> RefAttention.causal(t, heads, dHead, qkv, 0, qkv, width, qkv, 2 * width, ld,
-                    z, 0, width, null, 0), 3, 200);
+                    z, 0, width, null, 0), 3, warmupMillis / 3);
             row.put("twin_ms", BenchSoftmaxCommand.round(twin * 1e3));
             row.put("speedup", BenchSoftmaxCommand.round(twin / seconds));
         }

@@ -27,6 +27,10 @@ public final class BenchSoftmaxCommand implements Runnable {
     @Option(names = "--t", paramLabel = "T", description = "Rows and columns (default: ${DEFAULT-VALUE}).", defaultValue = "1024")
     int t;
 
+    @Option(names = "--warmup", paramLabel = "MS", defaultValue = "2000",
+            description = "Warm-up before timing, in milliseconds (default: ${DEFAULT-VALUE}); C2 takes seconds to compile the large kernels on a busy machine.")
+    long warmupMillis;
+
     @Option(names = "--json", description = "Print a JSON object instead of text.")
     boolean json;
 
@@ -34,13 +38,14 @@ public final class BenchSoftmaxCommand implements Runnable {
     public void run() {
         int nThreads = threads.apply();
         if (t < 1) throw new UsageException("--t must be >= 1, not " + t);
+        if (warmupMillis < 0) throw new UsageException("--warmup must be >= 0 milliseconds, not " + warmupMillis);
         if ((long) t * t > 1 << 26) throw new UsageException("--t " + t + " is too large: T·T must stay below 2^26 floats; use --t 8192 or less");
         Random rnd = new Random(t);
         float[] x = new float[t * t], out = new float[t * t];
         for (int i = 0; i < x.length; i++) x[i] = rnd.nextFloat() * 16 - 8;
         float scale = 0.125f;
-        double simd = BestOf.seconds(() -> Softmax.softmax(x, 0, t, t, t, scale, false, 0, out, 0, t), 7, 300);
-        double twin = BestOf.seconds(() -> RefSoftmax.softmax(x, 0, t, t, t, scale, false, 0, out, 0, t), 3, 200);
+        double simd = BestOf.seconds(() -> Softmax.softmax(x, 0, t, t, t, scale, false, 0, out, 0, t), 7, warmupMillis);
+        double twin = BestOf.seconds(() -> RefSoftmax.softmax(x, 0, t, t, t, scale, false, 0, out, 0, t), 3, warmupMillis / 3);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("t", t);
         row.put("threads", nThreads);
