@@ -28,6 +28,8 @@ import org.vecformer.engine.parallel.Parallel;
  *   l      = α·l + Σ_j P[·][j];       o = α·o + P · V_tile;     m = m'    (o also held transposed)
  *   z      = o / l                                             (after the last key tile)
  * </pre>
+ * The exponentials run as {@link VectorExp#exp2NonPositive} on scores carried in log2 units (log2 e is folded
+ * into the scale applied to Q once per tile), so no argument is ever positive.
  * No T×T buffer exists. When a pattern is asked for, a second sweep recomputes the same S tiles and writes
  * {@code e^(S - m) / l}; z is computed exactly as without the pattern. Fewer than {@link Simd#LANES} queries
  * (decoding with a KV cache) run one query row at a time instead, vectorised over dHead.
