@@ -185,21 +185,34 @@ public final class Attention {
          */
         static void onlineSoftmax(int bk, Scratch s) {
             float[] st = s.st;
-            for (int c = 0; c < QT; c += L) {
-                FloatVector mOld = FloatVector.fromArray(S, s.m, c);
-                FloatVector mx = mOld;
-                for (int j = 0; j < bk; j++) mx = mx.max(FloatVector.fromArray(S, st, j * QT + c));
-                FloatVector sum = FloatVector.zero(S);
-                for (int j = 0; j < bk; j++) {
-                    FloatVector e = VectorExp.exp2NonPositive(FloatVector.fromArray(S, st, j * QT + c).sub(mx));
-                    e.intoArray(st, j * QT + c);
-                    sum = sum.add(e);
-                }
-                FloatVector alpha = VectorExp.exp2NonPositive(mOld.sub(mx));
-                alpha.intoArray(s.alpha, c);
-                FloatVector.fromArray(S, s.l, c).fma(alpha, sum).intoArray(s.l, c);
-                mx.intoArray(s.m, c);
+            FloatVector x0 = FloatVector.fromArray(S, s.m, 0), x1 = FloatVector.fromArray(S, s.m, L);
+            FloatVector x2 = FloatVector.fromArray(S, s.m, 2 * L), x3 = FloatVector.fromArray(S, s.m, 3 * L);
+            for (int j = 0; j < bk; j++) {
+                int row = j * QT;
+                x0 = x0.max(FloatVector.fromArray(S, st, row));
+                x1 = x1.max(FloatVector.fromArray(S, st, row + L));
+                x2 = x2.max(FloatVector.fromArray(S, st, row + 2 * L));
+                x3 = x3.max(FloatVector.fromArray(S, st, row + 3 * L));
             }
+            foldColumn(bk, s, 0, x0);
+            foldColumn(bk, s, L, x1);
+            foldColumn(bk, s, 2 * L, x2);
+            foldColumn(bk, s, 3 * L, x3);
+        }
+
+        /** The exponentials and the (m, l, α) update of the query lanes [c, c+L), given their new maximum mx. */
+        private static void foldColumn(int bk, Scratch s, int c, FloatVector mx) {
+            float[] st = s.st;
+            FloatVector sum = FloatVector.zero(S);
+            for (int j = 0; j < bk; j++) {
+                FloatVector e = VectorExp.exp2NonPositive(FloatVector.fromArray(S, st, j * QT + c).sub(mx));
+                e.intoArray(st, j * QT + c);
+                sum = sum.add(e);
+            }
+            FloatVector alpha = VectorExp.exp2NonPositive(FloatVector.fromArray(S, s.m, c).sub(mx));
+            alpha.intoArray(s.alpha, c);
+            FloatVector.fromArray(S, s.l, c).fma(alpha, sum).intoArray(s.l, c);
+            mx.intoArray(s.m, c);
         }
 
         /** Second sweep: pattern[h][i][j] = 2^(st[j][i] - m_i) / l_i, exact zeros above the diagonal. */
