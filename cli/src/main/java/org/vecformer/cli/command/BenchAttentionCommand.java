@@ -60,7 +60,7 @@ public final class BenchAttentionCommand implements Runnable {
         float[] qkv = new float[t * ld], z = new float[t * width];
         for (int i = 0; i < qkv.length; i++) qkv[i] = rnd.nextFloat() * 2 - 1;
         Runnable fused = () -> Attention.causal(t, heads, dHead, qkv, 0, qkv, width, qkv, 2 * width, ld, z, 0, width, null, 0);
-        double seconds = BestOf.seconds(fused, 5, warmupMillis);
+        double seconds = BestOf.seconds(fused, 10, warmupMillis);
         double flops = 2.0 * 2.0 * heads * dHead * ((double) t * (t + 1) / 2);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("t", t);
