@@ -7,13 +7,18 @@ Computes, for q, k, v of shape [heads, T, d_head] (float32):
     pattern = softmax(scores, dim=-1)
     z       = pattern @ v
 and prints one JSON object: t, heads, d_head, threads, ms (best of --runs after warm-up), gflops (causal
-half only, 2*2*H*D*T(T+1)/2 flops, as vecformer counts), torch version.
+half only, 2*2*H*D*T(T+1)/2 flops, as vecformer counts), torch version and the BLAS it was built with.
+
+Caveat: Debian's python3-torch (1.13) is built with BLAS_INFO=generic; its batched matmul and softmax run far
+below an MKL build from pytorch.org, so against it vecformer's ratio says more about the build than about eager
+attention. Use a pytorch.org wheel when one can be installed.
 
 Debian: apt-get install python3-torch, then run with the system python: /usr/bin/python3 torch_attention.py --t 1024
 """
 import argparse
 import json
 import math
+import re
 import time
 
 import torch
@@ -23,6 +28,11 @@ def attention(q, k, v, mask):
     scores = (q @ k.transpose(-2, -1)) / math.sqrt(q.shape[-1])
     scores = scores.masked_fill(mask, float("-inf"))
     return torch.softmax(scores, dim=-1) @ v
+
+
+def blas_info():
+    found = re.search(r"BLAS_INFO=([^,\s]+)", torch.__config__.show())
+    return found.group(1) if found else "unknown"
 
 
 def main():
@@ -48,7 +58,7 @@ def main():
             best = min(best, time.perf_counter() - t0)
     flops = 2.0 * 2.0 * a.heads * a.d_head * a.t * (a.t + 1) / 2
     print(json.dumps({"t": a.t, "heads": a.heads, "d_head": a.d_head, "threads": torch.get_num_threads(),
-                      "ms": round(best * 1e3, 3), "gflops": round(flops / best / 1e9, 3), "torch": torch.__version__}))
+                      "ms": round(best * 1e3, 3), "gflops": round(flops / best / 1e9, 3), "torch": torch.__version__, "blas": blas_info()}))
 
 
 if __name__ == "__main__":

@@ -56,7 +56,9 @@ public class ExpBench {
     @Benchmark
     public float[] jdkLanewiseExp() {
         int step = S.length();
-        for (int i = 0; i < n; i += step) {
+        int i = 0;
+        for (; i <= n - step; i += step) FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(out, i);
+        if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector.fromArray(S, x, i, m).lanewise(VectorOperators.EXP).intoArray(out, i, m);
         }
