@@ -2,7 +2,6 @@ package org.vecformer.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
 import org.vecformer.engine.parallel.Parallel;
 
@@ -43,7 +42,7 @@ public final class LayerNorm {
             FloatVector c = FloatVector.fromArray(S, x, xOff + i, m).sub(mu, m);
             sq = c.fma(c, sq);
         }
-        float scale = (float) Math.sqrt(sq.reduceLanes(VectorOperators.ADD) / d + eps);
+        float scale = (float) Math.sqrt(VectorOps.sumLanes(sq) / d + eps);
         if (scaleOut != null) scaleOut[r] = scale;
         FloatVector inv = FloatVector.broadcast(S, 1f / scale);
         for (int i = 0; i < d; i += step) {

@@ -4,12 +4,12 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.vecformer.engine.kernel.AttentionBackward;
 import org.vecformer.engine.kernel.BiasBackward;
+import org.vecformer.engine.kernel.CrossEntropy;
 import org.vecformer.engine.kernel.EmbeddingBackward;
 import org.vecformer.engine.kernel.Gemm;
 import org.vecformer.engine.kernel.LayerNormBackward;
 import org.vecformer.engine.kernel.Transpose;
 import org.vecformer.engine.kernel.VectorOps;
-import org.vecformer.engine.reference.RefCrossEntropy;
 import org.vecformer.engine.tensor.Tensor;
 
 /**
@@ -69,7 +69,7 @@ public final class Backward {
         float[] logits = forward.training(inputs, batch, t, a);
         int rows = batch * t;
         float[] loss = new float[rows], dLogits = new float[logits.length];
-        RefCrossEntropy.forwardBackward(logits, rows, c.dVocab(), targets, gradScale, loss, dLogits);
+        CrossEntropy.forwardBackward(logits, rows, c.dVocab(), targets, gradScale, loss, dLogits);
         Backward b = new Backward(w, grads, batch, t);
         float[] dResid = b.finalNorm(a, b.unembed(a, dLogits));
         for (int l = c.nLayers() - 1; l >= 0; l--) b.block(l, forward.packed(l), a, dResid);
@@ -82,7 +82,7 @@ public final class Backward {
         checkShapes(w, inputs, targets, batch, t);
         float[] logits = new Forward(w).training(inputs, batch, t, new Activations(w.config().nLayers()));
         float[] loss = new float[batch * t];
-        RefCrossEntropy.forwardBackward(logits, batch * t, w.config().dVocab(), targets, 1f, loss, null);
+        CrossEntropy.forwardBackward(logits, batch * t, w.config().dVocab(), targets, 1f, loss, null);
         return sum(loss);
     }
 
