@@ -12,35 +12,30 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collections;
+import java.util.HexFormat;
 import java.util.List;
+import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
 import java.util.stream.Collectors;
-import net.jqwik.api.Arbitraries;
-import net.jqwik.api.Arbitrary;
-import net.jqwik.api.Combinators;
-import net.jqwik.api.EdgeCasesMode;
-import net.jqwik.api.ForAll;
-import net.jqwik.api.Property;
-import net.jqwik.api.Provide;
-import net.jqwik.api.Tuple;
-import net.jqwik.api.constraints.IntRange;
 import org.junit.jupiter.api.Test;
 
 /**
- * Property-based fuzzing of the reader: mutated and truncated copies of a valid file, valid layouts given at
- * most one defect, and arbitrary header bytes either open and read consistently or fail with a one-line
- * {@link SafetensorsException} — never another exception, never a hang. Seeds are fixed: every run tries the
- * same cases.
+ * Seeded fuzzing of the reader: mutated and truncated copies of a valid file, valid layouts given at most one
+ * defect, and arbitrary header bytes either open and read consistently or fail with a one-line
+ * {@link SafetensorsException} — never another exception, never a hang. Each try draws its case from a
+ * SplittableRandom with a fixed seed, so every run tries the same cases and a failure names the seed to replay.
  */
 class SafetensorsFuzzTest {
     private static final String VALID_HEADER = "{\"__metadata__\":{\"format\":\"pt\",\"config\":\"{}\"},"
@@ -52,7 +47,7 @@ class SafetensorsFuzzTest {
     private static final byte[] VALID = SafetensorsBytes.file(VALID_HEADER,
             concat(floats(1, -2, 0.5f, 0, -0f, 3), halves(0x3C00, 0xFC00, 0x0001), halves(0x3F80), new byte[8]));
     private static final Path FILE = tempFile();
-    /** One reused worker runs each check, so that a hang fails the property after 5 s instead of stalling the build. */
+    /** One reused worker runs each check, so that a hang fails the try after 5 s instead of stalling the build. */
     private static final ExecutorService WORKER = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "safetensors-fuzz");
         t.setDaemon(true);
@@ -69,20 +64,25 @@ class SafetensorsFuzzTest {
         }
     }
 
-    @Property(tries = 400, seed = "20261124", edgeCases = EdgeCasesMode.NONE)
-    void mutatedFilesOpenConsistentlyOrFailCleanly(@ForAll("mutatedFiles") byte[] bytes) throws Exception {
-        openAndCheck(bytes);
+    @Test
+    void mutatedFilesOpenConsistentlyOrFailCleanly() {
+        int accepted = forAll(20261124L, 400, SafetensorsFuzzTest::mutatedFile, m -> openAndCheck(m.bytes()));
+        assertTrue(accepted > 0 && accepted < 400, "mutations must give both openable and refused files: " + accepted);
     }
 
-    @Property(tries = 500, seed = "42", edgeCases = EdgeCasesMode.NONE)
-    void headersWithOneDefectAreRefusedAndTheRestOpen(@ForAll("headers") Layout layout) throws Exception {
-        assertEquals(layout.valid(), openAndCheck(layout.bytes()), layout.why());
+    @Test
+    void headersWithOneDefectAreRefusedAndTheRestOpen() {
+        int accepted = forAll(42L, 500, SafetensorsFuzzTest::layout, layout -> {
+            boolean opened = openAndCheck(layout.bytes());
+            assertEquals(layout.valid(), opened, layout.valid() ? "a valid file was refused" : "a defect was accepted");
+            return opened;
+        });
+        assertTrue(accepted > 0 && accepted < 500, "layouts must be a mix of valid and defective: " + accepted);
     }
 
-    @Property(tries = 200, seed = "7")
-    void arbitraryBytesAfterAnHonestLengthFailCleanly(@ForAll byte[] header, @ForAll @IntRange(max = 16) int dataBytes)
-            throws Exception {
-        openAndCheck(SafetensorsBytes.file(header.length, header, new byte[dataBytes]));
+    @Test
+    void arbitraryBytesAfterAnHonestLengthFailCleanly() {
+        forAll(7L, 200, SafetensorsFuzzTest::rawHeader, raw -> openAndCheck(raw.bytes()));
     }
 
     @Test
@@ -90,30 +90,100 @@ class SafetensorsFuzzTest {
         assertTrue(openAndCheck(VALID), "the seed file of the mutations must open");
     }
 
-    /** Byte flips and overwrites (mostly in the header, where the parser is), truncations, or both. */
-    @Provide
-    Arbitrary<byte[]> mutatedFiles() {
-        Arbitrary<Tuple.Tuple2<Integer, Byte>> edit = Combinators.combine(
-                Arbitraries.integers().between(0, VALID.length - 1),
-                Arbitraries.frequencyOf(
-                        Tuple.of(3, Arbitraries.bytes()),
-                        Tuple.of(2, Arbitraries.of((byte) '{', (byte) '}', (byte) '"', (byte) ',', (byte) '[',
-                                (byte) ']', (byte) '-', (byte) '9', (byte) ' ', (byte) 0x80, (byte) 0xFF, (byte) 0))))
-                .as(Tuple::of);
-        Arbitrary<Integer> cut = Arbitraries.integers().between(0, VALID.length);
-        return Combinators.combine(edit.list().ofMinSize(0).ofMaxSize(6), cut, Arbitraries.integers().between(0, 3))
-                .as((edits, length, mode) -> {
-                    byte[] bytes = VALID.clone();
-                    for (Tuple.Tuple2<Integer, Byte> e : edits) bytes[e.get1()] = e.get2();
-                    return mode == 0 ? Arrays.copyOf(bytes, length) : bytes;
-                });
+    /** A check of one generated case that returns whether the file opened. */
+    @FunctionalInterface
+    interface Check<C> {
+        boolean test(C c) throws Exception;
+    }
+
+    /**
+     * Runs {@code check} on {@code tries} cases, case i drawn from {@code new SplittableRandom(seed + i)}, and
+     * returns how many opened. Any failure, including an exception other than the expected refusal, is rethrown as
+     * an AssertionError naming the try, its seed and the case, so that one case can be replayed alone.
+     */
+    private static <C> int forAll(long seed, int tries, Function<SplittableRandom, C> generate, Check<C> check) {
+        int accepted = 0;
+        for (int i = 0; i < tries; i++) {
+            C c = generate.apply(new SplittableRandom(seed + i));
+            try {
+                if (check.test(c)) accepted++;
+            } catch (Throwable t) {
+                throw new AssertionError("try " + i + " (new SplittableRandom(" + (seed + i) + ")) failed: " + t
+                        + "\n  case: " + c, t);
+            }
+        }
+        return accepted;
+    }
+
+    /** One byte written at one position of the valid file. */
+    record Edit(int at, byte value) {
+        @Override
+        public String toString() {
+            return at + "=0x" + HexFormat.of().toHexDigits(value);
+        }
+    }
+
+    /** The valid file after {@code edits}, then cut to {@code length} bytes. */
+    record Mutation(List<Edit> edits, int length) {
+        byte[] bytes() {
+            byte[] bytes = VALID.clone();
+            for (Edit e : edits) bytes[e.at()] = e.value();
+            return Arrays.copyOf(bytes, length);
+        }
+
+        @Override
+        public String toString() {
+            return "edits " + edits + ", cut to " + length + " of " + VALID.length + " bytes";
+        }
+    }
+
+    private static final byte[] SYNTAX = {'{', '}', '"', ',', '[', ']', '-', '9', ' ', (byte) 0x80, (byte) 0xFF, 0};
+
+    /**
+     * Byte flips and overwrites (mostly in the header, where the parser is), truncations, or both: up to 6 edits,
+     * each a random byte (3 in 5) or a JSON-breaking one (2 in 5), and a cut at a random length one time in 4.
+     */
+    private static Mutation mutatedFile(SplittableRandom r) {
+        List<Edit> edits = new ArrayList<>();
+        for (int n = r.nextInt(7); n > 0; n--) {
+            byte value = r.nextInt(5) < 3 ? (byte) r.nextInt(256) : SYNTAX[r.nextInt(SYNTAX.length)];
+            edits.add(new Edit(r.nextInt(VALID.length), value));
+        }
+        int length = r.nextInt(4) == 0 ? r.nextInt(VALID.length + 1) : VALID.length;
+        return new Mutation(edits, length);
+    }
+
+    private static final byte[] JSON_BYTES = "{}[]\",:-.0123456789eE \\tnulltruefalseF32BF16dtypeshapedata_offsets"
+            .getBytes(StandardCharsets.US_ASCII);
+
+    /** A header of arbitrary bytes (uniform, or drawn from JSON's alphabet one time in 3) and an honest length. */
+    record RawHeader(byte[] header, int dataBytes) {
+        byte[] bytes() {
+            return SafetensorsBytes.file(header.length, header, new byte[dataBytes]);
+        }
+
+        @Override
+        public String toString() {
+            return "header 0x" + HexFormat.of().formatHex(header) + " (\"" + new String(header, StandardCharsets.ISO_8859_1)
+                    + "\"), " + dataBytes + " data bytes";
+        }
+    }
+
+    /** Up to 255 header bytes, short ones (up to 16) half the time; the empty header included. */
+    private static RawHeader rawHeader(SplittableRandom r) {
+        byte[] header = new byte[r.nextBoolean() ? r.nextInt(17) : r.nextInt(256)];
+        boolean jsonish = r.nextInt(3) == 0;
+        for (int i = 0; i < header.length; i++) {
+            header[i] = jsonish ? JSON_BYTES[r.nextInt(JSON_BYTES.length)] : (byte) r.nextInt(256);
+        }
+        return new RawHeader(header, r.nextInt(17));
     }
 
     /** A generated file, whether it is valid, and what was done to it. */
     record Layout(byte[] bytes, boolean valid, String why) {
         @Override
         public String toString() {
-            return why;
+            return (valid ? "valid" : "defective") + ", " + why;
         }
     }
 
@@ -133,32 +203,27 @@ class SafetensorsFuzzTest {
     private static final List<String> BAD_METADATA = List.of("{\"k\":1}", "{\"k\":null}", "{\"k\":{}}", "[]", "\"x\"", "1");
     private static final List<String> BAD_TAILS = List.of(" x", "}", "{}", "\t,", "\u0000");
 
+    private static final List<Dtype> DTYPES = List.of(Dtype.F32, Dtype.F16, Dtype.BF16, Dtype.I64, Dtype.U8);
+
     /**
-     * Files whose tensors tile the data buffer by construction (listed in shuffled order), then given at most one
-     * defect: a bad dtype, shape, offsets, field, entry, metadata or tail, a duplicate name, an end offset one
-     * byte off, or one byte too many in the buffer. Harmless variations (valid metadata, space padding) stay valid.
+     * Files whose tensors (up to 5, of up to 3 dimensions in [0, 4]) tile the data buffer by construction, listed
+     * in shuffled order, then given at most one defect: a bad dtype, shape, offsets, field, entry, metadata or
+     * tail, a duplicate name, an end offset one byte off, or one byte too many in the buffer. Harmless variations
+     * (valid metadata, space padding) stay valid.
      */
-    @Provide
-    Arbitrary<Layout> headers() {
-        Arbitrary<Dtype> dtype = Arbitraries.of(Dtype.F32, Dtype.F16, Dtype.BF16, Dtype.I64, Dtype.U8);
-        Arbitrary<List<Integer>> shape = Arbitraries.integers().between(0, 4).list().ofMaxSize(3);
-        Arbitrary<Tuple.Tuple2<Dtype, List<Integer>>> tensor = Combinators.combine(dtype, shape).as(Tuple::of);
-        return Combinators.combine(tensor.list().ofMaxSize(5), Arbitraries.integers().between(0, 12),
-                        Arbitraries.integers().between(0, 99), Arbitraries.randoms())
-                .as((tensors, defect, pick, random) -> {
-                    List<Entry> entries = new ArrayList<>();
-                    long at = 0;
-                    for (int i = 0; i < tensors.size(); i++) {
-                        Dtype d = tensors.get(i).get1();
-                        List<Integer> dims = tensors.get(i).get2();
-                        long end = at + d.size() * dims.stream().mapToLong(Integer::longValue).reduce(1, (x, y) -> x * y);
-                        entries.add(new Entry("t" + i, "\"" + d + "\"", dims.toString().replace(" ", ""),
-                                "[" + at + "," + end + "]", ""));
-                        at = end;
-                    }
-                    Collections.shuffle(entries, random);
-                    return withDefect(entries, at, defect, pick);
-                });
+    private static Layout layout(SplittableRandom r) {
+        List<Entry> entries = new ArrayList<>();
+        long at = 0;
+        for (int i = 0, n = r.nextInt(6); i < n; i++) {
+            Dtype d = DTYPES.get(r.nextInt(DTYPES.size()));
+            List<Integer> dims = new ArrayList<>();
+            for (int k = r.nextInt(4); k > 0; k--) dims.add(r.nextInt(5));
+            long end = at + d.size() * dims.stream().mapToLong(Integer::longValue).reduce(1, (x, y) -> x * y);
+            entries.add(new Entry("t" + i, "\"" + d + "\"", dims.toString().replace(" ", ""), "[" + at + "," + end + "]", ""));
+            at = end;
+        }
+        Collections.shuffle(entries, r);
+        return withDefect(entries, at, r.nextInt(13), r.nextInt(100));
     }
 
     private static Layout withDefect(List<Entry> entries, long bufferSize, int defect, int pick) {
