@@ -55,7 +55,7 @@ public final class CircuitsCommand implements Callable<Integer> {
     @Option(names = "--top-k", paramLabel = "K", defaultValue = "5", description = "Entries listed per head and compositions shown (default: ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = "--vocab-limit", paramLabel = "N", defaultValue = "4096",
+    @Option(names = "--vocab-limit", paramLabel = "N", defaultValue = "1024",
             description = "Search QK/OV entries over token ids 0..N-1 only when d_vocab is larger (default: ${DEFAULT-VALUE}); copying scores always use the whole vocabulary.")
     int vocabLimit;
 

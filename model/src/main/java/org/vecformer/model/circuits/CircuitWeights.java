@@ -17,7 +17,7 @@ import org.vecformer.model.transformer.Weights;
  *
  * <p>Per-head matrices are small doubles ({@link Matrix}, [d_model, d_head] or [d_head, d_model]); the vocabulary
  * side (W_E [d_vocab, d_model], W_U' [d_model, d_vocab]) stays float and is multiplied with the engine's float32
- * {@link Gemm#sgemm} (sums over d_model, or over d_vocab for {@link #unembedEmbed}) before widening to double.
+ * {@link Gemm#sgemm} (sums over d_model; over d_vocab in chunks summed in double for {@link #unembedEmbed}) before widening to double.
  * A view may be restricted to a subset of token ids ({@link #restrict}): W_E keeps those rows and W_U' those
  * columns, so every vocab × vocab circuit shrinks with it.
  */
@@ -60,9 +60,26 @@ public final class CircuitWeights {
         int[] ids = new int[vocab];
         for (int i = 0; i < vocab; i++) ids[i] = i;
         float[] wEData = weights.wE().data();
-        float[] gram = new float[dm * dm];
-        Gemm.sgemm(Transpose.N, Transpose.N, dm, dm, vocab, 1f, wU, 0, vocab, wEData, 0, dm, 0f, gram, 0, dm);
-        return new CircuitWeights(weights, fold, ids, wEData, wU, bU, Matrix.fromFloats(gram, 0, dm, dm, dm));
+        return new CircuitWeights(weights, fold, ids, wEData, wU, bU, unembedEmbed(wU, wEData, dm, vocab));
+    }
+
+    /** Vocabulary rows per float32 GEMM in {@link #unembedEmbed(float[], float[], int, int)}. */
+    private static final int VOCAB_CHUNK = 512;
+
+    /**
+     * W_U' W_E = Σ_v W_U'[:, v] W_E[v, :] [d_model, d_model]: a float32 GEMM per chunk of {@link #VOCAB_CHUNK}
+     * vocabulary rows (so the chunk of W_E stays in cache while every row of the result reads it), the chunks
+     * summed in double in vocabulary order.
+     */
+    private static Matrix unembedEmbed(float[] wU, float[] wE, int dm, int vocab) {
+        float[] part = new float[dm * dm];
+        double[] sum = new double[dm * dm];
+        for (int v0 = 0; v0 < vocab; v0 += VOCAB_CHUNK) {
+            int kc = Math.min(VOCAB_CHUNK, vocab - v0);
+            Gemm.sgemm(Transpose.N, Transpose.N, dm, dm, kc, 1f, wU, v0, vocab, wE, v0 * dm, dm, 0f, part, 0, dm);
+            for (int i = 0; i < part.length; i++) sum[i] += part[i];
+        }
+        return Matrix.of(dm, dm, sum);
     }
 
     /** The same matrices with the vocabulary cut to {@code ids} (in that order): W_E rows and W_U', b_U' columns. */

@@ -4,7 +4,6 @@ import java.util.SplittableRandom;
 import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.Hooks;
-import org.vecformer.model.transformer.Run;
 import org.vecformer.model.transformer.Transformer;
 
 /**
@@ -34,13 +33,12 @@ public record HeadDetector(double[][] previousToken, double[][] duplicateToken, 
         }
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, not " + batch);
         int[][] tokens = repeatedTokens(c.dVocab(), n, batch, seed);
-        Run run = model.run(tokens, Hooks.caching(name -> name.endsWith("attn.hook_pattern")));
         int layers = c.nLayers(), heads = c.nHeads(), t = 2 * n;
+        Tensor[] patterns = patterns(model, tokens);
         double[][] prev = new double[layers][heads], dup = new double[layers][heads], ind = new double[layers][heads];
         double count = (double) batch * n;
         for (int l = 0; l < layers; l++) {
-            Tensor p = run.cache().get("blocks." + l + ".attn.hook_pattern"); // [batch, head, T, T]
-            float[] a = p.data();
+            float[] a = patterns[l].data(); // [batch, head, T, T]
             for (int h = 0; h < heads; h++) {
                 double sp = 0, sd = 0, si = 0;
                 for (int b = 0; b < batch; b++) {
@@ -57,6 +55,32 @@ public record HeadDetector(double[][] previousToken, double[][] duplicateToken, 
             }
         }
         return new HeadDetector(prev, dup, ind, tokens);
+    }
+
+    /**
+     * hook_pattern of every layer; the forward stops once the last layer's pattern is formed (as TransformerLens'
+     * {@code stop_at_layer}), so the unembedding — the costliest GEMM with a large vocabulary — is never computed.
+     */
+    private static Tensor[] patterns(Transformer model, int[][] tokens) {
+        int layers = model.config().nLayers();
+        Tensor[] out = new Tensor[layers];
+        if (layers == 0) return out;
+        Hooks hooks = Hooks.none();
+        for (int l = 0; l < layers; l++) {
+            int layer = l;
+            hooks = hooks.with("blocks." + l + ".attn.hook_pattern", (pattern, name) -> {
+                out[layer] = pattern.copy();
+                if (layer == layers - 1) throw new PatternsCaptured();
+                return pattern;
+            });
+        }
+        try {
+            model.run(tokens, hooks);
+            throw new IllegalStateException("the forward did not reach the last attention pattern");
+        } catch (PatternsCaptured done) {
+            // the last pattern is in; the rest of the forward is not needed
+        }
+        return out;
     }
 
     /** {@code batch} sequences [r₁..rₙ, r₁..rₙ]; r distinct (partial Fisher–Yates) when n ≤ vocab, else i.i.d. uniform. */
@@ -80,5 +104,12 @@ public record HeadDetector(double[][] previousToken, double[][] duplicateToken, 
             System.arraycopy(row, 0, row, n, n);
         }
         return out;
+    }
+
+    /** Thrown by the last pattern hook to end the forward early; carries no stack trace. */
+    private static final class PatternsCaptured extends RuntimeException {
+        PatternsCaptured() {
+            super(null, null, false, false);
+        }
     }
 }

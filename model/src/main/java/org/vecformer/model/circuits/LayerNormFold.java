@@ -82,13 +82,15 @@ public final class LayerNormFold {
      */
     static void foldMatrix(float[] wIn, int off, int rows, int cols, float[] lnW, float[] lnB, float[] bIn, int bInOff,
                            float[] wOut, int outOff, float[] bOut, int bOutOff) {
-        for (int j = 0; j < cols; j++) {
-            double s = bIn == null ? 0 : bIn[bInOff + j];
-            if (lnB != null) {
-                for (int i = 0; i < rows; i++) s += (double) lnB[i] * wIn[off + i * cols + j];
+        double[] bias = new double[cols]; // b'[j], summed over i in order, row by row so W is read contiguously
+        if (bIn != null) for (int j = 0; j < cols; j++) bias[j] = bIn[bInOff + j];
+        if (lnB != null) {
+            for (int i = 0; i < rows; i++) {
+                double beta = lnB[i];
+                for (int j = 0; j < cols; j++) bias[j] += beta * wIn[off + i * cols + j];
             }
-            bOut[bOutOff + j] = (float) s;
         }
+        for (int j = 0; j < cols; j++) bOut[bOutOff + j] = (float) bias[j];
         for (int i = 0; i < rows; i++) {
             for (int j = 0; j < cols; j++) wOut[outOff + i * cols + j] = lnW[i] * wIn[off + i * cols + j];
         }

@@ -110,9 +110,10 @@ class AttributionTest {
                         }
                     }
                 }
-                assertEquals(prev / (batch * n), d.previousToken()[l][h], 1e-9);
-                assertEquals(dup / (batch * n), d.duplicateToken()[l][h], 1e-9);
-                assertEquals(ind / (batch * n), d.induction()[l][h], 1e-9);
+                // the detector's hooked run forms z from the hooked pattern with a GEMM: later layers differ by rounding
+                assertEquals(prev / (batch * n), d.previousToken()[l][h], 1e-6);
+                assertEquals(dup / (batch * n), d.duplicateToken()[l][h], 1e-6);
+                assertEquals(ind / (batch * n), d.induction()[l][h], 1e-6);
             }
         }
     }
