@@ -7,7 +7,8 @@ import picocli.CommandLine.Spec;
 /** {@code vecformer bench ...}: quick best-of-N figures of the hot paths on this machine (JMH lives in {@code bench/}). */
 @Command(name = "bench", mixinStandardHelpOptions = true,
         description = "Quick speed figures of the kernels on this machine (best of several runs after warm-up).",
-        subcommands = {BenchDotCommand.class, BenchPeakCommand.class, BenchForwardCommand.class})
+        subcommands = {BenchGemmCommand.class, BenchAttentionCommand.class, BenchSoftmaxCommand.class,
+                BenchForwardCommand.class, BenchDotCommand.class, BenchPeakCommand.class})
 public final class BenchCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,54 +1,73 @@
 package org.vecformer.engine.kernel;
 
-import java.util.Arrays;
 import org.vecformer.engine.parallel.Parallel;
 
 /**
  * Single-precision GEMM, BLAS semantics on row-major data: {@code C = alpha·op(A)·op(B) + beta·C}
- * with op(A) [m,k], op(B) [k,n], C [m,n]; when {@code beta == 0} C's old contents (even NaN) are ignored.
- * Twin: {@link org.vecformer.engine.reference.RefGemm}.
+ * with op(A) [m,k], op(B) [k,n], C [m,n]; when {@code beta == 0} C's old contents (even NaN) are ignored,
+ * and when {@code alpha == 0} or {@code k == 0} A and B are not read. Twin:
+ * {@link org.vecformer.engine.reference.RefGemm}.
  *
- * <p>This first version streams rows: for op(B) = B each row of C is a sum of axpys of B's rows, for
- * op(B) = Bᵀ each element is a SIMD dot product. Parallel over rows of C, so results do not depend on
- * the thread count.
+ * <p>This class checks the arguments and dispatches: matrix-vector and small products go to
+ * {@link GemmSmall} (no packing), everything else to the packed, cache-blocked {@link GemmPacked} with
+ * its register-tiled {@link GemmMicroKernel}. The choice depends on the shape only and no path splits k,
+ * so results are bitwise identical for any thread count.
  */
 public final class Gemm {
+    /** Products with at most this many multiply-adds skip packing. */
+    static final long SMALL = 1 << 15;
+
     private Gemm() {}
 
     public static void sgemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
-        checkArgs(transA, transB, m, n, k, lda, ldb, ldc);
+        checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
         if (m == 0 || n == 0) return;
-        int grain = Math.max(1, Math.min(64, (int) (65536L / Math.max(1L, (long) n * Math.max(k, 1)))));
-        Parallel.forRange(m, grain, (from, to) -> {
-            float[] aRow = transA == Transpose.T ? new float[k] : null;
+        if (k == 0 || alpha == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+        } else if (m <= 2 || n == 1 || (long) m * n * k <= SMALL) {
+            GemmSmall.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else {
+            GemmPacked.sgemm(GemmBlocking.DEFAULT, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        }
+    }
+
+    /** {@code C = beta·C}, zeros when beta == 0 (old NaNs included). */
+    private static void scale(int m, int n, float beta, float[] c, int cOff, int ldc) {
+        if (beta == 1) return;
+        Parallel.forRange(m, Math.max(1, (1 << 16) / n), (from, to) -> {
             for (int i = from; i < to; i++) {
                 int ci = cOff + i * ldc;
-                if (beta == 0) Arrays.fill(c, ci, ci + n, 0f);
-                else if (beta != 1) VectorOps.scale(n, beta, c, ci);
-                float[] rowArr = a;
-                int rowOff = aOff + i * lda;
-                if (aRow != null) {
-                    for (int p = 0; p < k; p++) aRow[p] = a[aOff + p * lda + i];
-                    rowArr = aRow;
-                    rowOff = 0;
-                }
-                if (transB == Transpose.N) {
-                    for (int p = 0; p < k; p++) VectorOps.axpy(n, alpha * rowArr[rowOff + p], b, bOff + p * ldb, c, ci);
-                } else {
-                    for (int j = 0; j < n; j++) c[ci + j] += alpha * VectorOps.dot(k, rowArr, rowOff, b, bOff + j * ldb);
-                }
+                if (beta == 0) java.util.Arrays.fill(c, ci, ci + n, 0f);
+                else VectorOps.scale(n, beta, c, ci);
             }
         });
     }
 
-    /** Rejects negative sizes and leading dimensions too small for the stored shapes. */
-    static void checkArgs(Transpose transA, Transpose transB, int m, int n, int k, int lda, int ldb, int ldc) {
+    /** Rejects null or negative arguments, leading dimensions too small for the stored shapes, and arrays too short. */
+    static void checkArgs(Transpose transA, Transpose transB, int m, int n, int k,
+                          float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float[] c, int cOff, int ldc) {
+        if (transA == null || transB == null) throw new IllegalArgumentException("gemm transpose flags must not be null");
         if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("gemm sizes must be >= 0: m=" + m + " n=" + n + " k=" + k);
-        int aCols = transA == Transpose.N ? k : m, bCols = transB == Transpose.N ? n : k;
+        int aRows = transA == Transpose.N ? m : k, aCols = transA == Transpose.N ? k : m;
+        int bRows = transB == Transpose.N ? k : n, bCols = transB == Transpose.N ? n : k;
         if (lda < Math.max(1, aCols)) throw new IllegalArgumentException("lda=" + lda + " < " + aCols + " columns of A");
         if (ldb < Math.max(1, bCols)) throw new IllegalArgumentException("ldb=" + ldb + " < " + bCols + " columns of B");
         if (ldc < Math.max(1, n)) throw new IllegalArgumentException("ldc=" + ldc + " < " + n + " columns of C");
+        checkExtent("A", a, aOff, aRows, aCols, lda);
+        checkExtent("B", b, bOff, bRows, bCols, ldb);
+        checkExtent("C", c, cOff, m, n, ldc);
+    }
+
+    private static void checkExtent(String name, float[] x, int off, int rows, int cols, int ld) {
+        if (x == null) throw new IllegalArgumentException("gemm array " + name + " must not be null");
+        if (off < 0) throw new IllegalArgumentException(name + " offset must be >= 0, not " + off);
+        if (rows == 0 || cols == 0) return;
+        long end = off + (long) (rows - 1) * ld + cols;
+        if (end > x.length) {
+            throw new IllegalArgumentException(name + " [" + rows + "," + cols + "] with ld=" + ld + " at offset " + off
+                    + " needs " + end + " floats, array has " + x.length);
+        }
     }
 }

@@ -1,37 +1,187 @@
 package org.vecformer.engine.kernel;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+import org.vecformer.engine.parallel.Parallel;
 import org.vecformer.engine.reference.RefGemm;
 
-/** GEMM against its double-accumulating twin, every transpose pair, strided views, BLAS beta. */
+/**
+ * GEMM against its double-accumulating twin: awkward sizes in every dimension, all four transpose pairs,
+ * strided views at nonzero offsets, BLAS alpha/beta (beta = 0 over NaN), each path (dispatch, packed with
+ * tiny and default blocking, small) on its own, bitwise equality across thread counts, and argument checks.
+ */
 @Tag("kernel")
 class GemmTest {
-    @Test
-    void matchesTwinOnAwkwardShapes() {
-        Random rnd = new Random(7);
-        int[] sizes = {0, 1, 3, 17, 33};
-        for (Transpose ta : Transpose.values()) for (Transpose tb : Transpose.values())
-            for (int m : sizes) for (int n : sizes) for (int k : sizes) check(rnd, ta, tb, m, n, k, 0.5f, m % 2 == 0 ? 0f : 0.25f);
+    private static final int[] SIZES = {0, 1, 2, 3, 7, 15, 16, 17, 31, 33, 63, 65, 127, 129};
+    private static final int[] FEW = {0, 1, 2, 3, 7, 16, 17};
+    /** Blocking so small that tiny products already span many k slices and row and column blocks. */
+    private static final GemmBlocking TINY = new GemmBlocking(5, 2 * GemmBlocking.MR, 2 * GemmBlocking.NR);
+
+    /** One way of computing C = alpha·op(A)·op(B) + beta·C with the public signature. */
+    @FunctionalInterface
+    private interface Sgemm {
+        void run(Transpose ta, Transpose tb, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                 float[] b, int bOff, int ldb, float beta, float[] c, int cOff, int ldc);
     }
 
-    private static void check(Random rnd, Transpose ta, Transpose tb, int m, int n, int k, float alpha, float beta) {
-        int lda = (ta == Transpose.N ? k : m) + 2, ldb = (tb == Transpose.N ? n : k) + 1, ldc = n + 3;
+    private static final Sgemm DISPATCH = Gemm::sgemm;
+    private static final Sgemm SMALL = GemmSmall::sgemm;
+    private static final Sgemm PACKED = (ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc) ->
+            GemmPacked.sgemm(GemmBlocking.DEFAULT, ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc);
+    private static final Sgemm PACKED_TINY = (ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc) ->
+            GemmPacked.sgemm(TINY, ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc);
+
+    @Test
+    void matchesTwinOnEverySmallShape() {
+        Random rnd = new Random(7);
+        for (Transpose ta : Transpose.values()) for (Transpose tb : Transpose.values())
+            for (int m : FEW) for (int n : FEW) for (int k : FEW) {
+                float beta = (m + n + k) % 3 == 0 ? 0f : 0.25f;
+                check(DISPATCH, rnd, ta, tb, m, n, k, 0.5f, beta);
+            }
+    }
+
+    @Test
+    void matchesTwinOnSampledAwkwardShapes() {
+        Random rnd = new Random(11);
+        for (Transpose ta : Transpose.values()) for (Transpose tb : Transpose.values()) {
+            for (int s = 0; s < 30; s++) {
+                int m = pick(rnd), n = pick(rnd), k = pick(rnd);
+                check(DISPATCH, rnd, ta, tb, m, n, k, 1.5f, s % 2 == 0 ? 0f : -1f);
+            }
+            for (int size : SIZES) {
+                check(DISPATCH, rnd, ta, tb, size, 17, 33, 1f, 0f);
+                check(DISPATCH, rnd, ta, tb, 33, size, 17, 1f, 0.5f);
+                check(DISPATCH, rnd, ta, tb, 17, 33, size, -1f, 1f);
+            }
+        }
+    }
+
+    @Test
+    void everyPathMatchesTwinOnItsOwn() {
+        Random rnd = new Random(13);
+        for (Transpose ta : Transpose.values()) for (Transpose tb : Transpose.values())
+            for (int s = 0; s < 25; s++) {
+                int m = 1 + pick(rnd) % 70, n = 1 + pick(rnd) % 130, k = 1 + pick(rnd);
+                float beta = s % 3 == 0 ? 0f : 0.75f;
+                check(SMALL, rnd, ta, tb, m, n, k, 0.5f, beta);
+                check(PACKED, rnd, ta, tb, m, n, k, 0.5f, beta);
+                check(PACKED_TINY, rnd, ta, tb, m, n, k, 0.5f, beta);
+            }
+    }
+
+    @Test
+    void matrixVectorShapes() {
+        Random rnd = new Random(17);
+        for (Transpose ta : Transpose.values()) for (Transpose tb : Transpose.values())
+            for (int size : SIZES) {
+                check(DISPATCH, rnd, ta, tb, 1, size, 65, 1f, 0f);
+                check(DISPATCH, rnd, ta, tb, 1, 129, size, 1f, 0.5f);
+                check(DISPATCH, rnd, ta, tb, size, 1, 63, 2f, 0f);
+                check(DISPATCH, rnd, ta, tb, 127, 1, size, 1f, -0.5f);
+            }
+    }
+
+    @Test
+    void alphaZeroAndEmptyDepthOnlyScaleC() {
+        Random rnd = new Random(19);
+        for (float beta : new float[] {0f, 1f, 0.5f}) {
+            check(DISPATCH, rnd, Transpose.N, Transpose.N, 33, 17, 0, 1f, beta);
+            check(DISPATCH, rnd, Transpose.T, Transpose.N, 33, 17, 31, 0f, beta);
+        }
+    }
+
+    @Test
+    void sameBitsForOneTwoAndThreeThreads() {
+        Random rnd = new Random(23);
+        int before = Parallel.threads();
+        try {
+            // packed with default blocking (several k slices and row blocks), packed tiny, small and matrix-vector
+            int[][] shapes = {{131, 203, 700}, {97, 300, 41}, {40, 50, 60}, {1, 1500, 300}, {1000, 1, 70}, {5, 129, 33}};
+            for (int[] s : shapes) for (Transpose ta : Transpose.values()) for (Transpose tb : Transpose.values()) {
+                for (Sgemm path : new Sgemm[] {DISPATCH, PACKED_TINY}) {
+                    float[][] in = operands(rnd, ta, tb, s[0], s[1], s[2], 0.5f);
+                    float[] first = null;
+                    for (int t = 1; t <= 3; t++) {
+                        Parallel.setThreads(t);
+                        float[] c = in[2].clone();
+                        run(path, ta, tb, s[0], s[1], s[2], 1.25f, in[0], in[1], 0.5f, c);
+                        if (first == null) first = c;
+                        else assertArrayEquals(first, c, ta + "" + tb + " " + s[0] + "x" + s[1] + "x" + s[2] + " with " + t + " threads");
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void badArgumentsAreRejectedWithClearMessages() {
+        float[] x = new float[64];
+        assertRejected("sizes must be >= 0", () -> Gemm.sgemm(Transpose.N, Transpose.N, -1, 2, 2, 1f, x, 0, 2, x, 0, 2, 0f, x, 0, 2));
+        assertRejected("sizes must be >= 0", () -> Gemm.sgemm(Transpose.N, Transpose.N, 2, 2, -3, 1f, x, 0, 2, x, 0, 2, 0f, x, 0, 2));
+        assertRejected("lda=2 < 3", () -> Gemm.sgemm(Transpose.N, Transpose.N, 2, 2, 3, 1f, x, 0, 2, x, 0, 2, 0f, x, 0, 2));
+        assertRejected("lda=1 < 2", () -> Gemm.sgemm(Transpose.T, Transpose.N, 2, 2, 3, 1f, x, 0, 1, x, 0, 2, 0f, x, 0, 2));
+        assertRejected("ldb=2 < 3", () -> Gemm.sgemm(Transpose.N, Transpose.T, 2, 2, 3, 1f, x, 0, 3, x, 0, 2, 0f, x, 0, 2));
+        assertRejected("ldc=1 < 2", () -> Gemm.sgemm(Transpose.N, Transpose.N, 2, 2, 2, 1f, x, 0, 2, x, 0, 2, 0f, x, 0, 1));
+        assertRejected("C [4,4] with ld=4 at offset 60 needs 76", () -> Gemm.sgemm(Transpose.N, Transpose.N, 4, 4, 4, 1f, x, 0, 4, x, 0, 4, 0f, x, 60, 4));
+        assertRejected("must not be null", () -> Gemm.sgemm(null, Transpose.N, 2, 2, 2, 1f, x, 0, 2, x, 0, 2, 0f, x, 0, 2));
+    }
+
+    private static void assertRejected(String message, Executable call) {
+        IllegalArgumentException e = assertThrows(IllegalArgumentException.class, call);
+        assertTrue(e.getMessage().contains(message), e.getMessage());
+    }
+
+    private static int pick(Random rnd) {
+        return SIZES[rnd.nextInt(SIZES.length)];
+    }
+
+    /** A, B and C for a strided problem: every leading dimension padded, operands at offsets 1, 2 and 3. */
+    private static float[][] operands(Random rnd, Transpose ta, Transpose tb, int m, int n, int k, float beta) {
+        int lda = lda(ta, m, k), ldb = ldb(tb, n, k), ldc = n + 3;
         float[] a = Lengths.random(rnd, (ta == Transpose.N ? m : k) * lda, 1);
         float[] b = Lengths.random(rnd, (tb == Transpose.N ? k : n) * ldb, 2);
         float[] c = Lengths.random(rnd, m * ldc, 3);
         if (beta == 0) for (int i = 3; i < c.length; i += 2) c[i] = Float.NaN;
-        float[] expected = c.clone();
-        RefGemm.sgemm(ta, tb, m, n, k, alpha, a, 1, lda, b, 2, ldb, beta, expected, 3, ldc);
-        Gemm.sgemm(ta, tb, m, n, k, alpha, a, 1, lda, b, 2, ldb, beta, c, 3, ldc);
-        for (int i = 0; i < m; i++) {
-            for (int j = 0; j < n; j++) {
-                int at = 3 + i * ldc + j;
-                assertEquals(expected[at], c[at], 1e-5 * (k + 1), ta + "" + tb + " " + m + "x" + n + "x" + k + " at " + i + "," + j);
-            }
+        return new float[][] {a, b, c};
+    }
+
+    private static int lda(Transpose ta, int m, int k) {
+        return (ta == Transpose.N ? k : m) + 2;
+    }
+
+    private static int ldb(Transpose tb, int n, int k) {
+        return (tb == Transpose.N ? n : k) + 1;
+    }
+
+    private static void run(Sgemm path, Transpose ta, Transpose tb, int m, int n, int k, float alpha,
+                            float[] a, float[] b, float beta, float[] c) {
+        path.run(ta, tb, m, n, k, alpha, a, 1, lda(ta, m, k), b, 2, ldb(tb, n, k), beta, c, 3, n + 3);
+    }
+
+    private static void check(Sgemm path, Random rnd, Transpose ta, Transpose tb, int m, int n, int k, float alpha, float beta) {
+        float[][] in = operands(rnd, ta, tb, m, n, k, beta);
+        float[] expected = in[2].clone(), c = in[2].clone();
+        int ldc = n + 3;
+        RefGemm.sgemm(ta, tb, m, n, k, alpha, in[0], 1, lda(ta, m, k), in[1], 2, ldb(tb, n, k), beta, expected, 3, ldc);
+        run(path, ta, tb, m, n, k, alpha, in[0], in[1], beta, c);
+        // operands lie in [-1, 1): float rounding error grows at most about linearly with k
+        double tol = 2e-6 * (k + 1) * Math.abs(alpha) + 1e-6;
+        for (int i = 0; i < c.length; i++) {
+            int row = (i - 3) / ldc, col = (i - 3) % ldc;
+            boolean inC = i >= 3 && row < m && col < n;
+            String where = ta + "" + tb + " " + m + "x" + n + "x" + k + " alpha=" + alpha + " beta=" + beta + " at ";
+            if (inC) assertEquals(expected[i], c[i], tol, where + row + "," + col);
+            else assertEquals(Float.floatToRawIntBits(in[2][i]), Float.floatToRawIntBits(c[i]), where + "untouched index " + i);
         }
     }
 }

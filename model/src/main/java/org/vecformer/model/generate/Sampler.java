@@ -2,7 +2,7 @@ package org.vecformer.model.generate;
 
 import java.util.Arrays;
 import java.util.SplittableRandom;
-import org.vecformer.engine.reference.RefSoftmax;
+import org.vecformer.engine.kernel.Softmax;
 
 /** Draws next tokens from logits as {@link SamplingOptions} say; one seeded random stream per sampler. */
 public final class Sampler {
@@ -28,7 +28,7 @@ public final class Sampler {
             return p;
         }
         float[] soft = new float[vocab];
-        RefSoftmax.softmax(logits, off, vocab, 1, vocab, (float) (1 / options.temperature()), false, 0, soft, 0, vocab);
+        Softmax.softmax(logits, off, vocab, 1, vocab, (float) (1 / options.temperature()), false, 0, soft, 0, vocab);
         if ((options.topK() == 0 || options.topK() >= vocab) && options.topP() == 1) {
             for (int i = 0; i < vocab; i++) p[i] = soft[i];
             return p;

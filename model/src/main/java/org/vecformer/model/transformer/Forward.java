@@ -4,13 +4,13 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.vecformer.engine.kernel.Attention;
 import org.vecformer.engine.kernel.Gemm;
+import org.vecformer.engine.kernel.LayerNorm;
+import org.vecformer.engine.kernel.Softmax;
 import org.vecformer.engine.kernel.Transpose;
 import org.vecformer.engine.kernel.VectorOps;
-import org.vecformer.engine.reference.RefAttention;
 import org.vecformer.engine.reference.RefEmbedding;
-import org.vecformer.engine.reference.RefLayerNorm;
-import org.vecformer.engine.reference.RefSoftmax;
 import org.vecformer.engine.tensor.Tensor;
 
 /**
@@ -135,7 +135,7 @@ final class Forward {
             float[] out = new float[rows * dm];
             float[] scale = new float[rows];
             float[] b = bias == null ? null : bias.data();
-            RefLayerNorm.forward(x, 0, rows, dm, weight == null ? null : weight.data(), b, (float) c.eps(), out, 0, scale);
+            LayerNorm.forward(x, 0, rows, dm, weight == null ? null : weight.data(), b, (float) c.eps(), out, 0, scale);
             String scaleName = name + "hook_scale";
             if (hooks.fns().containsKey(scaleName)) {
                 float[] before = scale.clone();
@@ -197,7 +197,7 @@ final class Forward {
                 hook(scoresName, scores, batch, nHeads, t, keys);
                 if (scoresFn) {
                     for (int bh = 0; bh < batch * nHeads; bh++) {
-                        RefSoftmax.softmax(scores, bh * t * keys, keys, t, keys, 1f, true, p, pattern, bh * t * keys, keys);
+                        Softmax.softmax(scores, bh * t * keys, keys, t, keys, 1f, true, p, pattern, bh * t * keys, keys);
                     }
                 }
             }
@@ -205,10 +205,10 @@ final class Forward {
                 for (int b = 0; b < batch; b++) {
                     int base = qkvRow(b, 0) * ld3, patternOff = b * nHeads * t * keys;
                     if (p == 0) {
-                        RefAttention.causal(t, nHeads, dHead, qkv, base, qkv, base + hd, qkv, base + 2 * hd, ld3,
+                        Attention.causal(t, nHeads, dHead, qkv, base, qkv, base + hd, qkv, base + 2 * hd, ld3,
                                 z, b * t * hd, hd, pattern, patternOff);
                     } else {
-                        RefAttention.decode(p, t, nHeads, dHead, qkv, base + p * ld3, ld3, qkv, base + hd, qkv, base + 2 * hd, ld3,
+                        Attention.decode(p, t, nHeads, dHead, qkv, base + p * ld3, ld3, qkv, base + hd, qkv, base + 2 * hd, ld3,
                                 z, b * t * hd, hd, pattern, patternOff);
                     }
                 }

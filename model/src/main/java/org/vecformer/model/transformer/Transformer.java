@@ -4,7 +4,7 @@ import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
-import org.vecformer.engine.reference.RefCrossEntropy;
+import org.vecformer.engine.kernel.CrossEntropy;
 import org.vecformer.engine.tensor.Tensor;
 
 /**
@@ -68,7 +68,7 @@ public final class Transformer {
         }
         float[] all = new float[batch * t];
         float[] data = logits.isContiguous() && logits.offset() == 0 ? logits.data() : logits.copy().data();
-        RefCrossEntropy.forwardBackward(data, batch * t, vocab, targets, 1f, all, null);
+        CrossEntropy.forwardBackward(data, batch * t, vocab, targets, 1f, all, null);
         Tensor loss = Tensor.zeros(batch, t - 1);
         for (int b = 0; b < batch; b++) System.arraycopy(all, b * t, loss.data(), b * (t - 1), t - 1);
         return loss;

@@ -1,0 +1,73 @@
+package org.vecformer.bench;
+
+import java.util.Random;
+import java.util.concurrent.TimeUnit;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.Warmup;
+import org.vecformer.engine.kernel.Simd;
+import org.vecformer.engine.kernel.VectorExp;
+import org.vecformer.engine.reference.RefExp;
+
+/**
+ * e^x over n floats in [-30, 0] (the softmax range): our polynomial {@link VectorExp} against the JDK's
+ * lanewise {@link VectorOperators#EXP} and a scalar {@link Math#exp} loop. Average time per call.
+ */
+@State(Scope.Thread)
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.NANOSECONDS)
+@Warmup(iterations = 5, time = 1)
+@Measurement(iterations = 5, time = 1)
+@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector"})
+public class ExpBench {
+    private static final VectorSpecies<Float> S = Simd.F;
+
+    @Param({"1024", "65536"})
+    int n;
+
+    float[] x, out;
+
+    @Setup
+    public void setup() {
+        Random rnd = new Random(42);
+        x = new float[n];
+        out = new float[n];
+        for (int i = 0; i < n; i++) x[i] = -30 * rnd.nextFloat();
+    }
+
+    @Benchmark
+    public float[] vectorExp() {
+        VectorExp.exp(n, x, 0, out, 0);
+        return out;
+    }
+
+    @Benchmark
+    public float[] jdkLanewiseExp() {
+        int step = S.length();
+        int i = 0;
+        for (; i <= n - step; i += step) FloatVector.fromArray(S, x, i).lanewise(VectorOperators.EXP).intoArray(out, i);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, i, m).lanewise(VectorOperators.EXP).intoArray(out, i, m);
+        }
+        return out;
+    }
+
+    @Benchmark
+    public float[] scalarMathExp() {
+        RefExp.exp(n, x, 0, out, 0);
+        return out;
+    }
+}

@@ -1,0 +1,63 @@
+package org.vecformer.bench;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.api.Test;
+import org.vecformer.engine.kernel.Gemm;
+import org.vecformer.engine.kernel.SimdProbe;
+import org.vecformer.engine.kernel.Transpose;
+import org.vecformer.engine.kernel.VectorOps;
+import org.vecformer.engine.parallel.Parallel;
+import org.vecformer.engine.reference.RefGemm;
+import org.vecformer.engine.reference.ScalarOps;
+
+/**
+ * The CI perf guard: each hot path against its scalar twin on the same input, in one JVM. Absolute
+ * times mean nothing on a shared machine; a ratio collapsing means a hot path fell back to a slow path
+ * (lost intrinsics, boxed vectors, a debug branch). Thresholds sit far below the healthy ratios
+ * (written next to each) and far above what a fallback gives.
+ */
+class PerfGuardTest {
+    private static float[] random(int n, long seed) {
+        Random rnd = new Random(seed);
+        float[] x = new float[n];
+        for (int i = 0; i < n; i++) x[i] = rnd.nextFloat() - 0.5f;
+        return x;
+    }
+
+    private static float sink;
+
+    @Test
+    void vectorApiIsIntrinsified() {
+        SimdProbe.Result probe = SimdProbe.run(300);
+        assertTrue(probe.intrinsified(), probe.reason());
+    }
+
+    @Test
+    void dotIsAtLeast4xItsTwin() {
+        int n = 4096;
+        float[] x = random(n, 1), y = random(n, 2);
+        double ratio = SpeedRatio.of(
+                () -> { for (int i = 0; i < 200; i++) sink += VectorOps.dot(n, x, 0, y, 0); },
+                () -> { for (int i = 0; i < 200; i++) sink += (float) ScalarOps.dot(n, x, 0, y, 0); }, 15);
+        // healthy: ~15x at 512-bit, ~10x at 256-bit
+        assertTrue(ratio >= 4, String.format("SIMD dot is only %.1fx its scalar twin", ratio));
+    }
+
+    @Test
+    void gemm256IsAtLeast10xItsTwinOnOneThread() {
+        int saved = Parallel.threads();
+        Parallel.setThreads(1);
+        try {
+            int n = 256;
+            float[] a = random(n * n, 3), b = random(n * n, 4), c = new float[n * n];
+            double ratio = SpeedRatio.of(
+                    () -> Gemm.sgemm(Transpose.N, Transpose.N, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n),
+                    () -> RefGemm.sgemm(Transpose.N, Transpose.N, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n), 3);
+            assertTrue(ratio >= 10, String.format("GEMM 256^3 is only %.1fx its scalar twin", ratio));
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+}

@@ -1,0 +1,272 @@
+package org.vecformer.engine.kernel;
+
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
+import org.vecformer.engine.parallel.Parallel;
+
+/**
+ * Fused causal multi-head attention, flash-attention style. Twin: {@link org.vecformer.engine.reference.RefAttention}
+ * (same signatures, same layout: Q, K, V and Z are row-major [T, ·] blocks with row strides {@code ld}/{@code ldz},
+ * head h in columns {@code [h·dHead, (h+1)·dHead)}, so Q, K and V may be column blocks of one fused buffer).
+ * <pre>
+ *   scores[h][i][j]  = (q_i^h · k_j^h) / sqrt(dHead)     for j &lt;= i, masked (-∞) for j &gt; i
+ *   pattern[h][i][j] = softmax_j(scores[h][i][·])
+ *   z_i^h            = Σ_j pattern[h][i][j] · v_j^h
+ * </pre>
+ *
+ * <p>How: one task per (head, tile of {@link #QUERY_TILE} queries), handed to {@link Parallel#forRange}; each
+ * task writes only its own rows of z (and of the pattern), so results are the same bits for any thread count.
+ * Tasks go head by head (that head's K and V stay in cache), the longest query tiles of a head first.
+ * A task walks the key tiles of {@link #KEY_TILE} keys up to its last visible key (tiles entirely above the
+ * diagonal are never touched) keeping, per query, the running maximum m, the running denominator l and an
+ * unnormalised output o (online softmax):
+ * <pre>
+ *   S      = Q_tile · K_tileᵀ / sqrt(dHead)                    (held transposed, [key][query], query in lanes)
+ *   m'     = max(m, max_j S[·][j]);   α = e^(m - m');   P = e^(S - m')
+ *   l      = α·l + Σ_j P[·][j];       o = α·o + P · V_tile;     m = m'    (o also held transposed)
+ *   z      = o / l                                             (after the last key tile)
+ * </pre>
+ * The exponentials run as {@link VectorExp#exp2NonPositive} on scores carried in log2 units (log2 e is folded
+ * into the scale applied to Q once per tile), so no argument is ever positive.
+ * No T×T buffer exists. When a pattern is asked for, a second sweep recomputes the same S tiles and writes
+ * {@code e^(S - m) / l}; z is computed exactly as without the pattern. Fewer than {@link Simd#LANES} queries
+ * (decoding with a KV cache) run one query row at a time instead, vectorised over dHead.
+ * Per-thread scratch is kept in a {@link ThreadLocal} and reused.
+ */
+public final class Attention {
+    private static final VectorSpecies<Float> S = Simd.F;
+    private static final int L = S.length();
+    /** Queries per tile: four vectors of lanes (the width of the Q·Kᵀ register tile). */
+    public static final int QUERY_TILE = 4 * L;
+    /** Keys per tile. */
+    public static final int KEY_TILE = 64;
+
+    /** Multiply-adds of query-row work below which a chunk of the row path is not worth a thread hand-off. */
+    private static final int ROW_GRAIN_WORK = 1 << 15;
+    private static final double LOG2E = 1.4426950408889634;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
+
+    private Attention() {}
+
+    /** Prefill: queries at positions 0..t-1 against keys 0..t-1. Writes z and, when non-null, pattern [nHeads, t, t] at patternOff. */
+    public static void causal(int t, int nHeads, int dHead,
+                              float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, int ld,
+                              float[] z, int zOff, int ldz, float[] pattern, int patternOff) {
+        decode(0, t, nHeads, dHead, q, qOff, ld, k, kOff, v, vOff, ld, z, zOff, ldz, pattern, patternOff);
+    }
+
+    /**
+     * Decode: {@code nq} new queries at positions {@code p..p+nq-1} (rows of q) against a K/V cache of
+     * {@code p+nq} rows. Writes z [nq, ·] and, when non-null, pattern [nHeads, nq, p+nq] at patternOff.
+     */
+    public static void decode(int p, int nq, int nHeads, int dHead,
+                              float[] q, int qOff, int ldq, float[] k, int kOff, float[] v, int vOff, int ldkv,
+                              float[] z, int zOff, int ldz, float[] pattern, int patternOff) {
+        if (p < 0 || nq < 0 || nHeads < 0 || dHead < 1) {
+            throw new IllegalArgumentException("attention needs p, nq, nHeads >= 0 and dHead >= 1: p=" + p + " nq=" + nq
+                    + " nHeads=" + nHeads + " dHead=" + dHead);
+        }
+        if (nq == 0 || nHeads == 0) return;
+        Problem pr = new Problem(p, nq, dHead, (float) (1 / Math.sqrt(dHead)), q, qOff, ldq, k, kOff, v, vOff, ldkv,
+                z, zOff, ldz, pattern, patternOff);
+        if (nq < L) {
+            int grain = Math.max(1, ROW_GRAIN_WORK / (pr.keys() * dHead));
+            Parallel.forRange(nHeads * nq, grain, (from, to) -> {
+                Scratch s = SCRATCH.get();
+                for (int task = from; task < to; task++) QueryRow.run(pr, task / nq, task % nq, s);
+            });
+            return;
+        }
+        int tiles = (nq + QUERY_TILE - 1) / QUERY_TILE;
+        Parallel.forRange(nHeads * tiles, 1, (from, to) -> {
+            Scratch s = SCRATCH.get();
+            for (int task = from; task < to; task++) {
+                int tile = tiles - 1 - task % tiles;
+                QueryTile.run(pr, task / tiles, tile * QUERY_TILE, Math.min(QUERY_TILE, nq - tile * QUERY_TILE), s);
+            }
+        });
+    }
+
+    /** The arguments of one call; scale = 1/sqrt(dHead). */
+    record Problem(int p, int nq, int dHead, float scale, float[] q, int qOff, int ldq, float[] k, int kOff,
+                   float[] v, int vOff, int ldkv, float[] z, int zOff, int ldz, float[] pattern, int patternOff) {
+        int keys() {
+            return p + nq;
+        }
+
+        /** Offset of pattern[h][i][0]. */
+        int patternRow(int h, int i) {
+            return patternOff + (h * nq + i) * keys();
+        }
+    }
+
+    /** Per-thread buffers, grown on demand and reused across calls. */
+    static final class Scratch {
+        /** Q tile transposed and pre-scaled: qt[e][i] = q_i[e] · log2 e / sqrt(dHead), [dHead, QUERY_TILE]. */
+        float[] qt = new float[0];
+        /** Scores, then probabilities, of one key tile, transposed: st[j][i], [KEY_TILE, QUERY_TILE]. */
+        final float[] st = new float[KEY_TILE * QUERY_TILE];
+        /** Unnormalised output, transposed: ot[e][i], [dHead, QUERY_TILE]. */
+        float[] ot = new float[0];
+        /** Running max, running denominator and rescale factor per query of the tile. */
+        final float[] m = new float[QUERY_TILE], l = new float[QUERY_TILE], alpha = new float[QUERY_TILE];
+        /** One query row's scores (row path), [keys]. */
+        float[] w = new float[0];
+
+        void fit(int dHead, int keys) {
+            if (qt.length < dHead * QUERY_TILE) {
+                qt = new float[dHead * QUERY_TILE];
+                ot = new float[dHead * QUERY_TILE];
+            }
+            if (w.length < keys) w = new float[keys];
+        }
+    }
+
+    /** The flash path: one head, one tile of queries. */
+    static final class QueryTile {
+        private static final int QT = QUERY_TILE;
+
+        private QueryTile() {}
+
+        static void run(Problem pr, int h, int i0, int nqt, Scratch s) {
+            int d = pr.dHead(), col = h * d;
+            s.fit(d, 0);
+            packQueries(pr, col, i0, nqt, s.qt);
+            Arrays.fill(s.m, Float.NEGATIVE_INFINITY);
+            Arrays.fill(s.l, 0f);
+            Arrays.fill(s.ot, 0, d * QT, 0f);
+            int keyEnd = pr.p() + i0 + nqt;
+            for (int j0 = 0; j0 < keyEnd; j0 += KEY_TILE) {
+                int bk = Math.min(KEY_TILE, keyEnd - j0);
+                scoreTile(pr, col, i0, j0, bk, s);
+                onlineSoftmax(bk, s);
+                AttentionMicro.pv(s.st, bk, pr.v(), pr.vOff() + j0 * pr.ldkv() + col, pr.ldkv(), d, s.ot, s.alpha);
+            }
+            for (int i = 0; i < nqt; i++) {
+                float inv = 1f / s.l[i];
+                int zRow = pr.zOff() + (i0 + i) * pr.ldz() + col;
+                for (int e = 0; e < d; e++) pr.z()[zRow + e] = s.ot[e * QT + i] * inv;
+            }
+            if (pr.pattern() != null) writePattern(pr, h, col, i0, nqt, keyEnd, s);
+        }
+
+        /** qt[e][i] = q_{i0+i}[col+e] · log2 e / sqrt(dHead), zero for the rows past the last query. */
+        private static void packQueries(Problem pr, int col, int i0, int nqt, float[] qt) {
+            int d = pr.dHead();
+            float scale = (float) (LOG2E / Math.sqrt(d));
+            for (int i = 0; i < QT; i++) {
+                if (i < nqt) {
+                    int row = pr.qOff() + (i0 + i) * pr.ldq() + col;
+                    for (int e = 0; e < d; e++) qt[e * QT + i] = pr.q()[row + e] * scale;
+                } else {
+                    for (int e = 0; e < d; e++) qt[e * QT + i] = 0f;
+                }
+            }
+        }
+
+        /** st[j][i] = log2 e · score(i0+i, j0+j), -∞ where key j0+j comes after query position p+i0+i. */
+        private static void scoreTile(Problem pr, int col, int i0, int j0, int bk, Scratch s) {
+            AttentionMicro.qk(s.qt, pr.dHead(), pr.k(), pr.kOff() + j0 * pr.ldkv() + col, pr.ldkv(), bk, s.st);
+            FloatVector negInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
+            for (int j = 0; j < bk; j++) {
+                int firstVisible = j0 + j - pr.p() - i0;
+                for (int c = 0; c < QT && c < firstVisible; c += L) {
+                    VectorMask<Float> hidden = S.indexInRange(c, firstVisible);
+                    FloatVector.fromArray(S, s.st, j * QT + c).blend(negInf, hidden).intoArray(s.st, j * QT + c);
+                }
+            }
+        }
+
+        /**
+         * Folds one tile of scores into (m, l) and turns st into e^(S - m') = 2^(st - m'), leaving
+         * α = 2^(m - m') per query (m in log2 units).
+         */
+        static void onlineSoftmax(int bk, Scratch s) {
+            float[] st = s.st;
+            FloatVector x0 = FloatVector.fromArray(S, s.m, 0), x1 = FloatVector.fromArray(S, s.m, L);
+            FloatVector x2 = FloatVector.fromArray(S, s.m, 2 * L), x3 = FloatVector.fromArray(S, s.m, 3 * L);
+            for (int j = 0; j < bk; j++) {
+                int row = j * QT;
+                x0 = x0.max(FloatVector.fromArray(S, st, row));
+                x1 = x1.max(FloatVector.fromArray(S, st, row + L));
+                x2 = x2.max(FloatVector.fromArray(S, st, row + 2 * L));
+                x3 = x3.max(FloatVector.fromArray(S, st, row + 3 * L));
+            }
+            foldColumn(bk, s, 0, x0);
+            foldColumn(bk, s, L, x1);
+            foldColumn(bk, s, 2 * L, x2);
+            foldColumn(bk, s, 3 * L, x3);
+        }
+
+        /** The exponentials and the (m, l, α) update of the query lanes [c, c+L), given their new maximum mx. */
+        private static void foldColumn(int bk, Scratch s, int c, FloatVector mx) {
+            float[] st = s.st;
+            FloatVector sum = FloatVector.zero(S);
+            for (int j = 0; j < bk; j++) {
+                FloatVector e = VectorExp.exp2NonPositive(FloatVector.fromArray(S, st, j * QT + c).sub(mx));
+                e.intoArray(st, j * QT + c);
+                sum = sum.add(e);
+            }
+            FloatVector alpha = VectorExp.exp2NonPositive(FloatVector.fromArray(S, s.m, c).sub(mx));
+            alpha.intoArray(s.alpha, c);
+            FloatVector.fromArray(S, s.l, c).fma(alpha, sum).intoArray(s.l, c);
+            mx.intoArray(s.m, c);
+        }
+
+        /** Second sweep: pattern[h][i][j] = 2^(st[j][i] - m_i) / l_i, exact zeros above the diagonal. */
+        private static void writePattern(Problem pr, int h, int col, int i0, int nqt, int keyEnd, Scratch s) {
+            float[] st = s.st, pattern = pr.pattern();
+            for (int c = 0; c < QT; c += L) {
+                FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, s.l, c)).intoArray(s.alpha, c);
+            }
+            for (int j0 = 0; j0 < keyEnd; j0 += KEY_TILE) {
+                int bk = Math.min(KEY_TILE, keyEnd - j0);
+                scoreTile(pr, col, i0, j0, bk, s);
+                for (int c = 0; c < QT; c += L) {
+                    FloatVector mx = FloatVector.fromArray(S, s.m, c), invL = FloatVector.fromArray(S, s.alpha, c);
+                    for (int j = 0; j < bk; j++) {
+                        VectorExp.exp2NonPositive(FloatVector.fromArray(S, st, j * QT + c).sub(mx)).mul(invL).intoArray(st, j * QT + c);
+                    }
+                }
+                for (int i = 0; i < nqt; i++) {
+                    int row = pr.patternRow(h, i0 + i) + j0;
+                    for (int j = 0; j < bk; j++) pattern[row + j] = st[j * QT + i];
+                }
+            }
+            for (int i = 0; i < nqt; i++) {
+                int row = pr.patternRow(h, i0 + i);
+                Arrays.fill(pattern, row + keyEnd, row + pr.keys(), 0f);
+            }
+        }
+    }
+
+    /** The decode path for a few queries: one head, one query row, vectorised over dHead. */
+    static final class QueryRow {
+        private QueryRow() {}
+
+        static void run(Problem pr, int h, int i, Scratch s) {
+            int d = pr.dHead(), col = h * d, visible = pr.p() + i + 1;
+            s.fit(d, pr.keys());
+            float[] w = s.w;
+            int qRow = pr.qOff() + i * pr.ldq() + col;
+            for (int j = 0; j < visible; j++) w[j] = VectorOps.dot(d, pr.q(), qRow, pr.k(), pr.kOff() + j * pr.ldkv() + col);
+            Softmax.row(w, 0, visible, pr.scale(), w, 0);
+            if (pr.pattern() != null) {
+                int row = pr.patternRow(h, i);
+                System.arraycopy(w, 0, pr.pattern(), row, visible);
+                Arrays.fill(pr.pattern(), row + visible, row + pr.keys(), 0f);
+            }
+            int vBase = pr.vOff() + col, zRow = pr.zOff() + i * pr.ldz() + col;
+            for (int e = 0; e < d; e += L) {
+                VectorMask<Float> mk = S.indexInRange(e, d);
+                FloatVector acc = FloatVector.zero(S);
+                for (int j = 0; j < visible; j++) {
+                    acc = FloatVector.fromArray(S, pr.v(), vBase + j * pr.ldkv() + e, mk).fma(FloatVector.broadcast(S, w[j]), acc);
+                }
+                acc.intoArray(pr.z(), zRow + e, mk);
+            }
+        }
+    }
+}

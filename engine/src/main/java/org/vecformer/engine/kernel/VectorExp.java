@@ -1,0 +1,111 @@
+package org.vecformer.engine.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Lanewise {@code e^x} in float lanes, by range reduction and a polynomial. Twin: {@link org.vecformer.engine.reference.RefExp}.
+ * <pre>
+ *   n     = round(x · log2 e)                      (x first clamped to [-104, 89], beyond which e^x is 0 or +∞ in float)
+ *   r     = x - n · ln 2                           (two FMAs, ln 2 split into a short head and a tail; |r| ≤ ln2/2)
+ *   e^r  ≈ Σ_{k=0..7} r^k / k!                     (Horner with FMA; truncation below 6e-9 relative)
+ *   e^x   = e^r · 2^⌊n/2⌋ · 2^(n-⌊n/2⌋)             (two exact power-of-two factors, so results that are subnormal
+ *                                                  round once and n = 128 does not overflow the exponent field)
+ * </pre>
+ * Relative error below 2e-7 for normal results; {@code e^0 = 1} exactly, {@code e^-∞ = 0}, {@code e^+∞ = +∞},
+ * NaN stays NaN. The tests sweep the float range [-104, 89] against {@link Math#exp}.
+ */
+public final class VectorExp {
+    private static final VectorSpecies<Float> S = Simd.F;
+    private static final float LOG2E = 1.44269504088896341f;
+    /** 1.5·2^23: adding it rounds a float of magnitude below 2^22 to an integer held in the low mantissa bits. */
+    private static final float ROUND = 12582912f;
+    private static final int ROUND_BITS = Float.floatToRawIntBits(ROUND);
+    /** -ln 2 = NEG_LN2_HI + NEG_LN2_LO, the head having 9 significant bits so n times it is exact for |n| ≤ 2^15. */
+    private static final FloatVector NEG_LN2_HI = FloatVector.broadcast(S, -0.693359375f),
+            NEG_LN2_LO = FloatVector.broadcast(S, 2.12194440e-4f);
+    private static final float LO = -104f, HI = 89f;
+    private static final FloatVector ONE = FloatVector.broadcast(S, 1f), C2 = FloatVector.broadcast(S, 1f / 2),
+            C3 = FloatVector.broadcast(S, 1f / 6), C4 = FloatVector.broadcast(S, 1f / 24),
+            C5 = FloatVector.broadcast(S, 1f / 120), C6 = FloatVector.broadcast(S, 1f / 720);
+    private static final FloatVector C7 = FloatVector.broadcast(S, 1f / 5040);
+
+    /** ln2^k / k!: the Taylor coefficients of 2^r = e^(r·ln 2). */
+    private static final FloatVector P1 = FloatVector.broadcast(S, 0.6931471805599453f),
+            P2 = FloatVector.broadcast(S, 0.2402265069591007f), P3 = FloatVector.broadcast(S, 0.05550410866482158f),
+            P4 = FloatVector.broadcast(S, 0.009618129107628477f), P5 = FloatVector.broadcast(S, 0.0013333558146428443f),
+            P6 = FloatVector.broadcast(S, 1.5403530393381606e-4f), P7 = FloatVector.broadcast(S, 1.525273380405984e-5f);
+    /** Exponent bits of 2^n from the bits of n + ROUND: ((n + 127) << 23) = (bits(n + ROUND) - ROUND_BITS + 127) << 23. */
+    private static final int BIAS_FROM_ROUND = 127 - ROUND_BITS;
+
+    private VectorExp() {}
+
+    /**
+     * {@code 2^x} for {@code x <= 0}, the softmax form (scores pre-multiplied by log2 e, maximum subtracted):
+     * <pre>
+     *   n = round(x),  r = x - n  (exact, |r| ≤ 1/2),   2^r ≈ Σ_{k=0..7} (r·ln 2)^k / k!,   2^x = 2^r · 2^n
+     * </pre>
+     * x is first clamped to [-127, 0]: {@code 2^-∞ = 0} exactly, results below 2^-126.5 flush to 0 (no
+     * subnormals), {@code 2^0 = 1} exactly, NaN stays NaN. Relative error below 2e-7 for normal results.
+     * Cheaper than {@link #exp(FloatVector)}: no ln 2 split, one power-of-two factor.
+     */
+    public static FloatVector exp2NonPositive(FloatVector x) {
+        FloatVector xc = x.max(-127f).min(0f);
+        FloatVector t = xc.add(ROUND);
+        FloatVector r = xc.sub(t.sub(ROUND));
+        FloatVector p = r.fma(P7, P6);
+        p = p.fma(r, P5);
+        p = p.fma(r, P4);
+        p = p.fma(r, P3);
+        p = p.fma(r, P2);
+        p = p.fma(r, P1);
+        p = p.fma(r, ONE);
+        FloatVector scale = t.reinterpretAsInts().add(BIAS_FROM_ROUND).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(scale);
+    }
+
+    /** {@code out[i] = 2^{x[i]}} for {@code i < n}, every {@code x[i] <= 0} (see {@link #exp2NonPositive(FloatVector)}). */
+    public static void exp2NonPositive(int n, float[] x, int xOff, float[] out, int outOff) {
+        int step = S.length();
+        for (int i = 0; i < n; i += step) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            exp2NonPositive(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+
+    /** {@code e^x} in every lane of x. */
+    public static FloatVector exp(FloatVector x) {
+        FloatVector xc = x.max(LO).min(HI);
+        FloatVector t = xc.fma(LOG2E, ROUND);
+        FloatVector n = t.sub(ROUND);
+        FloatVector r = n.fma(NEG_LN2_HI, xc);
+        r = n.fma(NEG_LN2_LO, r);
+        FloatVector p = r.fma(C7, C6);
+        p = p.fma(r, C5);
+        p = p.fma(r, C4);
+        p = p.fma(r, C3);
+        p = p.fma(r, C2);
+        p = p.fma(r, ONE);
+        p = p.fma(r, ONE);
+        IntVector ni = t.reinterpretAsInts().sub(ROUND_BITS);
+        IntVector n1 = ni.lanewise(VectorOperators.ASHR, 1);
+        IntVector n2 = ni.sub(n1);
+        FloatVector s1 = n1.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        FloatVector s2 = n2.add(127).lanewise(VectorOperators.LSHL, 23).reinterpretAsFloats();
+        return p.mul(s1).mul(s2);
+    }
+
+    /** {@code out[i] = e^{x[i]}} for {@code i < n}; {@code out} may alias {@code x}. */
+    public static void exp(int n, float[] x, int xOff, float[] out, int outOff) {
+        int step = S.length();
+        int i = 0;
+        for (; i <= n - step; i += step) exp(FloatVector.fromArray(S, x, xOff + i)).intoArray(out, outOff + i);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            exp(FloatVector.fromArray(S, x, xOff + i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+}
