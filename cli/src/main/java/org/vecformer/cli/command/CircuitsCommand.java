@@ -34,6 +34,9 @@ import picocli.CommandLine.Spec;
 @Command(name = "circuits", mixinStandardHelpOptions = true,
         description = "Analyse a model's circuits: copying, head scores, composition, skip-trigrams / top QK-OV entries.")
 public final class CircuitsCommand implements Callable<Integer> {
+    /** Largest vocabulary whose direct-path bigram table the HTML report shows. */
+    static final int BIGRAM_TABLE_MAX_VOCAB = 64;
+
     @Spec
     CommandSpec spec;
 
@@ -118,7 +121,8 @@ public final class CircuitsCommand implements Callable<Integer> {
 
         if (html != null || png != null) {
             CircuitsReport report = new CircuitsReport(m, heads, composition, entries, detector.tokens()[0],
-                    List.of(lnNote, detectorNote, baselineNote + String.format(" = %.4f", composition.baseline()), vocabNote));
+                    List.of(lnNote, detectorNote, baselineNote + String.format(" = %.4f", composition.baseline()), vocabNote),
+                    c.dVocab() <= BIGRAM_TABLE_MAX_VOCAB ? circuits.directPath().materialize() : null);
             if (html != null) report.writeHtml(html, model.path.getFileName().toString());
             if (png != null) report.writePngs(png);
         }

@@ -13,6 +13,7 @@ import org.vecformer.cli.render.Report;
 import org.vecformer.cli.render.Section;
 import org.vecformer.cli.render.ValueRange;
 import org.vecformer.engine.linalg.FactoredMatrix;
+import org.vecformer.engine.linalg.Matrix;
 import org.vecformer.model.circuits.Composition;
 import org.vecformer.model.circuits.SkipTrigram;
 import org.vecformer.model.circuits.VirtualHead;
@@ -28,9 +29,12 @@ final class CircuitsReport {
     private final List<String> tokens;
     private final List<AttentionHead> patterns;
     private final List<String> notes;
+    private final Matrix directPath;
 
+    /** {@code directPath} is the bigram table [d_vocab, d_vocab] for a small vocabulary, or null. */
     CircuitsReport(ModelFile model, List<CircuitsCommand.HeadRow> heads, Composition composition, CircuitsCommand.Entries entries,
-                   int[] sequence, List<String> notes) {
+                   int[] sequence, List<String> notes, Matrix directPath) {
+        this.directPath = directPath;
         this.model = model;
         this.heads = heads;
         this.composition = composition;
@@ -50,6 +54,7 @@ final class CircuitsReport {
             for (Composition.Kind kind : Composition.Kind.values()) sections.add(compositionMatrix(kind));
         }
         sections.add(entryTable());
+        if (directPath != null) sections.add(bigrams());
         String subtitle = String.format(Locale.ROOT, "%s · %d layers × %d heads · d_model %d · d_vocab %d", name, c.nLayers(), c.nHeads(),
                 c.dModel(), c.dVocab());
         HtmlReport.write(new Report("Circuits", subtitle, sections), file);
@@ -63,6 +68,21 @@ final class CircuitsReport {
                 PngHeatmap.write(compositionMatrix(kind), dir.resolve("composition-" + kind.name().toLowerCase(Locale.ROOT) + ".png"));
             }
         }
+    }
+
+    /** The direct path W_E W_U' + b_U' as a heatmap on a range symmetric about zero. */
+    private Section.Matrix bigrams() {
+        int n = directPath.rows();
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < n; i++) labels.add(AttentionPatterns.label(model, i));
+        double[][] v = new double[n][];
+        double max = 1e-9;
+        for (int i = 0; i < n; i++) {
+            v[i] = directPath.row(i);
+            for (double x : v[i]) max = Math.max(max, Math.abs(x));
+        }
+        return new Section.Matrix("Direct path W_E W_U + b_U (row: current token, column: logit of the next token)", labels, labels, v,
+                new ValueRange(-max, max));
     }
 
     private Section.Table scoreTable() {

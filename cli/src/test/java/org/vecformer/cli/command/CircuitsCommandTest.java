@@ -126,7 +126,9 @@ class CircuitsCommandTest {
         Document doc = Jsoup.parse(Files.readString(html));
         assertEquals(6, doc.select("figure.head-heatmap").size());
         String text = doc.text();
-        for (String s : List.of("Head scores", "Q-composition", "K-composition", "V-composition", "fold_ln")) assertTrue(text.contains(s), s);
+        for (String s : List.of("Head scores", "Q-composition", "K-composition", "V-composition", "fold_ln", "Direct path")) {
+            assertTrue(text.contains(s), s);
+        }
         List<String> files = new ArrayList<>();
         try (var list = Files.list(png)) {
             list.forEach(p -> files.add(p.getFileName().toString()));
