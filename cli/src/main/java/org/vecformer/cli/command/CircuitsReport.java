@@ -51,6 +51,8 @@ final class CircuitsReport {
         sections.add(scoreTable());
         sections.add(new Section.Attention("Attention patterns on one repeated random sequence", tokens, patterns));
         if (c.nLayers() > 1) {
+            sections.add(new Section.Text("Composition", List.of("Each heatmap row is a later head, each column an earlier head whose "
+                    + "output it reads: through its queries (Q), keys (K) or values (V). Compare with the baseline.")));
             for (Composition.Kind kind : Composition.Kind.values()) sections.add(compositionMatrix(kind));
         }
         sections.add(entryTable());
@@ -115,8 +117,8 @@ final class CircuitsReport {
             }
         }
         for (int col = 0; col < later; col++) cols.add("L" + col / h + "H" + col % h);
-        return new Section.Matrix(kind + "-composition (row: later head reads column: earlier head; baseline "
-                + String.format(Locale.ROOT, "%.3f", composition.baseline()) + ")", rows, cols, v, new ValueRange(0, Math.max(max, 1e-9)));
+        return new Section.Matrix(kind + "-composition (baseline " + String.format(Locale.ROOT, "%.3f", composition.baseline()) + ")",
+                rows, cols, v, new ValueRange(0, Math.max(max, 1e-9)));
     }
 
     private Section.Table entryTable() {
