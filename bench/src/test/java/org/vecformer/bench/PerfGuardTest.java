@@ -4,12 +4,16 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
 import org.junit.jupiter.api.Test;
+import org.vecformer.engine.kernel.Attention;
 import org.vecformer.engine.kernel.Gemm;
+import org.vecformer.engine.kernel.Softmax;
 import org.vecformer.engine.kernel.SimdProbe;
 import org.vecformer.engine.kernel.Transpose;
 import org.vecformer.engine.kernel.VectorOps;
 import org.vecformer.engine.parallel.Parallel;
+import org.vecformer.engine.reference.RefAttention;
 import org.vecformer.engine.reference.RefGemm;
+import org.vecformer.engine.reference.RefSoftmax;
 import org.vecformer.engine.reference.ScalarOps;
 
 /**
@@ -56,6 +60,40 @@ class PerfGuardTest {
                     () -> Gemm.sgemm(Transpose.N, Transpose.N, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n),
                     () -> RefGemm.sgemm(Transpose.N, Transpose.N, n, n, n, 1f, a, 0, n, b, 0, n, 0f, c, 0, n), 3);
             assertTrue(ratio >= 10, String.format("GEMM 256^3 is only %.1fx its scalar twin", ratio));
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void causalAttentionAtT512IsAtLeast5xItsTwinOnOneThread() {
+        int saved = Parallel.threads();
+        Parallel.setThreads(1);
+        try {
+            int t = 512, heads = 2, dHead = 64, ld = 3 * heads * dHead, width = heads * dHead;
+            float[] qkv = random(t * ld, 5), z = new float[t * width];
+            double ratio = SpeedRatio.of(
+                    () -> Attention.causal(t, heads, dHead, qkv, 0, qkv, width, qkv, 2 * width, ld, z, 0, width, null, 0),
+                    () -> RefAttention.causal(t, heads, dHead, qkv, 0, qkv, width, qkv, 2 * width, ld, z, 0, width, null, 0), 3);
+            // healthy: ~30x
+            assertTrue(ratio >= 5, String.format("attention T=512 is only %.1fx its scalar twin", ratio));
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void causalSoftmaxIsAtLeast5xItsTwinOnOneThread() {
+        int saved = Parallel.threads();
+        Parallel.setThreads(1);
+        try {
+            int n = 512;
+            float[] scores = random(n * n, 6), p = new float[n * n];
+            double ratio = SpeedRatio.of(
+                    () -> Softmax.softmax(scores, 0, n, n, n, 0.125f, true, 0, p, 0, n),
+                    () -> RefSoftmax.softmax(scores, 0, n, n, n, 0.125f, true, 0, p, 0, n), 5);
+            // healthy: ~20x
+            assertTrue(ratio >= 5, String.format("causal softmax is only %.1fx its scalar twin", ratio));
         } finally {
             Parallel.setThreads(saved);
         }
