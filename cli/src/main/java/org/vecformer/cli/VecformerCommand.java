@@ -3,7 +3,9 @@ package org.vecformer.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import org.vecformer.cli.command.AttentionCommand;
 import org.vecformer.cli.command.BenchCommand;
+import org.vecformer.cli.command.CircuitsCommand;
 import org.vecformer.cli.command.GenerateCommand;
 import org.vecformer.cli.command.InfoCommand;
 import org.vecformer.cli.command.InspectCommand;
@@ -22,7 +24,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VecformerCommand.Version.class,
         description = "Pure-Java SIMD transformer engine for studying transformer circuits.",
         subcommands = {InfoCommand.class, BenchCommand.class, InspectCommand.class, RunCommand.class, GenerateCommand.class,
-                TrainCommand.class})
+                TrainCommand.class, CircuitsCommand.class, AttentionCommand.class})
 public final class VecformerCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -1,0 +1,297 @@
+package org.vecformer.cli.command;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.vecformer.cli.UsageException;
+import org.vecformer.cli.render.Json;
+import org.vecformer.engine.linalg.FactoredMatrix;
+import org.vecformer.model.circuits.CircuitWeights;
+import org.vecformer.model.circuits.Circuits;
+import org.vecformer.model.circuits.Composition;
+import org.vecformer.model.circuits.HeadDetector;
+import org.vecformer.model.circuits.SkipTrigram;
+import org.vecformer.model.circuits.VirtualHead;
+import org.vecformer.model.io.ModelFile;
+import org.vecformer.model.transformer.Config;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vecformer circuits}: the circuit analysis of a model — per head the copying score and the previous-token /
+ * duplicate-token / induction scores, the strongest Q/K/V compositions against a random baseline, and the top
+ * skip-trigrams (one layer) or top QK/OV circuit entries and virtual heads (more layers).
+ */
+@Command(name = "circuits", mixinStandardHelpOptions = true,
+        description = "Analyse a model's circuits: copying, head scores, composition, skip-trigrams / top QK-OV entries.")
+public final class CircuitsCommand implements Callable<Integer> {
+    /** Largest vocabulary whose direct-path bigram table the HTML report shows. */
+    static final int BIGRAM_TABLE_MAX_VOCAB = 64;
+
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ModelOption model;
+
+    @Mixin
+    ThreadsOption threads;
+
+    @Option(names = "--json", description = "Print the analysis as JSON (heads, composition, entries).")
+    boolean json;
+
+    @Option(names = "--html", paramLabel = "FILE", description = "Write an HTML report (head patterns, score tables, composition heatmaps).")
+    Path html;
+
+    @Option(names = "--png", paramLabel = "DIR", description = "Write PNG heatmaps into DIR: one per head, one per composition kind.")
+    Path png;
+
+    @Option(names = "--top-k", paramLabel = "K", defaultValue = "5", description = "Entries listed per head and compositions shown (default: ${DEFAULT-VALUE}).")
+    int topK;
+
+    @Option(names = "--vocab-limit", paramLabel = "N", defaultValue = "1024",
+            description = "Search QK/OV entries over token ids 0..N-1 only when d_vocab is larger (default: ${DEFAULT-VALUE}); copying scores always use the whole vocabulary.")
+    int vocabLimit;
+
+    @Option(names = "--repeat-length", paramLabel = "N", description = "Length n of the random run repeated for the head scores (default: min(n_ctx/2, 32)).")
+    Integer repeatLength;
+
+    @Option(names = "--batch", paramLabel = "B", defaultValue = "8", description = "Repeated sequences scored (default: ${DEFAULT-VALUE}).")
+    int batch;
+
+    @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the repeated random tokens (default: ${DEFAULT-VALUE}).")
+    long seed;
+
+    /** One head's scores. */
+    record HeadRow(int layer, int head, double copying, double prev, double duplicate, double induction) {
+        String label() {
+            return "L" + layer + "H" + head;
+        }
+    }
+
+    /** A composition score between two heads. */
+    record Link(Composition.Kind kind, int l1, int h1, int l2, int h2, double score) {}
+
+    @Override
+    public Integer call() throws IOException {
+        threads.apply();
+        if (topK < 1) throw new UsageException("--top-k must be >= 1, not " + topK);
+        if (vocabLimit < 1) throw new UsageException("--vocab-limit must be >= 1, not " + vocabLimit);
+        if (batch < 1) throw new UsageException("--batch must be >= 1, not " + batch);
+        ModelFile m = model.load();
+        Config c = m.config();
+        if (c.nCtx() < 4) throw new UsageException("the model's n_ctx = " + c.nCtx() + " is too short for repeated-token scores (needs >= 4)");
+        int n = repeatLength != null ? repeatLength : Math.min(c.nCtx() / 2, 32);
+        if (n < 2 || 2 * n > c.nCtx()) throw new UsageException("--repeat-length must be in [2, n_ctx/2 = " + c.nCtx() / 2 + "], not " + n);
+
+        CircuitWeights weights = CircuitWeights.of(m.weights());
+        Circuits circuits = new Circuits(weights);
+        double[][] copying = circuits.copyingScores();
+        HeadDetector detector = HeadDetector.detect(m.transformer(), n, batch, seed);
+        Composition composition = Composition.of(circuits);
+        List<HeadRow> heads = new ArrayList<>();
+        for (int l = 0; l < c.nLayers(); l++) {
+            for (int h = 0; h < c.nHeads(); h++) {
+                heads.add(new HeadRow(l, h, copying[l][h], detector.previousToken()[l][h], detector.duplicateToken()[l][h],
+                        detector.induction()[l][h]));
+            }
+        }
+        List<Link> links = strongest(composition, c);
+        int vocab = Math.min(c.dVocab(), vocabLimit);
+        Circuits view = vocab == c.dVocab() ? circuits : new Circuits(weights.restrict(range(vocab)));
+        Entries entries = Entries.of(view, c, topK);
+        String lnNote = weights.folded()
+                ? "layer norm weights folded into W_Q, W_K, W_V and W_U (TransformerLens fold_ln); centring and scale left out"
+                : c.normalization().normalizes() ? "layer norms have no weights (LNPre): nothing to fold; centring and scale left out"
+                : "no layer norm";
+        String vocabNote = vocab == c.dVocab() ? "entries over the whole vocabulary"
+                : "entries over token ids 0.." + (vocab - 1) + " of " + c.dVocab() + " (--vocab-limit)";
+        String detectorNote = "head scores: mean attention over the second copy of " + batch + " sequences [r1..r" + n + ", r1..r" + n + "] (seed " + seed + ")";
+        String baselineNote = "baseline: mean composition score of " + Composition.BASELINE_SAMPLES
+                + " pairs of random Gaussian factored matrices of the same shapes (d_model x d_head x d_model)";
+
+        if (html != null || png != null) {
+            CircuitsReport report = new CircuitsReport(m, heads, composition, entries, detector.tokens()[0],
+                    List.of(lnNote, detectorNote, baselineNote + String.format(" = %.4f", composition.baseline()), vocabNote),
+                    c.dVocab() <= BIGRAM_TABLE_MAX_VOCAB ? circuits.directPath().materialize() : null);
+            if (html != null) report.writeHtml(html, model.path.getFileName().toString());
+            if (png != null) report.writePngs(png);
+        }
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            out.println(Json.write(json(c, heads, composition, entries, lnNote, n, vocab, weights.folded())));
+            return 0;
+        }
+        out.printf("%s: %d layers x %d heads, d_model %d, d_head %d, d_vocab %d%n", model.path, c.nLayers(), c.nHeads(), c.dModel(), c.dHead(), c.dVocab());
+        out.println(lnNote);
+        out.println(detectorNote);
+        out.printf("%n%-6s %8s %9s %10s %10s%n", "head", "copying", "prev-tok", "duplicate", "induction");
+        for (HeadRow r : heads) out.printf("%-6s %8.3f %9.3f %10.3f %10.3f%n", r.label(), r.copying(), r.prev(), r.duplicate(), r.induction());
+        if (c.nLayers() > 1) {
+            out.printf("%nstrongest compositions (%s = %.4f)%n", baselineNote, composition.baseline());
+            for (Link k : links.subList(0, Math.min(topK, links.size()))) {
+                out.printf("  %s  L%dH%d -> L%dH%d  %.4f  (%.1fx baseline)%n", k.kind(), k.l1(), k.h1(), k.l2(), k.h2(), k.score(),
+                        k.score() / composition.baseline());
+            }
+        }
+        out.printf("%n%s%n", vocabNote);
+        entries.print(out, m);
+        return 0;
+    }
+
+    /** Every composition score with l1 &lt; l2, largest first. */
+    static List<Link> strongest(Composition comp, Config c) {
+        List<Link> links = new ArrayList<>();
+        for (Composition.Kind kind : Composition.Kind.values()) {
+            double[][][][] s = comp.of(kind);
+            for (int l1 = 0; l1 < c.nLayers(); l1++) for (int h1 = 0; h1 < c.nHeads(); h1++) {
+                for (int l2 = l1 + 1; l2 < c.nLayers(); l2++) for (int h2 = 0; h2 < c.nHeads(); h2++) {
+                    links.add(new Link(kind, l1, h1, l2, h2, s[l1][h1][l2][h2]));
+                }
+            }
+        }
+        links.sort(Comparator.comparingDouble(Link::score).reversed());
+        return links;
+    }
+
+    private static int[] range(int n) {
+        int[] ids = new int[n];
+        for (int i = 0; i < n; i++) ids[i] = i;
+        return ids;
+    }
+
+    private static Map<String, Object> json(Config c, List<HeadRow> heads, Composition comp, Entries entries, String lnNote, int n,
+                                            int vocab, boolean folded) {
+        Map<String, Object> all = new LinkedHashMap<>();
+        all.put("layer_norm_folded", folded);
+        all.put("layer_norm", lnNote);
+        List<Map<String, Object>> rows = new ArrayList<>();
+        for (HeadRow r : heads) {
+            Map<String, Object> row = new LinkedHashMap<>();
+            row.put("layer", r.layer());
+            row.put("head", r.head());
+            row.put("copying_score", r.copying());
+            row.put("prev_token_score", r.prev());
+            row.put("duplicate_token_score", r.duplicate());
+            row.put("induction_score", r.induction());
+            rows.add(row);
+        }
+        all.put("heads", rows);
+        all.put("head_scores_sequence", Map.of("repeat_length", n, "definition",
+                "mean attention over query positions i in [n, 2n) of [r1..rn, r1..rn]: prev i-1, duplicate i-n, induction i-n+1"));
+        Map<String, Object> composition = new LinkedHashMap<>();
+        composition.put("q", comp.q());
+        composition.put("k", comp.k());
+        composition.put("v", comp.v());
+        composition.put("baseline", comp.baseline());
+        composition.put("baseline_definition", "mean score of " + Composition.BASELINE_SAMPLES
+                + " pairs of random Gaussian factored d_model x d_head x d_model matrices");
+        all.put("composition", composition);
+        all.put("vocab_searched", vocab);
+        entries.json(all);
+        return all;
+    }
+
+    /** The listed circuit entries: skip-trigrams for one layer, else top QK/OV entries per head and virtual heads. */
+    record Entries(List<List<SkipTrigram>> skipTrigrams, List<List<FactoredMatrix.Entry>> qk, List<List<FactoredMatrix.Entry>> ov,
+                   List<VirtualHead> virtualHeads, CircuitWeights view, int heads) {
+        static Entries of(Circuits view, Config c, int k) {
+            List<List<SkipTrigram>> tri = new ArrayList<>();
+            List<List<FactoredMatrix.Entry>> qk = new ArrayList<>(), ov = new ArrayList<>();
+            for (int l = 0; l < c.nLayers(); l++) {
+                for (int h = 0; h < c.nHeads(); h++) {
+                    if (c.nLayers() == 1) {
+                        tri.add(SkipTrigram.top(view, l, h, k));
+                    } else {
+                        qk.add(view.qkCircuit(l, h).topK(k));
+                        ov.add(view.ovCircuit(l, h).topK(k));
+                    }
+                }
+            }
+            List<VirtualHead> virtual = c.nLayers() > 1 ? VirtualHead.all(view) : List.of();
+            return new Entries(tri, qk, ov, virtual.subList(0, Math.min(k, virtual.size())), view.weights(), c.nHeads());
+        }
+
+        void print(PrintWriter out, ModelFile m) {
+            if (!skipTrigrams.isEmpty()) {
+                out.println("top skip-trigrams per head (source ... destination -> output: OV logit, QK score)");
+                for (List<SkipTrigram> list : skipTrigrams) {
+                    for (SkipTrigram t : list) {
+                        out.printf("  L%dH%d  %s ... %s -> %s   ov %.3f  qk %.3f%n", t.layer(), t.head(), Prompts.show(m, t.source()),
+                                Prompts.show(m, t.destination()), Prompts.show(m, t.output()), t.ov(), t.qk());
+                    }
+                }
+                return;
+            }
+            out.println("top QK entries per head (destination attends to source: score) and OV entries (source raises output: logit)");
+            for (int i = 0; i < qk.size(); i++) {
+                StringBuilder line = new StringBuilder(String.format("  L%dH%d  QK", i / heads, i % heads));
+                for (FactoredMatrix.Entry e : qk.get(i)) {
+                    line.append(String.format("  %s<-%s %.2f", Prompts.show(m, view.tokenId(e.row())), Prompts.show(m, view.tokenId(e.col())), e.value()));
+                }
+                line.append("   OV");
+                for (FactoredMatrix.Entry e : ov.get(i)) {
+                    line.append(String.format("  %s->%s %.2f", Prompts.show(m, view.tokenId(e.row())), Prompts.show(m, view.tokenId(e.col())), e.value()));
+                }
+                out.println(line);
+            }
+            out.println("largest virtual heads (V-composition W_V1 W_O1 W_V2 W_O2, Frobenius norm)");
+            for (VirtualHead v : virtualHeads) {
+                out.printf("  L%dH%d -> L%dH%d  %.4f%n", v.layer1(), v.head1(), v.layer2(), v.head2(), v.norm());
+            }
+        }
+
+        void json(Map<String, Object> all) {
+            if (!skipTrigrams.isEmpty()) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (List<SkipTrigram> list : skipTrigrams) {
+                    for (SkipTrigram t : list) {
+                        Map<String, Object> r = new LinkedHashMap<>();
+                        r.put("layer", t.layer());
+                        r.put("head", t.head());
+                        r.put("source", t.source());
+                        r.put("destination", t.destination());
+                        r.put("output", t.output());
+                        r.put("ov", t.ov());
+                        r.put("qk", t.qk());
+                        rows.add(r);
+                    }
+                }
+                all.put("skip_trigrams", rows);
+                return;
+            }
+            List<Map<String, Object>> rows = new ArrayList<>();
+            for (int i = 0; i < qk.size(); i++) {
+                Map<String, Object> r = new LinkedHashMap<>();
+                r.put("layer", i / heads);
+                r.put("head", i % heads);
+                r.put("qk", entries(qk.get(i), "destination", "source"));
+                r.put("ov", entries(ov.get(i), "source", "output"));
+                rows.add(r);
+            }
+            all.put("top_entries", rows);
+            List<Map<String, Object>> virtual = new ArrayList<>();
+            for (VirtualHead v : virtualHeads) {
+                virtual.add(Map.of("layer1", v.layer1(), "head1", v.head1(), "layer2", v.layer2(), "head2", v.head2(), "norm", v.norm()));
+            }
+            all.put("virtual_heads", virtual);
+        }
+
+        private List<Map<String, Object>> entries(List<FactoredMatrix.Entry> list, String rowName, String colName) {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (FactoredMatrix.Entry e : list) {
+                out.add(Map.of(rowName, view.tokenId(e.row()), colName, view.tokenId(e.col()), "value", e.value()));
+            }
+            return out;
+        }
+    }
+}

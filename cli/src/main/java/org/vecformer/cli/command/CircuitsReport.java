@@ -1,0 +1,157 @@
+package org.vecformer.cli.command;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.vecformer.cli.render.AttentionHead;
+import org.vecformer.cli.render.Cell;
+import org.vecformer.cli.render.HtmlReport;
+import org.vecformer.cli.render.PngHeatmap;
+import org.vecformer.cli.render.Report;
+import org.vecformer.cli.render.Section;
+import org.vecformer.cli.render.ValueRange;
+import org.vecformer.engine.linalg.FactoredMatrix;
+import org.vecformer.engine.linalg.Matrix;
+import org.vecformer.model.circuits.Composition;
+import org.vecformer.model.circuits.SkipTrigram;
+import org.vecformer.model.circuits.VirtualHead;
+import org.vecformer.model.io.ModelFile;
+import org.vecformer.model.transformer.Config;
+
+/** The report of {@code vecformer circuits}: head patterns on a repeated sequence, score tables, composition heatmaps. */
+final class CircuitsReport {
+    private final ModelFile model;
+    private final List<CircuitsCommand.HeadRow> heads;
+    private final Composition composition;
+    private final CircuitsCommand.Entries entries;
+    private final List<String> tokens;
+    private final List<AttentionHead> patterns;
+    private final List<String> notes;
+    private final Matrix directPath;
+
+    /** {@code directPath} is the bigram table [d_vocab, d_vocab] for a small vocabulary, or null. */
+    CircuitsReport(ModelFile model, List<CircuitsCommand.HeadRow> heads, Composition composition, CircuitsCommand.Entries entries,
+                   int[] sequence, List<String> notes, Matrix directPath) {
+        this.directPath = directPath;
+        this.model = model;
+        this.heads = heads;
+        this.composition = composition;
+        this.entries = entries;
+        this.tokens = AttentionPatterns.labels(model, sequence);
+        this.patterns = AttentionPatterns.of(model, sequence);
+        this.notes = notes;
+    }
+
+    void writeHtml(Path file, String name) throws IOException {
+        Config c = model.config();
+        List<Section> sections = new ArrayList<>();
+        sections.add(new Section.Text("How these were computed", notes));
+        sections.add(scoreTable());
+        sections.add(new Section.Attention("Attention patterns on one repeated random sequence", tokens, patterns));
+        if (c.nLayers() > 1) {
+            sections.add(new Section.Text("Composition", List.of("Each heatmap row is a later head, each column an earlier head whose "
+                    + "output it reads: through its queries (Q), keys (K) or values (V). Compare with the baseline.")));
+            for (Composition.Kind kind : Composition.Kind.values()) sections.add(compositionMatrix(kind));
+        }
+        sections.add(entryTable());
+        if (directPath != null) sections.add(bigrams());
+        String subtitle = String.format(Locale.ROOT, "%s · %d layers × %d heads · d_model %d · d_vocab %d", name, c.nLayers(), c.nHeads(),
+                c.dModel(), c.dVocab());
+        HtmlReport.write(new Report("Circuits", subtitle, sections), file);
+    }
+
+    /** One PNG per head ({@code L{l}H{h}.png}, pattern on the repeated sequence) and per composition kind ({@code composition-q.png} …). */
+    void writePngs(Path dir) throws IOException {
+        AttentionPatterns.writePngs(tokens, patterns, dir);
+        if (model.config().nLayers() > 1) {
+            for (Composition.Kind kind : Composition.Kind.values()) {
+                PngHeatmap.write(compositionMatrix(kind), dir.resolve("composition-" + kind.name().toLowerCase(Locale.ROOT) + ".png"));
+            }
+        }
+    }
+
+    /** The direct path W_E W_U' + b_U' as a heatmap on a range symmetric about zero. */
+    private Section.Matrix bigrams() {
+        int n = directPath.rows();
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < n; i++) labels.add(AttentionPatterns.label(model, i));
+        double[][] v = new double[n][];
+        double max = 1e-9;
+        for (int i = 0; i < n; i++) {
+            v[i] = directPath.row(i);
+            for (double x : v[i]) max = Math.max(max, Math.abs(x));
+        }
+        return new Section.Matrix("Direct path W_E W_U + b_U (row: current token, column: logit of the next token)", labels, labels, v,
+                new ValueRange(-max, max));
+    }
+
+    private Section.Table scoreTable() {
+        List<List<Cell>> rows = new ArrayList<>();
+        for (CircuitsCommand.HeadRow r : heads) {
+            rows.add(List.of(Cell.of(r.label()), Cell.of(r.copying()), Cell.of(r.prev()), Cell.of(r.duplicate()), Cell.of(r.induction())));
+        }
+        return new Section.Table("Head scores", List.of(Section.Table.Column.plain("head"),
+                Section.Table.Column.heat("copying score", new ValueRange(-1, 1)),
+                Section.Table.Column.heat("previous-token", ValueRange.PROBABILITY),
+                Section.Table.Column.heat("duplicate-token", ValueRange.PROBABILITY),
+                Section.Table.Column.heat("induction", ValueRange.PROBABILITY)), rows);
+    }
+
+    /** Rows: the later head (layers 1..), columns: the earlier head (layers ..L−2); values [l2·H + h2][l1·H + h1]. */
+    Section.Matrix compositionMatrix(Composition.Kind kind) {
+        Config c = model.config();
+        int h = c.nHeads(), later = (c.nLayers() - 1) * h;
+        double[][][][] s = composition.of(kind);
+        List<String> rows = new ArrayList<>(), cols = new ArrayList<>();
+        double[][] v = new double[later][later];
+        double max = 2 * composition.baseline();
+        for (int r = 0; r < later; r++) {
+            int l2 = 1 + r / h, h2 = r % h;
+            rows.add("L" + l2 + "H" + h2);
+            for (int col = 0; col < later; col++) {
+                int l1 = col / h, h1 = col % h;
+                v[r][col] = s[l1][h1][l2][h2];
+                max = Math.max(max, v[r][col]);
+            }
+        }
+        for (int col = 0; col < later; col++) cols.add("L" + col / h + "H" + col % h);
+        return new Section.Matrix(kind + "-composition (baseline " + String.format(Locale.ROOT, "%.3f", composition.baseline()) + ")",
+                rows, cols, v, new ValueRange(0, Math.max(max, 1e-9)));
+    }
+
+    private Section.Table entryTable() {
+        List<List<Cell>> rows = new ArrayList<>();
+        if (!entries.skipTrigrams().isEmpty()) {
+            for (List<SkipTrigram> list : entries.skipTrigrams()) {
+                for (SkipTrigram t : list) {
+                    rows.add(List.of(Cell.of("L" + t.layer() + "H" + t.head()), Cell.of(Prompts.show(model, t.source())),
+                            Cell.of(Prompts.show(model, t.destination())), Cell.of(Prompts.show(model, t.output())), Cell.of(t.ov()), Cell.of(t.qk())));
+                }
+            }
+            return new Section.Table("Top skip-trigrams (source … destination → output)", List.of(Section.Table.Column.plain("head"),
+                    Section.Table.Column.plain("source"), Section.Table.Column.plain("destination"), Section.Table.Column.plain("output"),
+                    Section.Table.Column.plain("OV logit"), Section.Table.Column.plain("QK score")), rows);
+        }
+        int h = model.config().nHeads();
+        for (int i = 0; i < entries.qk().size(); i++) {
+            rows.add(List.of(Cell.of("L" + i / h + "H" + i % h), Cell.of(list(entries.qk().get(i), "←")), Cell.of(list(entries.ov().get(i), "→"))));
+        }
+        for (VirtualHead v : entries.virtualHeads()) {
+            rows.add(List.of(Cell.of("L" + v.layer1() + "H" + v.head1() + " → L" + v.layer2() + "H" + v.head2()), Cell.of("virtual head"),
+                    Cell.of(String.format(Locale.ROOT, "‖W_OV‖_F = %.4f", v.norm()))));
+        }
+        return new Section.Table("Top QK entries (destination ← source) and OV entries (source → output); virtual heads",
+                List.of(Section.Table.Column.plain("head"), Section.Table.Column.plain("QK"), Section.Table.Column.plain("OV")), rows);
+    }
+
+    private String list(List<FactoredMatrix.Entry> list, String arrow) {
+        List<String> parts = new ArrayList<>();
+        for (FactoredMatrix.Entry e : list) {
+            parts.add(Prompts.show(model, entries.view().tokenId(e.row())) + arrow + Prompts.show(model, entries.view().tokenId(e.col()))
+                    + String.format(Locale.ROOT, " %.2f", e.value()));
+        }
+        return String.join(", ", parts);
+    }
+}

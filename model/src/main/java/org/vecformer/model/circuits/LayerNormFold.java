@@ -1,0 +1,98 @@
+package org.vecformer.model.circuits;
+
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.vecformer.engine.tensor.Tensor;
+import org.vecformer.model.transformer.Block;
+import org.vecformer.model.transformer.Config;
+import org.vecformer.model.transformer.Normalization;
+import org.vecformer.model.transformer.PositionalEmbedding;
+import org.vecformer.model.transformer.Weights;
+
+/**
+ * Folds the layer norms' weights and biases into the matrices that read their output (TransformerLens
+ * {@code fold_ln}). A layer norm with parameters computes {@code LN(x) = n(x)·diag(w) + b} with n the centring
+ * and scaling; the matrix W that reads it sees {@code n(x)·(diag(w)·W) + (b·W)}, so
+ * <pre>
+ *   W_Q' = diag(w₁) W_Q     b_Q' = b_Q + b₁ W_Q      (per head; same for K and V)
+ *   W_U' = diag(w_f) W_U    b_U' = b_U + b_f W_U
+ * </pre>
+ * and the layer norms become parameter-free ({@code "LNPre"}). The folded model computes the same function.
+ */
+public final class LayerNormFold {
+    private LayerNormFold() {}
+
+    /** True when {@link #fold} changes anything: the model has layer norms with parameters ("LN"). */
+    public static boolean applies(Config c) {
+        return c.normalization() == Normalization.LN;
+    }
+
+    /**
+     * The equivalent model with every layer-norm weight and bias folded into W_Q, W_K, W_V (and their biases)
+     * and W_U (and b_U), normalization "LNPre"; the weights unchanged (the same object) when the model has no
+     * "LN". Needs biases in the result when the layer norms had them, so a folded model always has biases then.
+     *
+     * @throws IllegalArgumentException for a shortformer model with "LN": W_pos joins Q and K after ln1's
+     *     weights, so no LNPre model computes the same function
+     */
+    public static Weights fold(Weights weights) {
+        Config c = weights.config();
+        if (!applies(c)) return weights;
+        if (c.positionalEmbedding() == PositionalEmbedding.SHORTFORMER) {
+            throw new IllegalArgumentException("cannot fold LN into an equivalent shortformer model: W_pos enters Q and K after ln1's weights");
+        }
+        Config folded = c.withNormalization(Normalization.LN_PRE);
+        Map<String, Tensor> dict = new LinkedHashMap<>();
+        dict.put("embed.W_E", weights.wE().copy());
+        dict.put("pos_embed.W_pos", weights.wPos().copy());
+        int dm = c.dModel(), dh = c.dHead();
+        for (int l = 0; l < c.nLayers(); l++) {
+            Block b = weights.blocks().get(l);
+            String p = "blocks." + l + ".attn.";
+            float[] w = b.ln1W().data(), bias = b.ln1B() == null ? null : b.ln1B().data();
+            String[] mats = {"W_Q", "W_K", "W_V"}, biases = {"b_Q", "b_K", "b_V"};
+            Tensor[] ws = {b.wQ(), b.wK(), b.wV()}, bs = {b.bQ(), b.bK(), b.bV()};
+            for (int s = 0; s < 3; s++) {
+                Tensor wOut = Tensor.zeros(c.nHeads(), dm, dh), bOut = Tensor.zeros(c.nHeads(), dh);
+                for (int h = 0; h < c.nHeads(); h++) {
+                    int off = h * dm * dh;
+                    foldMatrix(ws[s].data(), off, dm, dh, w, bias, bs[s] == null ? null : bs[s].data(), h * dh,
+                            wOut.data(), off, bOut.data(), h * dh);
+                }
+                dict.put(p + mats[s], wOut);
+                dict.put(p + biases[s], bOut);
+            }
+            dict.put(p + "W_O", b.wO().copy());
+            if (b.bO() != null) dict.put(p + "b_O", b.bO().copy());
+        }
+        int vocab = c.dVocab();
+        Tensor wU = Tensor.zeros(dm, vocab), bU = Tensor.zeros(vocab);
+        foldMatrix(weights.wU().data(), 0, dm, vocab, weights.lnFinalW().data(),
+                weights.lnFinalB() == null ? null : weights.lnFinalB().data(),
+                weights.bU() == null ? null : weights.bU().data(), 0, wU.data(), 0, bU.data(), 0);
+        dict.put("unembed.W_U", wU);
+        dict.put("unembed.b_U", bU);
+        return Weights.fromStateDict(folded.withBiases(true), dict);
+    }
+
+    /**
+     * W' = diag(w) W and b' = bIn + β W for W [rows, cols] at {@code wIn[off..]} (β = lnB, absent = 0; bIn
+     * absent = 0), written to {@code wOut[outOff..]} [rows, cols] and {@code bOut[bOutOff..]} [cols]; the
+     * bias sum is accumulated in double.
+     */
+    static void foldMatrix(float[] wIn, int off, int rows, int cols, float[] lnW, float[] lnB, float[] bIn, int bInOff,
+                           float[] wOut, int outOff, float[] bOut, int bOutOff) {
+        double[] bias = new double[cols]; // b'[j], summed over i in order, row by row so W is read contiguously
+        if (bIn != null) for (int j = 0; j < cols; j++) bias[j] = bIn[bInOff + j];
+        if (lnB != null) {
+            for (int i = 0; i < rows; i++) {
+                double beta = lnB[i];
+                for (int j = 0; j < cols; j++) bias[j] += beta * wIn[off + i * cols + j];
+            }
+        }
+        for (int j = 0; j < cols; j++) bOut[bOutOff + j] = (float) bias[j];
+        for (int i = 0; i < rows; i++) {
+            for (int j = 0; j < cols; j++) wOut[outOff + i * cols + j] = lnW[i] * wIn[off + i * cols + j];
+        }
+    }
+}
