@@ -139,13 +139,13 @@ def section_gemm(threads, peaks):
     rows = ["| shape (M×N×K) | what | threads | vecformer GFLOPS | OpenBLAS GFLOPS | ratio | vecformer % of FMA peak |",
             "|---|---|---:|---:|---:|---:|---:|"]
     for t in threads:
-        ours = run_json([VECFORMER, "bench", "gemm", "--threads", str(t), "--shapes", arg, "--runs", "7", "--json"])
+        ours = run_json([VECFORMER, "bench", "gemm", "--threads", str(t), "--shapes", arg, "--runs", "7", "--warmup", "3000", "--json"])
         theirs = run_json([sys.executable, "bench/compare/numpy_gemm.py", "--threads", str(t), "--shapes", arg,
                            "--runs", "7"], env=numpy_env(t))
         for (m, n, k, tb, label), o, a in zip(shapes, ours, theirs):
             rows.append(f"| {shape_text(m, n, k, tb)} | {label} | {t} | {fmt(o['gflops'])} | {fmt(a['gflops'])} "
                         f"| {o['gflops'] / a['gflops']:.2f}x | {100 * o['gflops'] / peaks[t]:.0f}% |")
-    cmds = (f"`./vecformer bench gemm --threads T --shapes {arg} --runs 7 --json` against "
+    cmds = (f"`./vecformer bench gemm --threads T --shapes {arg} --runs 7 --warmup 3000 --json` against "
             f"`env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=T python3 bench/compare/numpy_gemm.py "
             f"--threads T --shapes {arg} --runs 7`")
     return "\n".join([f"## {section_gemm.__doc__.strip()}", "",
