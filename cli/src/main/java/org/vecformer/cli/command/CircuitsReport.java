@@ -53,7 +53,7 @@ final class CircuitsReport {
         if (c.nLayers() > 1) {
             sections.add(new Section.Text("Composition", List.of("Each heatmap row is a later head, each column an earlier head whose "
                     + "output it reads: through its queries (Q), keys (K) or values (V). Compare with the baseline.")));
-            for (Composition.Kind kind : Composition.Kind.values()) sections.add(compositionMatrix(kind));
+            for (Composition.Kind kind : Composition.Kind.values()) sections.add(compositionMatrix(composition, model.config(), kind));
         }
         sections.add(entryTable());
         if (directPath != null) sections.add(bigrams());
@@ -67,7 +67,7 @@ final class CircuitsReport {
         AttentionPatterns.writePngs(tokens, patterns, dir);
         if (model.config().nLayers() > 1) {
             for (Composition.Kind kind : Composition.Kind.values()) {
-                PngHeatmap.write(compositionMatrix(kind), dir.resolve("composition-" + kind.name().toLowerCase(Locale.ROOT) + ".png"));
+                PngHeatmap.write(compositionMatrix(composition, model.config(), kind), dir.resolve("composition-" + kind.name().toLowerCase(Locale.ROOT) + ".png"));
             }
         }
     }
@@ -100,8 +100,7 @@ final class CircuitsReport {
     }
 
     /** Rows: the later head (layers 1..), columns: the earlier head (layers ..L−2); values [l2·H + h2][l1·H + h1]. */
-    Section.Matrix compositionMatrix(Composition.Kind kind) {
-        Config c = model.config();
+    static Section.Matrix compositionMatrix(Composition composition, Config c, Composition.Kind kind) {
         int h = c.nHeads(), later = (c.nLayers() - 1) * h;
         double[][][][] s = composition.of(kind);
         List<String> rows = new ArrayList<>(), cols = new ArrayList<>();

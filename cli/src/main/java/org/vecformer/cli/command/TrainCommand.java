@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.function.Consumer;
 import org.vecformer.cli.UsageException;
 import org.vecformer.model.io.ModelFile;
 import org.vecformer.model.train.Checkpoint;
@@ -123,7 +124,8 @@ public final class TrainCommand implements Callable<Integer> {
             Config c = modelConfig(d.train().dVocab(), n);
             trainer = new Trainer(Weights.init(c, s), tc, d.train(), d.heldOut());
         }
-        return train(trainer, spec, d, csv, ckptPath, base, nThreads);
+        train(this.spec.commandLine().getOut(), trainer, spec, d, csv, ckptPath, base, nThreads, p -> {});
+        return 0;
     }
 
     private TrainConfig trainConfig(long s) {
@@ -151,9 +153,13 @@ public final class TrainCommand implements Callable<Integer> {
         return value;
     }
 
-    private int train(Trainer trainer, TrainTask task, TrainTask.Data d, Path csv, Path ckptPath, Path model, int nThreads)
+    /**
+     * Runs {@code trainer} to its last step, printing progress to {@code o} (one updating line on a terminal, a line
+     * per evaluation otherwise), appending to the loss CSV, checkpointing at each evaluation and handing each step to {@code listener}; then writes the model.
+     */
+    static void train(PrintWriter o, Trainer trainer, TrainTask task, TrainTask.Data d, Path csv, Path ckptPath, Path model, int nThreads,
+                      Consumer<Trainer.Progress> listener)
             throws IOException {
-        PrintWriter o = spec.commandLine().getOut();
         boolean terminal = System.console() != null && System.console().isTerminal();
         TrainConfig tc = trainer.config();
         Config c = trainer.weights().config();
@@ -170,6 +176,7 @@ public final class TrainCommand implements Callable<Integer> {
             while (!trainer.done()) {
                 Trainer.Progress p = trainer.step();
                 curve.add(p);
+                listener.accept(p);
                 smooth = Double.isNaN(smooth) ? p.trainLoss() : 0.9 * smooth + 0.1 * p.trainLoss();
                 double elapsed = (System.nanoTime() - start) * 1e-9;
                 int done = p.step() - first;
@@ -192,7 +199,6 @@ public final class TrainCommand implements Callable<Integer> {
         new ModelFile(trainer.weights(), d.chars()).save(model);
         double secs = (System.nanoTime() - start) * 1e-9;
         o.printf("done in %s; wrote %s, %s, %s%n", duration(secs), model, csv, ckptPath);
-        return 0;
     }
 
     private static String duration(double seconds) {
