@@ -122,7 +122,7 @@ public final class DemoCommand implements Callable<Integer> {
         });
         curves.add(new Series(task + " (" + c.nLayers() + " layers)", steps.stream().mapToLong(Long::longValue).toArray(),
                 losses.stream().mapToDouble(Double::doubleValue).toArray()));
-        written.addAll(List.of(model, csv));
+        written.addAll(List.of(model, csv, ckpt));
         return new Trained(new ModelFile(trainer.weights(), Optional.empty()), d);
     }
 
