@@ -62,7 +62,7 @@ public final class CircuitsCommand implements Callable<Integer> {
             description = "Search QK/OV entries over token ids 0..N-1 only when d_vocab is larger (default: ${DEFAULT-VALUE}); copying scores always use the whole vocabulary.")
     int vocabLimit;
 
-    @Option(names = "--repeat-length", paramLabel = "N", description = "Length n of the random run repeated for the head scores (default: min(n_ctx/2, 32)).")
+    @Option(names = "--repeat-length", paramLabel = "N", description = "Length n of the random run repeated for the head scores (default: n_ctx/4, the sequences [r, r] filling half the context).")
     Integer repeatLength;
 
     @Option(names = "--batch", paramLabel = "B", defaultValue = "8", description = "Repeated sequences scored (default: ${DEFAULT-VALUE}).")
@@ -90,7 +90,7 @@ public final class CircuitsCommand implements Callable<Integer> {
         ModelFile m = model.load();
         Config c = m.config();
         if (c.nCtx() < 4) throw new UsageException("the model's n_ctx = " + c.nCtx() + " is too short for repeated-token scores (needs >= 4)");
-        int n = repeatLength != null ? repeatLength : Math.min(c.nCtx() / 2, 32);
+        int n = repeatLength != null ? repeatLength : Math.max(2, c.nCtx() / 4);
         if (n < 2 || 2 * n > c.nCtx()) throw new UsageException("--repeat-length must be in [2, n_ctx/2 = " + c.nCtx() / 2 + "], not " + n);
 
         CircuitWeights weights = CircuitWeights.of(m.weights());

@@ -188,7 +188,9 @@ public final class DemoCommand implements Callable<Integer> {
                     Cell.of(s.qk()), Cell.of(hit)));
         }
         o.printf("copying score per head (Σλ / Σ|λ| of the OV circuit's eigenvalues):  %s%n", scores(copying[0]));
-        o.println("what this shows: a one-layer head is a set of skip-trigrams, read directly from its QK and OV circuits.");
+        o.println("what this shows: a one-layer head is read as skip-trigrams straight from its QK and OV circuits; in this short run the OV");
+        o.println("  circuits send most planted A to their C, but the strongest single entries are the triples' A -> B and B -> C links,");
+        o.println("  not whole planted triples (count above).");
         List<String> plantedText = new ArrayList<>();
         for (SkipTrigrams.Triple p : planted.triples()) plantedText.add(p.a() + " … " + p.b() + " → " + p.c());
         sections.add(new Section.Text("2. One layer: skip-trigrams", List.of(String.format(Locale.ROOT,
