@@ -33,11 +33,8 @@ public final class AttentionCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
-    @Option(names = "--tokens", paramLabel = "IDS", description = "Token ids, e.g. \"3 1 4\".")
-    String tokens;
-
-    @Option(names = "--prompt", paramLabel = "TEXT", description = "Text in the model's tokenizer (ids for a model without one).")
-    String prompt;
+    @Mixin
+    PromptOption prompt;
 
     @Option(names = "--json", description = "Print {tokens, labels, patterns [layer][head][query][key]} as JSON.")
     boolean json;
@@ -52,7 +49,7 @@ public final class AttentionCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         threads.apply();
         ModelFile m = model.load();
-        int[] ids = Prompts.encode(m, tokens, prompt);
+        int[] ids = prompt.encode(m);
         List<AttentionHead> heads = AttentionPatterns.of(m, ids);
         List<String> labels = AttentionPatterns.labels(m, ids);
         PrintWriter out = spec.commandLine().getOut();

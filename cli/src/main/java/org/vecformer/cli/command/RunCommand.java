@@ -31,11 +31,8 @@ public final class RunCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
-    @Option(names = "--tokens", paramLabel = "IDS", description = "Token ids, e.g. \"3 1 4\".")
-    String tokens;
-
-    @Option(names = "--prompt", paramLabel = "TEXT", description = "Text in the model's tokenizer (ids for a model without one).")
-    String prompt;
+    @Mixin
+    PromptOption prompt;
 
     @Option(names = "--top-k", paramLabel = "K", defaultValue = "5", description = "Next tokens shown per position (default: ${DEFAULT-VALUE}).")
     int topK;
@@ -48,7 +45,7 @@ public final class RunCommand implements Callable<Integer> {
         threads.apply();
         if (topK < 1) throw new UsageException("--top-k must be >= 1, not " + topK);
         ModelFile m = model.load();
-        int[] ids = Prompts.encode(m, tokens, prompt);
+        int[] ids = prompt.encode(m);
         Tensor logits = m.transformer().forward(ids).slice(0);
         int vocab = m.config().dVocab();
         List<float[]> rows = new ArrayList<>();
