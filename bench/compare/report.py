@@ -221,7 +221,39 @@ def section_softmax(threads, peaks):
                       "Command: `./vecformer bench softmax --t T --threads 1 --json`"])
 
 
-SECTIONS = [section_gemm, section_attention, section_softmax, section_forward]
+TRAIN_CONFIGS = [("induction default", ["--layers", "2", "--d-model", "64", "--heads", "4", "--d-head", "16", "--ctx", "64",
+                                          "--vocab", "64", "--batch", "32"]),
+                 ("d_model 512", ["--layers", "2", "--d-model", "512", "--heads", "8", "--d-head", "64", "--ctx", "256",
+                                  "--vocab", "512", "--batch", "8"])]
+
+
+def section_train(threads, peaks):
+    """Training step: vecformer vs PyTorch eager"""
+    if not torch_available():
+        raise RuntimeError("PyTorch is not installed for /usr/bin/python3 (apt-get install python3-torch)")
+    rows = ["| config | threads | vecformer tokens/s | vecformer ms/step | PyTorch tokens/s | PyTorch ms/step | speedup |",
+            "|---|---:|---:|---:|---:|---:|---:|"]
+    for name, flags in TRAIN_CONFIGS:
+        for t in threads:
+            ours = run_json([VECFORMER, "bench", "train", *flags, "--threads", str(t), "--json"])
+            theirs = run_json([TORCH_PYTHON, "bench/compare/torch_train.py", *flags, "--threads", str(t)])
+            rows.append(f"| {name} | {t} | {ours['tokens_per_s']:,} | {fmt(ours['ms_per_step'], 2)} "
+                        f"| {theirs['tokens_per_s']:,} | {fmt(theirs['ms_per_step'], 2)} "
+                        f"| {ours['tokens_per_s'] / theirs['tokens_per_s']:.2f}x |")
+    return "\n".join([f"## {section_train.__doc__.strip()}", "",
+                      "One full step (forward, mean next-token cross-entropy, backward, global-norm clip 1.0, AdamW with "
+                      "weight decay 0.01 on matrices) on seeded uniform random tokens, tokens/s = batch·n_ctx / step time, "
+                      "best of 5 blocks of 10 steps after 3 s of warm-up. Configs (layers / d_model / heads × d_head / "
+                      "n_ctx / d_vocab / batch, LN): induction default = 2 / 64 / 4 × 16 / 64 / 64 / 32 (what "
+                      "`vecformer train --task induction` uses), d_model 512 = 2 / 512 / 8 × 64 / 256 / 512 / 8. "
+                      "Goal (issue 6): >= 2x PyTorch eager training throughput.",
+                      "", *rows, "",
+                      "Commands: `./vecformer bench train FLAGS --threads N --json` against "
+                      "`/usr/bin/python3 bench/compare/torch_train.py FLAGS --threads N`, FLAGS = "
+                      + " or ".join(f"`{' '.join(f)}`" for _, f in TRAIN_CONFIGS)])
+
+
+SECTIONS = [section_gemm, section_attention, section_softmax, section_forward, section_train]
 
 if __name__ == "__main__":
     main()

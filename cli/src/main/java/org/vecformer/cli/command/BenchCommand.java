@@ -15,7 +15,7 @@ import picocli.CommandLine.Spec;
         description = {"Quick speed figures of the kernels on this machine (best of several runs after warm-up).",
                 "Without a subcommand: a one-minute tour of the headline numbers."},
         subcommands = {BenchGemmCommand.class, BenchAttentionCommand.class, BenchSoftmaxCommand.class,
-                BenchForwardCommand.class, BenchDotCommand.class, BenchPeakCommand.class})
+                BenchForwardCommand.class, BenchTrainCommand.class, BenchDotCommand.class, BenchPeakCommand.class})
 public final class BenchCommand implements Runnable {
     /** The tour: one line of arguments per step, each a subcommand run with short warm-ups, on 1 and on all cores. */
     private static List<List<String>> tour(String cores) {

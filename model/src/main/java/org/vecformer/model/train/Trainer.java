@@ -5,7 +5,9 @@ import java.util.Map;
 import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.data.Batch;
 import org.vecformer.model.data.BatchSource;
+import org.vecformer.model.data.UniformTokens;
 import org.vecformer.model.transformer.Backward;
+import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.Weights;
 
 /**
@@ -48,6 +50,17 @@ public final class Trainer {
         this.adam = new AdamW(new AdamW.Config(0.9, 0.999, 1e-8, config.weightDecay()), weights.stateDict());
         this.grads = Backward.zeroGradients(weights);
         this.schedule = config.schedule();
+    }
+
+    /**
+     * An endless run for throughput measurements: weights {@link Weights#init}-ed from {@code seed}, {@code batch}
+     * sequences of seeded {@link UniformTokens} per step, constant learning rate {@code lr} (no warm-up, floor = peak),
+     * clip 1.0, weight decay 0.01, and never a held-out evaluation.
+     */
+    public static Trainer forThroughput(Config c, int batch, double lr, long seed) {
+        TrainConfig tc = new TrainConfig(Integer.MAX_VALUE, batch, 1, lr, 0, lr, 0.01, 1.0, Integer.MAX_VALUE, 1, seed);
+        UniformTokens data = new UniformTokens(c.dVocab(), c.nCtx(), seed);
+        return new Trainer(Weights.init(c, seed), tc, data, new UniformTokens(c.dVocab(), c.nCtx(), ~seed).next(1));
     }
 
     /**

@@ -37,6 +37,19 @@ class TrainerTest {
     }
 
     @Test
+    void throughputRunKeepsItsLearningRateNeverEvaluatesAndStaysNearTheUniformLoss() {
+        Trainer t = Trainer.forThroughput(TINY, 4, 2e-3, 3);
+        for (int i = 1; i <= 12; i++) {
+            Trainer.Progress p = t.step();
+            assertEquals(i, p.step());
+            assertEquals(2e-3, p.lr());
+            assertTrue(Double.isNaN(p.heldOutLoss()), "step " + i + " evaluated");
+            // uniform random targets: no model beats ln d_vocab, and a small init starts close to it
+            assertTrue(p.trainLoss() > Math.log(10) - 0.3 && p.trainLoss() < Math.log(10) + 0.3, "loss " + p.trainLoss());
+        }
+    }
+
+    @Test
     void resumingFromACheckpointGivesTheBitsOfAnUninterruptedRun() throws IOException {
         Trainer straight = tiny(tinyConfig(10));
         while (!straight.done()) straight.step();
