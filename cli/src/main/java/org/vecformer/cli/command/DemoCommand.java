@@ -8,8 +8,10 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -18,6 +20,7 @@ import org.vecformer.cli.UsageException;
 import org.vecformer.cli.render.AttentionHead;
 import org.vecformer.cli.render.Cell;
 import org.vecformer.cli.render.HtmlReport;
+import org.vecformer.cli.render.Json;
 import org.vecformer.cli.render.PngHeatmap;
 import org.vecformer.cli.render.Report;
 import org.vecformer.cli.render.Section;
@@ -49,7 +52,7 @@ import picocli.CommandLine.Spec;
  * {@code vecformer demo}: the paper in three runs with the train command's defaults — a zero-layer model learns the
  * bigram table in its direct path, a one-layer model learns planted skip-trigrams, a two-layer model forms a
  * previous-token head and an induction head joined by K-composition. Prints the numbers and writes the models,
- * loss curves, an HTML report and PNG heatmaps into one directory.
+ * loss curves, an HTML report, PNG heatmaps and the numbers as {@code summary.json} into one directory.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Train zero-, one- and two-layer models on bigram, skip-trigram and induction data and show their circuits (about 1.5 min).")
@@ -69,6 +72,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the initialisations and the data (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Option(names = "--json", description = "Print the summary (summary.json) on standard output; the narrative goes to standard error.")
+    boolean json;
+
     /** Fraction of each default training budget (tests run a few steps). */
     @Option(names = "--steps-scale", hidden = true, defaultValue = "1")
     double stepsScale;
@@ -78,6 +84,8 @@ public final class DemoCommand implements Callable<Integer> {
     private final List<Section> sections = new ArrayList<>();
     private final List<Series> curves = new ArrayList<>();
     private final List<Path> written = new ArrayList<>();
+    /** The numbers of the three parts, written as summary.json. */
+    private final Map<String, Object> summary = new LinkedHashMap<>();
 
     /** A trained model with its task data. */
     private record Trained(ModelFile model, TrainTask.Data data) {}
@@ -88,7 +96,9 @@ public final class DemoCommand implements Callable<Integer> {
         if (!(stepsScale > 0 && stepsScale <= 1)) throw new UsageException("--steps-scale must be in (0, 1], not " + stepsScale);
         if (Files.exists(out) && !Files.isDirectory(out)) throw new UsageException("--out " + out + " is a file; give a directory");
         Files.createDirectories(out);
-        o = spec.commandLine().getOut();
+        o = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
+        summary.put("seed", seed);
+        summary.put("threads", nThreads);
         long start = System.nanoTime();
         bigrams();
         skipTrigrams();
@@ -98,8 +108,17 @@ public final class DemoCommand implements Callable<Integer> {
         HtmlReport.write(new Report("vecformer demo", "Elhage et al. 2021, A Mathematical Framework for Transformer Circuits, in three runs (seed "
                 + seed + ")", sections), html);
         written.add(html);
-        o.printf("%nfinished in %.0f s; wrote:%n", (System.nanoTime() - start) * 1e-9);
+        Path summaryFile = out.resolve("summary.json");
+        written.add(summaryFile);
+        double seconds = (System.nanoTime() - start) * 1e-9;
+        summary.put("seconds", seconds);
+        summary.put("files", written.stream().map(Path::toString).toList());
+        String summaryJson = Json.write(summary);
+        Json.writeFile(summaryFile, summaryJson);
+        o.printf("%nfinished in %.0f s; wrote:%n", seconds);
         for (Path p : written) o.println("  " + p);
+        o.flush();
+        if (json) spec.commandLine().getOut().println(summaryJson);
         return 0;
     }
 
@@ -120,7 +139,7 @@ public final class DemoCommand implements Callable<Integer> {
                 losses.add(p.heldOutLoss());
             }
         });
-        curves.add(new Series(task + " (" + c.nLayers() + " layers)", steps.stream().mapToLong(Long::longValue).toArray(),
+        curves.add(new Series(task + " (" + c.nLayers() + (c.nLayers() == 1 ? " layer)" : " layers)"), steps.stream().mapToLong(Long::longValue).toArray(),
                 losses.stream().mapToDouble(Double::doubleValue).toArray()));
         written.addAll(List.of(model, csv, ckpt));
         return new Trained(new ModelFile(trainer.weights(), Optional.empty()), d);
@@ -151,6 +170,7 @@ public final class DemoCommand implements Callable<Integer> {
         o.printf("mean KL(true || model)                   %8.4f nats  (model: softmax of the direct path W_E W_U + b_U, through ln_final)%n", kl);
         o.printf("correlation of true and model log-probs  %8.4f  (over all %d x %d bigrams)%n", r, v, v);
         o.println("what this shows: with no attention the model can only learn a bigram table, and W_E W_U holds it.");
+        summary.put("bigram", Json.object("layers", 0, "d_vocab", v, "mean_kl", kl, "log_prob_correlation", r));
         int n = Math.min(BIGRAM_SHOWN, v);
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < n; i++) labels.add(Integer.toString(i));
@@ -191,6 +211,10 @@ public final class DemoCommand implements Callable<Integer> {
         o.println("what this shows: a one-layer head is read as skip-trigrams straight from its QK and OV circuits; in this short run the OV");
         o.println("  circuits send most planted A to their C, but the strongest single entries are the triples' A -> B and B -> C links,");
         o.println("  not whole planted triples (count above).");
+        summary.put("skip_trigram", Json.object("layers", 1, "planted", planted.triples().stream().map(p -> List.of(p.a(), p.b(), p.c())).toList(),
+                "recovered", recovered.size(), "argmax_hits", argmaxHits, "copying_scores", copying[0],
+                "top", top.subList(0, Math.min(k, top.size())).stream().map(s -> Json.object("layer", 0, "head", s.head(), "source", s.source(),
+                        "destination", s.destination(), "output", s.output(), "ov", s.ov(), "qk", s.qk())).toList()));
         List<String> plantedText = new ArrayList<>();
         for (SkipTrigrams.Triple p : planted.triples()) plantedText.add(p.a() + " … " + p.b() + " → " + p.c());
         sections.add(new Section.Text("2. One layer: skip-trigrams", List.of(String.format(Locale.ROOT,
@@ -232,12 +256,20 @@ public final class DemoCommand implements Callable<Integer> {
                         + "V %.3f and a random baseline of %.3f. Loss on the repeated halves of [r, r] sequences %.3f nats against %.3f on the first halves.",
                 prev, det.previousToken()[0][prev], ind, det.induction()[1][ind], kc, qc, vc, comp.baseline(), repeated, first))));
         List<List<Cell>> rows = new ArrayList<>();
+        List<Object> heads = new ArrayList<>();
         for (int l = 0; l < c.nLayers(); l++) {
             for (int h = 0; h < c.nHeads(); h++) {
                 rows.add(List.of(Cell.of("L" + l + "H" + h), Cell.of(copying[l][h]), Cell.of(det.previousToken()[l][h]),
                         Cell.of(det.duplicateToken()[l][h]), Cell.of(det.induction()[l][h])));
+                heads.add(Json.object("layer", l, "head", h, "copying_score", copying[l][h], "prev_token_score", det.previousToken()[l][h],
+                        "duplicate_token_score", det.duplicateToken()[l][h], "induction_score", det.induction()[l][h]));
             }
         }
+        summary.put("induction", Json.object("layers", c.nLayers(),
+                "previous_token_head", Json.object("layer", 0, "head", prev, "score", det.previousToken()[0][prev]),
+                "induction_head", Json.object("layer", 1, "head", ind, "score", det.induction()[1][ind]),
+                "composition", Json.object("k", kc, "q", qc, "v", vc, "baseline", comp.baseline()),
+                "loss_first_halves", first, "loss_repeated_halves", repeated, "heads", heads));
         sections.add(new Section.Table("Head scores of the two-layer model", List.of(Section.Table.Column.plain("head"),
                 Section.Table.Column.heat("copying score", new ValueRange(-1, 1)),
                 Section.Table.Column.heat("previous-token", ValueRange.PROBABILITY),

@@ -6,7 +6,6 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -81,9 +80,9 @@ public final class HtmlReport {
                 .append(Html.escape(curves.title())).append("\"></svg></div>\n");
         List<Object> series = new ArrayList<>();
         for (Series s : curves.series()) {
-            series.add(ordered("name", s.name(), "steps", s.steps(), "loss", s.loss()));
+            series.add(Json.object("name", s.name(), "steps", s.steps(), "loss", s.loss()));
         }
-        return ordered("kind", "loss", "yLabel", curves.yLabel(), "log", curves.logScale(), "series", series);
+        return Json.object("kind", "loss", "yLabel", curves.yLabel(), "log", curves.logScale(), "series", series);
     }
 
     private static Object attention(Section.Attention attention, StringBuilder body) {
@@ -110,13 +109,13 @@ public final class HtmlReport {
             body.append("<figure class=\"head-heatmap\" data-layer=\"").append(h.layer()).append("\" data-head=\"")
                     .append(h.head()).append("\" data-i=\"").append(i).append("\" tabindex=\"0\"><figcaption>")
                     .append(h.label()).append("</figcaption><div class=\"plot\"></div></figure>\n");
-            heads.add(ordered("layer", h.layer(), "head", h.head(), "label", h.label(), "pattern", h.pattern()));
+            heads.add(Json.object("layer", h.layer(), "head", h.head(), "label", h.label(), "pattern", h.pattern()));
         }
         if (layer != Integer.MIN_VALUE) {
             body.append("</div></div>\n");
         }
         body.append("</div>\n<div class=\"head-focus\"><h3 class=\"focus-title\"></h3><div class=\"plot\"></div></div>\n");
-        return ordered("kind", "attention", "tokens", visible, "heads", heads);
+        return Json.object("kind", "attention", "tokens", visible, "heads", heads);
     }
 
     private static Object table(Section.Table table, StringBuilder body) {
@@ -153,17 +152,9 @@ public final class HtmlReport {
 
     private static Object matrix(Section.Matrix matrix, StringBuilder body) {
         body.append("<div class=\"matrix\"><div class=\"plot\"></div></div>\n");
-        return ordered("kind", "matrix", "rows", matrix.rowLabels().stream().map(Tokens::visible).toList(),
+        return Json.object("kind", "matrix", "rows", matrix.rowLabels().stream().map(Tokens::visible).toList(),
                 "cols", matrix.columnLabels().stream().map(Tokens::visible).toList(), "values", matrix.values(),
                 "min", matrix.range().min(), "max", matrix.range().max());
-    }
-
-    private static Map<String, Object> ordered(Object... keysAndValues) {
-        Map<String, Object> map = new LinkedHashMap<>();
-        for (int i = 0; i < keysAndValues.length; i += 2) {
-            map.put((String) keysAndValues[i], keysAndValues[i + 1]);
-        }
-        return map;
     }
 
     private static String resource(String name) {

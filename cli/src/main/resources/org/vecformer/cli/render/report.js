@@ -267,7 +267,7 @@
       parent.appendChild(node);
       return node;
     }
-    var W = 860, H = 360, m = { left: 70, right: 170, top: 16, bottom: 50 };
+    var W = 860, H = 360, m = { left: 70, right: 20, top: 16, bottom: 50 };
     svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
     var xs = [], ys = [];
     data.series.forEach(function (s) { xs = xs.concat(s.steps); ys = ys.concat(s.loss); });
@@ -298,13 +298,19 @@
     add(svg, 'text', { 'class': 'axis-title', x: m.left + pw / 2, y: H - 8, 'text-anchor': 'middle' }, 'step');
     add(svg, 'text', { 'class': 'axis-title', x: 16, y: m.top + ph / 2, 'text-anchor': 'middle',
       transform: 'rotate(-90 16 ' + (m.top + ph / 2) + ')' }, data.yLabel + (log ? ' (log scale)' : ''));
+    var legend = document.createElement('ul');
+    legend.className = 'legend';
+    svg.parentNode.appendChild(legend);
     data.series.forEach(function (s, i) {
       var c = PALETTE[i % PALETTE.length], points = [];
       for (var p = 0; p < s.steps.length; p++) { points.push(sx(s.steps[p]).toFixed(1) + ',' + sy(s.loss[p]).toFixed(1)); }
       add(svg, 'polyline', { points: points.join(' '), fill: 'none', stroke: c, 'stroke-width': 2, 'stroke-linejoin': 'round' });
-      var ly = m.top + 10 + i * 22;
-      add(svg, 'line', { x1: W - m.right + 16, x2: W - m.right + 40, y1: ly, y2: ly, stroke: c, 'stroke-width': 3 });
-      add(svg, 'text', { x: W - m.right + 46, y: ly + 4, 'class': 'axis-title' }, s.name);
+      var item = document.createElement('li'), swatch = document.createElement('span');
+      swatch.className = 'swatch';
+      swatch.style.background = c;
+      item.appendChild(swatch);
+      item.appendChild(document.createTextNode(s.name));
+      legend.appendChild(item);
     });
     var guide = add(svg, 'line', { 'class': 'axis', x1: 0, x2: 0, y1: m.top, y2: m.top + ph, visibility: 'hidden' });
     var overlay = add(svg, 'rect', { x: m.left, y: m.top, width: pw, height: ph, fill: 'transparent' });

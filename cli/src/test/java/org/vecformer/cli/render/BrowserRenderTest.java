@@ -49,6 +49,9 @@ class BrowserRenderTest {
               document.querySelector('.loss-chart rect').dispatchEvent(new MouseEvent('mousemove', { bubbles: true,
                 clientX: chart.left + chart.width / 2, clientY: chart.top + chart.height / 2 }));
               document.body.dataset.lossTip = document.getElementById('tip').textContent;
+              var box = document.querySelector('.loss-chart').getBoundingClientRect();
+              document.body.dataset.legendFits = Array.prototype.every.call(document.querySelectorAll('.legend li'),
+                function (li) { var r = li.getBoundingClientRect(); return r.left >= box.left && r.right <= box.right; });
               document.body.dataset.matrixTip = hover(document.querySelector('.matrix canvas'), 2, 1);
               var figure = document.querySelector('.head-heatmap[data-layer="1"][data-head="2"]');
               figure.click();
@@ -110,6 +113,8 @@ class BrowserRenderTest {
                 "every drawn section (all but text and table) says it is drawn");
         assertEquals(2, doc.select(".matrix canvas").size());
         assertEquals(2, doc.select(".loss-chart svg polyline").size(), "train and held-out lines");
+        assertEquals(List.of("train", "held-out"), doc.select(".loss-chart .legend li").eachText(), "one legend entry per line");
+        assertEquals("true", doc.body().attr("data-legend-fits"), "the legend lies inside the chart's box");
 
         Section.Attention attention = (Section.Attention) report.sections().get(2);
         float weight = attention.heads().get(6).pattern()[QUERY][KEY];

@@ -2,6 +2,7 @@ package org.vecformer.engine.kernel;
 
 import static org.vecformer.engine.kernel.GemmPacked.ceilDiv;
 
+import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 import org.vecformer.engine.parallel.Parallel;
@@ -13,8 +14,11 @@ import org.vecformer.engine.parallel.Parallel;
  * <p>Every output row (or, for n == 1, the one output column) is a vector-matrix product
  * {@code y = x·M} over a row-major matrix read in place, by one of two kernels:
  * <ul>
- *   <li>{@link #axpys}: {@code y[j] = Σ_p x[p]·M[p][j]}, columns contiguous (register blocks of
- *       four vectors of columns, fma over p ascending);</li>
+ *   <li>{@link #axpys}: {@code y[j] = Σ_p x[p]·M[p][j]}, columns contiguous, fma over p ascending: in
+ *       register blocks of four vectors of columns when M is small enough to stay in cache, else
+ *       ({@link #axpysStreaming}) row by row over L1-sized blocks of y, so M is read in long contiguous runs
+ *       the hardware prefetcher follows (the decode step's unembedding: a 1 × 512 row times W_U [512, 48262]).
+ *       Both sum every y[j] in the same order, so they give the same bits;</li>
  *   <li>{@link #dots}: {@code y[j] = Σ_p x[p]·M[j][p]}, rows contiguous (four rows at a time, one vector
  *       accumulator per row, its lanes summed in order, then a scalar fma tail).</li>
  * </ul>
@@ -27,6 +31,10 @@ final class GemmSmall {
     private static final int L = Simd.LANES;
     /** Least work (multiply-adds) worth handing to another thread. */
     private static final long MIN_TASK = 1 << 15;
+    /** Matrix floats read by one {@link #axpys} call above which it streams rows (1 MiB: beyond L1 and most of L2). */
+    static final long STREAM_FLOATS = 1 << 18;
+    /** Columns of y per block of {@link #axpysStreaming} (8 KiB, stays in L1 while M's rows stream past). */
+    private static final int STREAM_BLOCK = 2048;
 
     private GemmSmall() {}
 
@@ -98,6 +106,12 @@ final class GemmSmall {
 
     /** {@code y[j-from] = Σ_p x[xAt+p]·M[p][j]} for j in [from, to), M at {@code mOff} with leading dimension ld. */
     static void axpys(int k, float[] x, int xAt, float[] mat, int mOff, int ld, int from, int to, float[] y) {
+        if ((long) k * (to - from) > STREAM_FLOATS) axpysStreaming(k, x, xAt, mat, mOff, ld, from, to, y);
+        else axpysInRegisters(k, x, xAt, mat, mOff, ld, from, to, y);
+    }
+
+    /** {@link #axpys} with accumulators in registers, four vectors of columns at a time. */
+    static void axpysInRegisters(int k, float[] x, int xAt, float[] mat, int mOff, int ld, int from, int to, float[] y) {
         int j = from;
         for (; j + 4 * L <= to; j += 4 * L) {
             FloatVector y0 = FloatVector.zero(S), y1 = FloatVector.zero(S), y2 = FloatVector.zero(S), y3 = FloatVector.zero(S);
@@ -126,6 +140,46 @@ final class GemmSmall {
             float s = 0;
             for (int p = 0; p < k; p++) s = Math.fma(x[xAt + p], mat[mOff + p * ld + j], s);
             y[j - from] = s;
+        }
+    }
+
+    /**
+     * {@link #axpys} with y in memory: for each block of {@link #STREAM_BLOCK} columns, {@code y = 0}, then
+     * {@code y = fma(x[p], M[p][block], y)} for p ascending, four rows of M per pass over the block (y is loaded
+     * and stored once per four fmas), each row read as one contiguous run.
+     */
+    static void axpysStreaming(int k, float[] x, int xAt, float[] mat, int mOff, int ld, int from, int to, float[] y) {
+        int k4 = k - k % 4;
+        for (int start = from; start < to; start += STREAM_BLOCK) {
+            int end = Math.min(to, start + STREAM_BLOCK), o = start - from, width = end - start, wv = width - width % L;
+            Arrays.fill(y, o, o + width, 0f);
+            int p = 0;
+            for (; p < k4; p += 4) {
+                float x0 = x[xAt + p], x1 = x[xAt + p + 1], x2 = x[xAt + p + 2], x3 = x[xAt + p + 3];
+                FloatVector v0 = FloatVector.broadcast(S, x0), v1 = FloatVector.broadcast(S, x1);
+                FloatVector v2 = FloatVector.broadcast(S, x2), v3 = FloatVector.broadcast(S, x3);
+                int r0 = mOff + p * ld + start, r1 = r0 + ld, r2 = r1 + ld, r3 = r2 + ld;
+                for (int j = 0; j < wv; j += L) {
+                    FloatVector acc = FloatVector.fromArray(S, y, o + j);
+                    acc = v0.fma(FloatVector.fromArray(S, mat, r0 + j), acc);
+                    acc = v1.fma(FloatVector.fromArray(S, mat, r1 + j), acc);
+                    acc = v2.fma(FloatVector.fromArray(S, mat, r2 + j), acc);
+                    acc = v3.fma(FloatVector.fromArray(S, mat, r3 + j), acc);
+                    acc.intoArray(y, o + j);
+                }
+                for (int j = wv; j < width; j++) {
+                    y[o + j] = Math.fma(x3, mat[r3 + j], Math.fma(x2, mat[r2 + j], Math.fma(x1, mat[r1 + j], Math.fma(x0, mat[r0 + j], y[o + j]))));
+                }
+            }
+            for (; p < k; p++) {
+                float xp = x[xAt + p];
+                FloatVector xv = FloatVector.broadcast(S, xp);
+                int row = mOff + p * ld + start;
+                for (int j = 0; j < wv; j += L) {
+                    xv.fma(FloatVector.fromArray(S, mat, row + j), FloatVector.fromArray(S, y, o + j)).intoArray(y, o + j);
+                }
+                for (int j = wv; j < width; j++) y[o + j] = Math.fma(xp, mat[row + j], y[o + j]);
+            }
         }
     }
 

@@ -89,6 +89,30 @@ class GemmTest {
             }
     }
 
+    /** Row-streaming x·M (large matrices) and register-blocked x·M sum each y[j] in one order: the same bits. */
+    @Test
+    void streamingAndRegisterMatrixVectorGiveTheSameBits() {
+        Random rnd = new Random(29);
+        for (int[] s : new int[][] {{130, 2100}, {7, 4099}, {4, 33}, {1, 17}, {0, 5}, {65, 2048}}) {
+            int k = s[0], n = s[1], ld = n + 3, off = 5;
+            float[] x = new float[k + 2], mat = new float[off + k * ld];
+            for (int i = 0; i < x.length; i++) x[i] = rnd.nextFloat() * 2 - 1;
+            for (int i = 0; i < mat.length; i++) mat[i] = rnd.nextFloat() * 2 - 1;
+            for (int[] range : new int[][] {{0, n}, {Math.min(n, 3), n}}) {
+                float[] streamed = new float[n], inRegisters = new float[n];
+                GemmSmall.axpysStreaming(k, x, 2, mat, off, ld, range[0], range[1], streamed);
+                GemmSmall.axpysInRegisters(k, x, 2, mat, off, ld, range[0], range[1], inRegisters);
+                assertArrayEquals(inRegisters, streamed, k + "x" + n + " columns " + range[0] + ".." + range[1]);
+            }
+        }
+        // and through the dispatch, above the streaming threshold, against the twin
+        for (Transpose ta : Transpose.values()) {
+            check(DISPATCH, rnd, ta, Transpose.N, 1, 2100, 131, 1f, 0.5f);
+            check(DISPATCH, rnd, ta, Transpose.N, 1, 2100, 131, 1f, 0f);
+        }
+        assertTrue(2100L * 131 > GemmSmall.STREAM_FLOATS, "the dispatch case streams");
+    }
+
     @Test
     void alphaZeroAndEmptyDepthOnlyScaleC() {
         Random rnd = new Random(19);
