@@ -58,9 +58,9 @@ public final class CircuitsCommand implements Callable<Integer> {
     @Option(names = "--top-k", paramLabel = "K", defaultValue = "5", description = "Entries listed per head and compositions shown (default: ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = "--vocab-limit", paramLabel = "N", defaultValue = "1024",
-            description = "Search QK/OV entries over token ids 0..N-1 only when d_vocab is larger (default: ${DEFAULT-VALUE}); copying scores always use the whole vocabulary.")
-    int vocabLimit;
+    @Option(names = "--vocab-limit", paramLabel = "N",
+            description = "Search QK/OV entries over token ids 0..N-1 only (default: the whole vocabulary); copying scores always use all of it.")
+    Integer vocabLimit;
 
     @Option(names = "--repeat-length", paramLabel = "N", description = "Length n of the random run repeated for the head scores (default: n_ctx/4, the sequences [r, r] filling half the context).")
     Integer repeatLength;
@@ -85,7 +85,7 @@ public final class CircuitsCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         threads.apply();
         if (topK < 1) throw new UsageException("--top-k must be >= 1, not " + topK);
-        if (vocabLimit < 1) throw new UsageException("--vocab-limit must be >= 1, not " + vocabLimit);
+        if (vocabLimit != null && vocabLimit < 1) throw new UsageException("--vocab-limit must be >= 1, not " + vocabLimit);
         if (batch < 1) throw new UsageException("--batch must be >= 1, not " + batch);
         ModelFile m = model.load();
         Config c = m.config();
@@ -106,7 +106,7 @@ public final class CircuitsCommand implements Callable<Integer> {
             }
         }
         List<Link> links = strongest(composition, c);
-        int vocab = Math.min(c.dVocab(), vocabLimit);
+        int vocab = vocabLimit == null ? c.dVocab() : Math.min(c.dVocab(), vocabLimit);
         Circuits view = vocab == c.dVocab() ? circuits : new Circuits(weights.restrict(range(vocab)));
         Entries entries = Entries.of(view, c, topK);
         String lnNote = weights.folded()
