@@ -49,10 +49,10 @@ public final class CircuitsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the analysis as JSON (heads, composition, entries).")
     boolean json;
 
-    @Option(names = "--html", paramLabel = "FILE", description = "Write an HTML report (head patterns, score tables, composition heatmaps).")
+    @Option(names = "--html", paramLabel = "FILE", description = "Write an HTML report (head patterns, score tables, composition and positional QK heatmaps).")
     Path html;
 
-    @Option(names = "--png", paramLabel = "DIR", description = "Write PNG heatmaps into DIR: one per head, one per composition kind.")
+    @Option(names = "--png", paramLabel = "DIR", description = "Write PNG heatmaps into DIR: per head its pattern and positional QK circuit, one per composition kind.")
     Path png;
 
     @Option(names = "--top-k", paramLabel = "K", defaultValue = "5", description = "Entries listed per head and compositions shown (default: ${DEFAULT-VALUE}).")
@@ -122,7 +122,7 @@ public final class CircuitsCommand implements Callable<Integer> {
         if (html != null || png != null) {
             CircuitsReport report = new CircuitsReport(m, heads, composition, entries, detector.tokens()[0],
                     List.of(lnNote, detectorNote, baselineNote + String.format(" = %.4f", composition.baseline()), vocabNote),
-                    c.dVocab() <= BIGRAM_TABLE_MAX_VOCAB ? circuits.directPath().materialize() : null);
+                    c.dVocab() <= BIGRAM_TABLE_MAX_VOCAB ? circuits.directPath().materialize() : null, circuits);
             if (html != null) report.writeHtml(html, model.path.getFileName().toString());
             if (png != null) report.writePngs(png);
         }

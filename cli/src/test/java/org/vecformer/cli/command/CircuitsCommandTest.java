@@ -126,17 +126,19 @@ class CircuitsCommandTest {
         Document doc = Jsoup.parse(Files.readString(html));
         assertEquals(6, doc.select("figure.head-heatmap").size());
         String text = doc.text();
-        for (String s : List.of("Head scores", "Q-composition", "K-composition", "V-composition", "fold_ln", "Direct path")) {
+        for (String s : List.of("Head scores", "Q-composition", "K-composition", "V-composition", "fold_ln", "Direct path",
+                "Positional QK circuit of L0H0", "Positional QK circuit of L1H2")) {
             assertTrue(text.contains(s), s);
         }
         List<String> files = new ArrayList<>();
         try (var list = Files.list(png)) {
             list.forEach(p -> files.add(p.getFileName().toString()));
         }
-        for (String f : List.of("L0H0.png", "L1H2.png", "composition-q.png", "composition-k.png", "composition-v.png")) {
+        for (String f : List.of("L0H0.png", "L1H2.png", "positional-L0H0.png", "positional-L1H2.png", "composition-q.png", "composition-k.png",
+                "composition-v.png")) {
             assertTrue(files.contains(f), f + " in " + files);
         }
-        assertEquals(6 + 3, files.size());
+        assertEquals(6 + 6 + 3, files.size());
     }
 
     @Test
