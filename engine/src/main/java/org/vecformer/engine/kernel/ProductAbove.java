@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * exact set re-score what is near the threshold. Twin: {@link org.vecformer.engine.reference.RefProductAbove}.
  *
  * <p>Register blocking: four rows × three vectors of columns accumulate over p in twelve registers, then are
- * compared with the threshold in place, so the tile never goes to memory. Tails: single rows, then columns
+ * spilled to a small scratch block and compared with the threshold, so the whole tile never goes to memory. Tails: single rows, then columns
  * one vector at a time, then scalar.
  */
 public final class ProductAbove {
@@ -32,10 +32,11 @@ public final class ProductAbove {
         if (hits.length < (long) m * n) throw new IllegalArgumentException("hits holds " + hits.length + " ints, needs " + (long) m * n);
         int lanes = S.length(), wide = VECTORS * lanes, count = 0;
         FloatVector t = FloatVector.broadcast(S, threshold);
+        float[] acc = new float[ROWS * wide]; // [ROWS, wide] spilled accumulators
         int j = 0;
         for (; j + wide <= n; j += wide) {
             int i = 0;
-            for (; i + ROWS <= m; i += ROWS) count = block4x3(i, j, n, k, a, aOff, lda, b, bOff, ldb, t, hits, count);
+            for (; i + ROWS <= m; i += ROWS) count = block4x3(i, j, n, k, a, aOff, lda, b, bOff, ldb, t, hits, count, acc);
             for (; i < m; i++) {
                 for (int v = 0; v < VECTORS; v++) count = rowVector(i, j + v * lanes, n, k, a, aOff, lda, b, bOff, ldb, t, hits, count);
             }
@@ -53,9 +54,12 @@ public final class ProductAbove {
         return count <= 1 ? count : sortRowMajor(hits, count);
     }
 
-    /** Rows i..i+3 × columns j..j+3·lanes: twelve accumulators over p, then the comparison. */
+    /**
+     * Rows i..i+3 × columns j..j+3·lanes: twelve accumulators over p, spilled to {@code acc} [4, 3·lanes] and
+     * compared from there (comparing the registers in place makes C2 box them inside the p loop).
+     */
     private static int block4x3(int i, int j, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
-                                FloatVector t, int[] hits, int count) {
+                                FloatVector t, int[] hits, int count, float[] acc) {
         int lanes = S.length();
         FloatVector c00 = FloatVector.zero(S), c01 = c00, c02 = c00, c10 = c00, c11 = c00, c12 = c00;
         FloatVector c20 = c00, c21 = c00, c22 = c00, c30 = c00, c31 = c00, c32 = c00;
@@ -82,22 +86,25 @@ public final class ProductAbove {
             c31 = b1.fma(x, c31);
             c32 = b2.fma(x, c32);
         }
-        int o = i * n + j;
-        count = compare(c00, t, o, hits, count);
-        count = compare(c01, t, o + lanes, hits, count);
-        count = compare(c02, t, o + 2 * lanes, hits, count);
-        o += n;
-        count = compare(c10, t, o, hits, count);
-        count = compare(c11, t, o + lanes, hits, count);
-        count = compare(c12, t, o + 2 * lanes, hits, count);
-        o += n;
-        count = compare(c20, t, o, hits, count);
-        count = compare(c21, t, o + lanes, hits, count);
-        count = compare(c22, t, o + 2 * lanes, hits, count);
-        o += n;
-        count = compare(c30, t, o, hits, count);
-        count = compare(c31, t, o + lanes, hits, count);
-        return compare(c32, t, o + 2 * lanes, hits, count);
+        int w = VECTORS * lanes;
+        c00.intoArray(acc, 0);
+        c01.intoArray(acc, lanes);
+        c02.intoArray(acc, 2 * lanes);
+        c10.intoArray(acc, w);
+        c11.intoArray(acc, w + lanes);
+        c12.intoArray(acc, w + 2 * lanes);
+        c20.intoArray(acc, 2 * w);
+        c21.intoArray(acc, 2 * w + lanes);
+        c22.intoArray(acc, 2 * w + 2 * lanes);
+        c30.intoArray(acc, 3 * w);
+        c31.intoArray(acc, 3 * w + lanes);
+        c32.intoArray(acc, 3 * w + 2 * lanes);
+        for (int q = 0; q < ROWS; q++) {
+            for (int v = 0; v < VECTORS; v++) {
+                count = compare(FloatVector.fromArray(S, acc, q * w + v * lanes), t, (i + q) * n + j + v * lanes, hits, count);
+            }
+        }
+        return count;
     }
 
     /** Row i × columns j..j+lanes. */

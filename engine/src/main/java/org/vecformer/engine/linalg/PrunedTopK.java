@@ -44,7 +44,7 @@ final class PrunedTopK {
     private final int m, n, r, tileRows, tileCols, paddedRows, paddedCols;
     private final int[] rowOrder, colOrder; // sorted position -> row of A / column of B
     private final double[] rowNorm, colNorm; // by sorted position, 0 in padding
-    private final float[] a, b; // A rows in sorted order [paddedRows, r]; B columns in sorted order [r, paddedCols]
+    private final float[] a, b; // A rows in sorted order [paddedRows, r]; B columns in sorted order, tile by tile [paddedCols / tileCols, r, tileCols]
     private final double floatError, underflow;
 
     private PrunedTopK(FactoredMatrix f, int tileRows, int tileCols) {
@@ -82,7 +82,7 @@ final class PrunedTopK {
         for (int t = 0; t < n; t++) {
             int j = colOrder[t];
             colNorm[t] = cn[j];
-            for (int p = 0; p < r; p++) b[p * paddedCols + t] = (float) bd[p * n + j];
+            for (int p = 0; p < r; p++) b[(t / tileCols * r + p) * tileCols + t % tileCols] = (float) bd[p * n + j];
         }
         floatError = (r + 4) * 0x1p-24 * 1.25;
         underflow = r * 0x1p-148 * (2 * maxAbs + 2);
@@ -155,7 +155,7 @@ final class PrunedTopK {
                 double cut = tNow - floatError * bound[tile] - underflow;
                 float floatCut = (float) cut;
                 if (floatCut > cut) floatCut = Math.nextDown(floatCut);
-                int count = ProductAbove.above(rows, cols, r, a, i0 * r, r, b, j0, paddedCols, floatCut, hits);
+                int count = ProductAbove.above(rows, cols, r, a, i0 * r, r, b, j0 * r, tileCols, floatCut, hits);
                 for (int h = 0; h < count; h++) {
                     int si = i0 + hits[h] / cols, sj = j0 + hits[h] % cols;
                     if (si >= m || sj >= n) continue; // padding
