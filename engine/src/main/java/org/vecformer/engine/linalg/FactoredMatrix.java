@@ -196,7 +196,7 @@ public record FactoredMatrix(Matrix a, Matrix b) {
     public List<Entry> topK(int k) {
         if (k < 0) throw new IllegalArgumentException("k must be >= 0, not " + k);
         if (k == 0) return List.of();
-        return PrunedTopK.applies(this) ? PrunedTopK.topK(this, k) : scanTopK(k);
+        return PrunedTopK.topK(this, k).orElseGet(() -> scanTopK(k));
     }
 
     /**

@@ -3,6 +3,7 @@ package org.vecformer.engine.linalg;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.PriorityQueue;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.DoubleAccumulator;
@@ -47,7 +48,35 @@ final class PrunedTopK {
     private final float[] a, b; // A rows in sorted order [paddedRows, r]; B columns in sorted order, tile by tile [paddedCols / tileCols, r, tileCols]
     private final double floatError, underflow;
 
-    private PrunedTopK(FactoredMatrix f, int tileRows, int tileCols) {
+    /** Row norms ‖a_i‖ of A, column norms ‖b_j‖ of B, and the largest |entry| of either (NaN if any entry is NaN). */
+    private record Norms(double[] rows, double[] cols, double maxAbs) {
+        static Norms of(FactoredMatrix f) {
+            double[] ad = f.a().data(), bd = f.b().data();
+            int m = f.rows(), n = f.cols(), r = f.innerDim();
+            double[] rn = new double[m], cn = new double[n];
+            double maxAbs = 0;
+            for (int i = 0; i < m; i++) {
+                double s = 0;
+                for (int p = 0; p < r; p++) s += ad[i * r + p] * ad[i * r + p];
+                rn[i] = Math.sqrt(s);
+            }
+            for (int p = 0; p < r; p++) for (int j = 0; j < n; j++) cn[j] += bd[p * n + j] * bd[p * n + j];
+            for (int j = 0; j < n; j++) cn[j] = Math.sqrt(cn[j]);
+            for (double x : ad) maxAbs = Math.abs(x) > maxAbs || x != x ? Math.abs(x) : maxAbs;
+            for (double x : bd) maxAbs = Math.abs(x) > maxAbs || x != x ? Math.abs(x) : maxAbs;
+            return new Norms(rn, cn, maxAbs);
+        }
+
+        /** Entries finite and at most FLOAT_SAFE, and the largest ‖a_i‖·‖b_j‖ at most FLOAT_SAFE. */
+        boolean floatSafe() {
+            double maxRow = 0, maxCol = 0;
+            for (double x : rows) maxRow = Math.max(maxRow, x);
+            for (double x : cols) maxCol = Math.max(maxCol, x);
+            return maxAbs <= FLOAT_SAFE && maxRow * maxCol <= FLOAT_SAFE;
+        }
+    }
+
+    private PrunedTopK(FactoredMatrix f, Norms norms, int tileRows, int tileCols) {
         this.f = f;
         this.m = f.rows();
         this.n = f.cols();
@@ -57,58 +86,40 @@ final class PrunedTopK {
         this.paddedRows = (m + tileRows - 1) / tileRows * tileRows;
         this.paddedCols = (n + tileCols - 1) / tileCols * tileCols;
         double[] ad = f.a().data(), bd = f.b().data();
-        double[] rn = new double[m], cn = new double[n];
-        double maxAbs = 0;
-        for (int i = 0; i < m; i++) {
-            double s = 0;
-            for (int p = 0; p < r; p++) s += ad[i * r + p] * ad[i * r + p];
-            rn[i] = Math.sqrt(s);
-        }
-        for (int p = 0; p < r; p++) for (int j = 0; j < n; j++) cn[j] += bd[p * n + j] * bd[p * n + j];
-        for (int j = 0; j < n; j++) cn[j] = Math.sqrt(cn[j]);
-        for (double x : ad) maxAbs = Math.max(maxAbs, Math.abs(x));
-        for (double x : bd) maxAbs = Math.max(maxAbs, Math.abs(x));
-        rowOrder = byNormDescending(rn);
-        colOrder = byNormDescending(cn);
+        rowOrder = byNormDescending(norms.rows());
+        colOrder = byNormDescending(norms.cols());
         rowNorm = new double[paddedRows];
         colNorm = new double[paddedCols];
         a = new float[paddedRows * r];
         b = new float[r * paddedCols];
         for (int t = 0; t < m; t++) {
             int i = rowOrder[t];
-            rowNorm[t] = rn[i];
+            rowNorm[t] = norms.rows()[i];
             for (int p = 0; p < r; p++) a[t * r + p] = (float) ad[i * r + p];
         }
-        for (int t = 0; t < n; t++) {
-            int j = colOrder[t];
-            colNorm[t] = cn[j];
-            for (int p = 0; p < r; p++) b[(t / tileCols * r + p) * tileCols + t % tileCols] = (float) bd[p * n + j];
+        for (int t = 0; t < n; t++) colNorm[t] = norms.cols()[colOrder[t]];
+        for (int p = 0; p < r; p++) {
+            for (int t = 0; t < n; t++) b[(t / tileCols * r + p) * tileCols + t % tileCols] = (float) bd[p * n + colOrder[t]];
         }
         floatError = (r + 4) * 0x1p-24 * 1.25;
-        underflow = r * 0x1p-148 * (2 * maxAbs + 2);
+        underflow = r * 0x1p-148 * (2 * norms.maxAbs() + 2);
     }
 
     /** Whether the float path is safe: all factor entries finite and every |a_i·b_j| far inside the float range. */
     static boolean applies(FactoredMatrix f) {
-        double maxRow = 0, maxCol = 0;
-        double[] ad = f.a().data(), bd = f.b().data();
-        int r = f.innerDim(), n = f.cols();
-        for (double x : ad) if (!(Math.abs(x) <= FLOAT_SAFE)) return false;
-        for (double x : bd) if (!(Math.abs(x) <= FLOAT_SAFE)) return false;
-        for (int i = 0; i < f.rows(); i++) {
-            double s = 0;
-            for (int p = 0; p < r; p++) s += ad[i * r + p] * ad[i * r + p];
-            maxRow = Math.max(maxRow, s);
-        }
-        double[] cn = new double[n];
-        for (int p = 0; p < r; p++) for (int j = 0; j < n; j++) cn[j] += bd[p * n + j] * bd[p * n + j];
-        for (double s : cn) maxCol = Math.max(maxCol, s);
-        return Math.sqrt(maxRow) * Math.sqrt(maxCol) <= FLOAT_SAFE;
+        return Norms.of(f).floatSafe();
     }
 
-    /** The k best entries of f (k ≥ 1), with the default tile shape. */
-    static List<Entry> topK(FactoredMatrix f, int k) {
-        return topK(f, k, TILE_ROWS, TILE_COLS);
+    /** The k best entries of f (k ≥ 1) with the default tile shape, or empty when the float path is not safe ({@link #applies}). */
+    static Optional<List<Entry>> topK(FactoredMatrix f, int k) {
+        if (f.rows() == 0 || f.cols() == 0) return Optional.of(List.of());
+        Norms norms = Norms.of(f);
+        if (!norms.floatSafe()) return Optional.empty();
+        return Optional.of(new PrunedTopK(f, norms, TILE_ROWS, TILE_COLS).search(cap(f, k)).top());
+    }
+
+    private static int cap(FactoredMatrix f, int k) {
+        return (int) Math.min(k, (long) f.rows() * f.cols());
     }
 
     /** The k best entries of f (k ≥ 1) with tiles of tileRows × tileCols (tests use small tiles). */
@@ -122,21 +133,18 @@ final class PrunedTopK {
     /** {@link #topK(FactoredMatrix, int, int, int)} with the work it took (for tests and measurements). */
     static Result search(FactoredMatrix f, int k, int tileRows, int tileCols) {
         if (f.rows() == 0 || f.cols() == 0) return new Result(List.of(), 0, 0, 0);
-        return new PrunedTopK(f, tileRows, tileCols).search((int) Math.min(k, (long) f.rows() * f.cols()));
+        return new PrunedTopK(f, Norms.of(f), tileRows, tileCols).search(cap(f, k));
     }
 
     private Result search(int k) {
         int rowTiles = paddedRows / tileRows, colTiles = paddedCols / tileCols, tiles = rowTiles * colTiles;
         double[] bound = new double[tiles];
-        Integer[] order = new Integer[tiles];
+        long[] keys = new long[tiles]; // the bound rounded up to a float, negated, then the tile: ascending = largest bound first
         for (int t = 0; t < tiles; t++) {
             bound[t] = rowNorm[t / colTiles * tileRows] * colNorm[t % colTiles * tileCols];
-            order[t] = t;
+            keys[t] = (long) -Float.floatToIntBits(roundUp(bound[t])) << 32 | t;
         }
-        Arrays.sort(order, (x, y) -> {
-            int c = Double.compare(bound[y], bound[x]);
-            return c != 0 ? c : Integer.compare(x, y);
-        });
+        Arrays.sort(keys);
         AtomicInteger next = new AtomicInteger(), computed = new AtomicInteger();
         DoubleAccumulator threshold = new DoubleAccumulator(Math::max, Double.NEGATIVE_INFINITY);
         int workers = Parallel.threads();
@@ -147,9 +155,10 @@ final class PrunedTopK {
             PriorityQueue<Entry> heap = new PriorityQueue<>(FactoredMatrix.BEST_FIRST.reversed()); // worst on top
             int[] hits = new int[tileRows * tileCols];
             for (int t; (t = next.getAndIncrement()) < tiles; ) {
-                int tile = order[t], i0 = tile / colTiles * tileRows, j0 = tile % colTiles * tileCols;
+                int tile = (int) keys[t], i0 = tile / colTiles * tileRows, j0 = tile % colTiles * tileCols;
                 double tNow = heap.size() == k ? Math.max(heap.peek().value(), threshold.get()) : threshold.get();
-                if (bound[tile] * BOUND_SLACK + underflow < tNow) break; // so is every later tile
+                if ((double) roundUp(bound[tile]) * BOUND_SLACK + underflow < tNow) break; // every later tile's bound is at most this
+                if (bound[tile] * BOUND_SLACK + underflow < tNow) continue;
                 computed.incrementAndGet();
                 int rows = live(rowNorm, i0, tileRows, colNorm[j0], tNow), cols = live(colNorm, j0, tileCols, rowNorm[i0], tNow);
                 double cut = tNow - floatError * bound[tile] - underflow;
@@ -191,6 +200,12 @@ final class PrunedTopK {
             heap.poll();
             heap.add(new Entry(i, j, v));
         }
+    }
+
+    /** The smallest float at or above x ≥ 0 (float bits of non-negative floats order like the floats). */
+    private static float roundUp(double x) {
+        float f = (float) x;
+        return f < x ? Math.nextUp(f) : f;
     }
 
     /** Positions 0..len-1 sorted by norm, largest first, ties by position. */
