@@ -56,7 +56,7 @@ public final class ProductAbove {
 
     /**
      * Rows i..i+3 × columns j..j+3·lanes: twelve accumulators over p, spilled to {@code acc} [4, 3·lanes] and
-     * compared from there (comparing the registers in place makes C2 box them inside the p loop).
+     * compared from there, the pattern {@link GemmMicroKernel} uses to keep C2 from boxing accumulators in the p loop.
      */
     private static int block4x3(int i, int j, int n, int k, float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                                 FloatVector t, int[] hits, int count, float[] acc) {
