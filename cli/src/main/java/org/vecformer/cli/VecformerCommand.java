@@ -3,7 +3,9 @@ package org.vecformer.cli;
 import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
+import org.vecformer.cli.command.AblateCommand;
 import org.vecformer.cli.command.AttentionCommand;
+import org.vecformer.cli.command.AttributeCommand;
 import org.vecformer.cli.command.BenchCommand;
 import org.vecformer.cli.command.CircuitsCommand;
 import org.vecformer.cli.command.DemoCommand;
@@ -25,7 +27,8 @@ import picocli.CommandLine.Spec;
         versionProvider = VecformerCommand.Version.class,
         description = "Pure-Java SIMD transformer engine for studying transformer circuits.",
         subcommands = {InfoCommand.class, BenchCommand.class, InspectCommand.class, RunCommand.class, GenerateCommand.class,
-                TrainCommand.class, CircuitsCommand.class, AttentionCommand.class, DemoCommand.class})
+                TrainCommand.class, CircuitsCommand.class, AttentionCommand.class, AttributeCommand.class, AblateCommand.class,
+                DemoCommand.class})
 public final class VecformerCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -49,18 +49,18 @@ public final class CircuitsCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print the analysis as JSON (heads, composition, entries).")
     boolean json;
 
-    @Option(names = "--html", paramLabel = "FILE", description = "Write an HTML report (head patterns, score tables, composition heatmaps).")
+    @Option(names = "--html", paramLabel = "FILE", description = "Write an HTML report (head patterns, score tables, composition and positional QK heatmaps).")
     Path html;
 
-    @Option(names = "--png", paramLabel = "DIR", description = "Write PNG heatmaps into DIR: one per head, one per composition kind.")
+    @Option(names = "--png", paramLabel = "DIR", description = "Write PNG heatmaps into DIR: per head its pattern and positional QK circuit, one per composition kind.")
     Path png;
 
     @Option(names = "--top-k", paramLabel = "K", defaultValue = "5", description = "Entries listed per head and compositions shown (default: ${DEFAULT-VALUE}).")
     int topK;
 
-    @Option(names = "--vocab-limit", paramLabel = "N", defaultValue = "1024",
-            description = "Search QK/OV entries over token ids 0..N-1 only when d_vocab is larger (default: ${DEFAULT-VALUE}); copying scores always use the whole vocabulary.")
-    int vocabLimit;
+    @Option(names = "--vocab-limit", paramLabel = "N",
+            description = "Search QK/OV entries over token ids 0..N-1 only (default: the whole vocabulary); copying scores always use all of it.")
+    Integer vocabLimit;
 
     @Option(names = "--repeat-length", paramLabel = "N", description = "Length n of the random run repeated for the head scores (default: n_ctx/4, the sequences [r, r] filling half the context).")
     Integer repeatLength;
@@ -81,11 +81,28 @@ public final class CircuitsCommand implements Callable<Integer> {
     /** A composition score between two heads. */
     record Link(Composition.Kind kind, int l1, int h1, int l2, int h2, double score) {}
 
+    /**
+     * The paper's induction circuit as the scores see it: the head with the highest previous-token score in a layer
+     * before the last (l1, h1), the head with the highest induction score in a later layer (l2, h2), and the Q-, K-
+     * and V-composition from the first into the second. An induction head reads the previous-token head through its
+     * keys, so K stands out.
+     */
+    record InductionPair(int l1, int h1, int l2, int h2, double q, double k, double v) {
+        static InductionPair of(List<HeadRow> heads, Composition comp, Config c) {
+            HeadRow prev = null;
+            for (HeadRow r : heads) if (r.layer() < c.nLayers() - 1 && (prev == null || r.prev() > prev.prev())) prev = r;
+            HeadRow ind = null;
+            for (HeadRow r : heads) if (r.layer() > prev.layer() && (ind == null || r.induction() > ind.induction())) ind = r;
+            int l1 = prev.layer(), h1 = prev.head(), l2 = ind.layer(), h2 = ind.head();
+            return new InductionPair(l1, h1, l2, h2, comp.q()[l1][h1][l2][h2], comp.k()[l1][h1][l2][h2], comp.v()[l1][h1][l2][h2]);
+        }
+    }
+
     @Override
     public Integer call() throws IOException {
         threads.apply();
         if (topK < 1) throw new UsageException("--top-k must be >= 1, not " + topK);
-        if (vocabLimit < 1) throw new UsageException("--vocab-limit must be >= 1, not " + vocabLimit);
+        if (vocabLimit != null && vocabLimit < 1) throw new UsageException("--vocab-limit must be >= 1, not " + vocabLimit);
         if (batch < 1) throw new UsageException("--batch must be >= 1, not " + batch);
         ModelFile m = model.load();
         Config c = m.config();
@@ -106,7 +123,7 @@ public final class CircuitsCommand implements Callable<Integer> {
             }
         }
         List<Link> links = strongest(composition, c);
-        int vocab = Math.min(c.dVocab(), vocabLimit);
+        int vocab = vocabLimit == null ? c.dVocab() : Math.min(c.dVocab(), vocabLimit);
         Circuits view = vocab == c.dVocab() ? circuits : new Circuits(weights.restrict(range(vocab)));
         Entries entries = Entries.of(view, c, topK);
         String lnNote = weights.folded()
@@ -122,7 +139,7 @@ public final class CircuitsCommand implements Callable<Integer> {
         if (html != null || png != null) {
             CircuitsReport report = new CircuitsReport(m, heads, composition, entries, detector.tokens()[0],
                     List.of(lnNote, detectorNote, baselineNote + String.format(" = %.4f", composition.baseline()), vocabNote),
-                    c.dVocab() <= BIGRAM_TABLE_MAX_VOCAB ? circuits.directPath().materialize() : null);
+                    c.dVocab() <= BIGRAM_TABLE_MAX_VOCAB ? circuits.directPath().materialize() : null, circuits);
             if (html != null) report.writeHtml(html, model.path.getFileName().toString());
             if (png != null) report.writePngs(png);
         }
@@ -142,6 +159,10 @@ public final class CircuitsCommand implements Callable<Integer> {
                 out.printf("  %s  L%dH%d -> L%dH%d  %.4f  (%.1fx baseline)%n", k.kind(), k.l1(), k.h1(), k.l2(), k.h2(), k.score(),
                         k.score() / composition.baseline());
             }
+            InductionPair p = InductionPair.of(heads, composition, c);
+            out.printf("%nbest previous-token head L%dH%d (%.3f) -> best later induction head L%dH%d (%.3f): K %.4f  Q %.4f  V %.4f%n",
+                    p.l1(), p.h1(), heads.get(p.l1() * c.nHeads() + p.h1()).prev(), p.l2(), p.h2(),
+                    heads.get(p.l2() * c.nHeads() + p.h2()).induction(), p.k(), p.q(), p.v());
         }
         out.printf("%n%s%n", vocabNote);
         entries.print(out, m);
@@ -196,6 +217,16 @@ public final class CircuitsCommand implements Callable<Integer> {
         composition.put("baseline_definition", "mean score of " + Composition.BASELINE_SAMPLES
                 + " pairs of random Gaussian factored d_model x d_head x d_model matrices");
         all.put("composition", composition);
+        if (c.nLayers() > 1) {
+            InductionPair p = InductionPair.of(heads, comp, c);
+            Map<String, Object> pair = new LinkedHashMap<>();
+            pair.put("previous_token_head", Map.of("layer", p.l1(), "head", p.h1()));
+            pair.put("induction_head", Map.of("layer", p.l2(), "head", p.h2()));
+            pair.put("q", p.q());
+            pair.put("k", p.k());
+            pair.put("v", p.v());
+            all.put("induction_pair", pair);
+        }
         all.put("vocab_searched", vocab);
         entries.json(all);
         return all;

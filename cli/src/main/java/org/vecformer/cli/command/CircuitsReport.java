@@ -3,6 +3,7 @@ package org.vecformer.cli.command;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.vecformer.cli.render.AttentionHead;
@@ -14,6 +15,7 @@ import org.vecformer.cli.render.Section;
 import org.vecformer.cli.render.ValueRange;
 import org.vecformer.engine.linalg.FactoredMatrix;
 import org.vecformer.engine.linalg.Matrix;
+import org.vecformer.model.circuits.Circuits;
 import org.vecformer.model.circuits.Composition;
 import org.vecformer.model.circuits.SkipTrigram;
 import org.vecformer.model.circuits.VirtualHead;
@@ -30,11 +32,16 @@ final class CircuitsReport {
     private final List<AttentionHead> patterns;
     private final List<String> notes;
     private final Matrix directPath;
+    private final Circuits circuits;
+
+    /** Positions shown in the positional QK heatmaps: the first ones, at most this many. */
+    static final int POSITIONS_SHOWN = 64;
 
     /** {@code directPath} is the bigram table [d_vocab, d_vocab] for a small vocabulary, or null. */
     CircuitsReport(ModelFile model, List<CircuitsCommand.HeadRow> heads, Composition composition, CircuitsCommand.Entries entries,
-                   int[] sequence, List<String> notes, Matrix directPath) {
+                   int[] sequence, List<String> notes, Matrix directPath, Circuits circuits) {
         this.directPath = directPath;
+        this.circuits = circuits;
         this.model = model;
         this.heads = heads;
         this.composition = composition;
@@ -56,20 +63,51 @@ final class CircuitsReport {
             for (Composition.Kind kind : Composition.Kind.values()) sections.add(compositionMatrix(composition, model.config(), kind));
         }
         sections.add(entryTable());
+        sections.add(new Section.Text("Positional QK circuits", List.of("W_pos W_Q W_Kᵀ W_posᵀ per head over the first "
+                + Math.min(POSITIONS_SHOWN, c.nCtx()) + " positions: the score a query position gives a key position from positions alone"
+                + " (no tokens, no 1/sqrt(d_head)). Only keys at or before the query are used (causal mask); a previous-token head"
+                + " is large on the diagonal just below the main one.")));
+        for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nHeads(); h++) sections.add(positionalQk(l, h));
         if (directPath != null) sections.add(bigrams());
         String subtitle = String.format(Locale.ROOT, "%s · %d layers × %d heads · d_model %d · d_vocab %d", name, c.nLayers(), c.nHeads(),
                 c.dModel(), c.dVocab());
         HtmlReport.write(new Report("Circuits", subtitle, sections), file);
     }
 
-    /** One PNG per head ({@code L{l}H{h}.png}, pattern on the repeated sequence) and per composition kind ({@code composition-q.png} …). */
+    /**
+     * One PNG per head ({@code L{l}H{h}.png}, pattern on the repeated sequence), per head's positional QK circuit
+     * ({@code positional-L{l}H{h}.png}) and per composition kind ({@code composition-q.png} …).
+     */
     void writePngs(Path dir) throws IOException {
         AttentionPatterns.writePngs(tokens, patterns, dir);
+        Config c = model.config();
+        for (int l = 0; l < c.nLayers(); l++) {
+            for (int h = 0; h < c.nHeads(); h++) PngHeatmap.write(positionalQk(l, h), dir.resolve("positional-L" + l + "H" + h + ".png"));
+        }
         if (model.config().nLayers() > 1) {
             for (Composition.Kind kind : Composition.Kind.values()) {
                 PngHeatmap.write(compositionMatrix(composition, model.config(), kind), dir.resolve("composition-" + kind.name().toLowerCase(Locale.ROOT) + ".png"));
             }
         }
+    }
+
+    /**
+     * The positional QK circuit {@code (W_pos W_Q^h)·(W_pos W_K^h)ᵀ} of head h in layer l on its first
+     * {@link #POSITIONS_SHOWN} query and key positions (row: query, column: key), on a range symmetric about zero.
+     */
+    private Section.Matrix positionalQk(int l, int h) {
+        FactoredMatrix qk = circuits.positionalQk(l, h);
+        int n = Math.min(POSITIONS_SHOWN, qk.rows());
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < n; i++) labels.add(Integer.toString(i));
+        double[][] v = new double[n][];
+        double max = 1e-9;
+        for (int i = 0; i < n; i++) {
+            v[i] = Arrays.copyOf(qk.row(i), n);
+            for (double x : v[i]) max = Math.max(max, Math.abs(x));
+        }
+        return new Section.Matrix("Positional QK circuit of L" + l + "H" + h + " (row: query position, column: key position)", labels, labels, v,
+                new ValueRange(-max, max));
     }
 
     /** The direct path W_E W_U' + b_U' as a heatmap on a range symmetric about zero. */

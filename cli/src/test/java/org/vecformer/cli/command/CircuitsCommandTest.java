@@ -118,6 +118,30 @@ class CircuitsCommandTest {
         }
     }
 
+    /** The induction pair is the best previous-token head of layer 0 and the best induction head of layer 1, with their scores. */
+    @Test
+    void circuitsJsonNamesTheInductionPairWithItsCompositions() throws IOException {
+        CliRun r = CliRun.of("circuits", "--model", twoLayer.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> all = JSON.std.mapFrom(r.out());
+        List<?> heads = (List<?>) all.get("heads");
+        int prev = 0, ind = 3;
+        for (int i = 0; i < 6; i++) {
+            Map<?, ?> h = (Map<?, ?>) heads.get(i);
+            if (i < 3 && ((Number) h.get("prev_token_score")).doubleValue() > ((Number) ((Map<?, ?>) heads.get(prev)).get("prev_token_score")).doubleValue()) prev = i;
+            if (i >= 3 && ((Number) h.get("induction_score")).doubleValue() > ((Number) ((Map<?, ?>) heads.get(ind)).get("induction_score")).doubleValue()) ind = i;
+        }
+        Map<?, ?> pair = (Map<?, ?>) all.get("induction_pair");
+        assertEquals(Map.of("layer", 0, "head", prev), pair.get("previous_token_head"));
+        assertEquals(Map.of("layer", 1, "head", ind - 3), pair.get("induction_head"));
+        Composition comp = Composition.of(new Circuits(CircuitWeights.of(twoLayerModel.weights())));
+        assertEquals(comp.k()[0][prev][1][ind - 3], ((Number) pair.get("k")).doubleValue(), 1e-12);
+        assertEquals(comp.q()[0][prev][1][ind - 3], ((Number) pair.get("q")).doubleValue(), 1e-12);
+        assertEquals(comp.v()[0][prev][1][ind - 3], ((Number) pair.get("v")).doubleValue(), 1e-12);
+        CliRun text = CliRun.of("circuits", "--model", twoLayer.toString());
+        assertTrue(text.out().contains("best previous-token head L0H" + prev + " "), text.out());
+    }
+
     @Test
     void circuitsHtmlAndPngHaveEveryHeadAndEveryCompositionKind() throws IOException {
         Path html = dir.resolve("circuits.html"), png = dir.resolve("circuits-png");
@@ -126,17 +150,19 @@ class CircuitsCommandTest {
         Document doc = Jsoup.parse(Files.readString(html));
         assertEquals(6, doc.select("figure.head-heatmap").size());
         String text = doc.text();
-        for (String s : List.of("Head scores", "Q-composition", "K-composition", "V-composition", "fold_ln", "Direct path")) {
+        for (String s : List.of("Head scores", "Q-composition", "K-composition", "V-composition", "fold_ln", "Direct path",
+                "Positional QK circuit of L0H0", "Positional QK circuit of L1H2")) {
             assertTrue(text.contains(s), s);
         }
         List<String> files = new ArrayList<>();
         try (var list = Files.list(png)) {
             list.forEach(p -> files.add(p.getFileName().toString()));
         }
-        for (String f : List.of("L0H0.png", "L1H2.png", "composition-q.png", "composition-k.png", "composition-v.png")) {
+        for (String f : List.of("L0H0.png", "L1H2.png", "positional-L0H0.png", "positional-L1H2.png", "composition-q.png", "composition-k.png",
+                "composition-v.png")) {
             assertTrue(files.contains(f), f + " in " + files);
         }
-        assertEquals(6 + 3, files.size());
+        assertEquals(6 + 6 + 3, files.size());
     }
 
     @Test

@@ -189,11 +189,21 @@ public record FactoredMatrix(Matrix a, Matrix b) {
 
     /**
      * The k largest entries of A·B with their (row, col), best first in the {@link #BEST_FIRST} order
-     * (value descending, ties by smaller row then smaller column), so the answer is unique. Each block of
-     * rows keeps its own k best in a heap; the blocks' candidates are merged at the end. k is capped at m·n.
+     * (value descending, ties by smaller row then smaller column), so the answer is unique; k is capped at m·n.
+     * Finite factors go through {@link PrunedTopK} (Cauchy–Schwarz-pruned float tiles, candidates re-scored
+     * in double); others (NaN, infinities, float overflow) through a full scan in double.
      */
     public List<Entry> topK(int k) {
         if (k < 0) throw new IllegalArgumentException("k must be >= 0, not " + k);
+        if (k == 0) return List.of();
+        return PrunedTopK.topK(this, k).orElseGet(() -> scanTopK(k));
+    }
+
+    /**
+     * {@link #topK} by computing every entry in double: each block of rows keeps its own k best in a heap,
+     * and the blocks' candidates are merged at the end.
+     */
+    private List<Entry> scanTopK(int k) {
         int m = rows(), grain = grain(), chunks = (m + grain - 1) / grain;
         List<List<Entry>> perChunk = new ArrayList<>();
         for (int c = 0; c < chunks; c++) perChunk.add(null);
@@ -226,7 +236,7 @@ public record FactoredMatrix(Matrix a, Matrix b) {
     }
 
     /** Whether (v at row i, col j) ranks above e in the {@link #BEST_FIRST} order. */
-    private static boolean ranksAbove(double v, int i, int j, Entry e) {
+    static boolean ranksAbove(double v, int i, int j, Entry e) {
         int c = Double.compare(v, e.value);
         if (c != 0) return c > 0;
         return i != e.row ? i < e.row : j < e.col;

@@ -2,7 +2,9 @@ package org.vecformer.engine.linalg;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -208,6 +210,104 @@ class FactoredMatrixTest {
                 assertEquals(top, f.topK(50), threads + " threads");
                 assertArrayEquals(arg, f.rowArgMax(), threads + " threads");
             }
+        }
+    }
+
+    /** A random A·B whose rows of A and columns of B are scaled by 10^u, u uniform in [−spread, spread]. */
+    private static FactoredMatrix skewed(Random rng, int m, int r, int n, double spread) {
+        Matrix a = Mats.random(rng, m, r), b = Mats.random(rng, r, n);
+        for (int i = 0; i < m; i++) {
+            double s = Math.pow(10, spread * (2 * rng.nextDouble() - 1));
+            for (int k = 0; k < r; k++) a.set(i, k, a.get(i, k) * s);
+        }
+        for (int j = 0; j < n; j++) {
+            double s = Math.pow(10, spread * (2 * rng.nextDouble() - 1));
+            for (int k = 0; k < r; k++) b.set(k, j, b.get(k, j) * s);
+        }
+        return new FactoredMatrix(a, b);
+    }
+
+    private static FactoredMatrix scaled(FactoredMatrix f, double s) {
+        Matrix a = new Matrix(f.rows(), f.innerDim());
+        for (int i = 0; i < f.rows(); i++) for (int k = 0; k < f.innerDim(); k++) a.set(i, k, f.a().get(i, k) * s);
+        return new FactoredMatrix(a, f.b());
+    }
+
+    @Test
+    void prunedSearchWithSmallTilesMatchesTheMaterialisedMatrix() {
+        Random rng = new Random(38);
+        for (int[] s : SHAPES) {
+            for (FactoredMatrix f : List.of(random(rng, s[0], s[1], s[2]), ties(rng, s[0], s[1], s[2]), skewed(rng, s[0], s[1], s[2], 2))) {
+                List<Entry> expected = sortedEntries(f.materialize());
+                for (int k : new int[] {1, 3, 10, expected.size()}) {
+                    for (int[] tile : new int[][] {{1, 1}, {4, 6}, {7, 5}}) {
+                        assertEquals(expected.subList(0, Math.min(k, expected.size())), PrunedTopK.topK(f, k, tile[0], tile[1]),
+                                "top " + k + " of " + Arrays.toString(s) + " in " + Arrays.toString(tile) + " tiles");
+                    }
+                }
+            }
+        }
+    }
+
+    /**
+     * Row 37 of A has the smallest norm (1) but points exactly along column 5 of B (norm 100), which no other
+     * row has a component on: its entry 100 is the largest although the row sorts last by norm.
+     */
+    @Test
+    void aLargeEntryInTheLowestNormRowIsFound() {
+        Random rng = new Random(39);
+        int m = 60, r = 8, n = 50;
+        Matrix a = Mats.random(rng, m, r), b = Mats.random(rng, r, n);
+        for (int i = 0; i < m; i++) {
+            a.set(i, 0, 0);
+            for (int k = 1; k < r; k++) a.set(i, k, a.get(i, k) * 10);
+        }
+        for (int k = 0; k < r; k++) {
+            a.set(37, k, k == 0 ? 1 : 0);
+            b.set(k, 5, k == 0 ? 100 : 0);
+        }
+        FactoredMatrix f = new FactoredMatrix(a, b);
+        List<Entry> expected = sortedEntries(f.materialize()).subList(0, 4);
+        assertEquals(new Entry(37, 5, 100), expected.getFirst());
+        assertEquals(expected, f.topK(4));
+        assertEquals(expected, PrunedTopK.topK(f, 4, 4, 4));
+    }
+
+    @Test
+    void skewedNormsPruneMostTilesAndStayExact() {
+        Random rng = new Random(40);
+        FactoredMatrix f = skewed(rng, 400, 6, 500, 2);
+        PrunedTopK.Result result = PrunedTopK.search(f, 10, 16, 16);
+        assertEquals(sortedEntries(f.materialize()).subList(0, 10), result.top());
+        assertEquals(25 * 32, result.tiles());
+        assertTrue(result.tilesComputed() < result.tiles() / 10, result.tilesComputed() + " of " + result.tiles() + " tiles computed");
+        assertTrue(result.rescored() < 16 * 16 * result.tilesComputed(), "only entries near the threshold are re-scored in double");
+    }
+
+    /** Values that float cannot tell apart (1e−9 relative) and magnitudes near float's ends stay exact. */
+    @Test
+    void nearTiesAndExtremeMagnitudesAreRankedInDouble() {
+        Random rng = new Random(41);
+        Matrix a = new Matrix(30, 3), b = Mats.random(rng, 3, 40);
+        for (int i = 0; i < 30; i++) for (int k = 0; k < 3; k++) a.set(i, k, 1 + 1e-9 * rng.nextInt(5) + (k == 0 ? 1e-9 * i : 0));
+        FactoredMatrix near = new FactoredMatrix(a, b);
+        for (FactoredMatrix f : List.of(near, scaled(random(rng, 50, 5, 40), 1e-30), scaled(random(rng, 50, 5, 40), 1e14))) {
+            assertTrue(PrunedTopK.applies(f));
+            assertEquals(sortedEntries(f.materialize()).subList(0, 25), PrunedTopK.topK(f, 25, 8, 8));
+        }
+        assertFalse(PrunedTopK.applies(scaled(random(rng, 5, 5, 4), 1e32)), "products beyond float take the double scan");
+    }
+
+    @Test
+    void prunedSearchGivesTheSameAnswerForAnyThreadCount() {
+        Random rng = new Random(42);
+        FactoredMatrix f = skewed(rng, 300, 5, 333, 1);
+        Parallel.setThreads(1);
+        List<Entry> top = PrunedTopK.topK(f, 40, 8, 16);
+        assertEquals(sortedEntries(f.materialize()).subList(0, 40), top);
+        for (int threads : new int[] {2, 3, 5}) {
+            Parallel.setThreads(threads);
+            assertEquals(top, PrunedTopK.topK(f, 40, 8, 16), threads + " threads");
         }
     }
 }

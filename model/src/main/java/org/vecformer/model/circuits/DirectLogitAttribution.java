@@ -1,6 +1,7 @@
 package org.vecformer.model.circuits;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.transformer.Config;
@@ -15,26 +16,41 @@ import org.vecformer.model.transformer.Weights;
  * Direct logit attribution (TransformerLens {@code cache.decompose_resid} + {@code apply_ln_to_stack} with the
  * final layer norm's scale frozen): the residual stream before {@code ln_final} is a sum of components c —
  * {@code hook_embed}, {@code hook_pos_embed} (standard positions only), every head's {@code hook_result} and every
- * layer's b_O — and with the scale s of {@code ln_final.hook_scale} held fixed the logit of the actual next token
- * {@code y = tokens[t+1]} at position t splits exactly as
+ * layer's b_O — and with the scale s of {@code ln_final.hook_scale} held fixed the logit of a target token
+ * {@code y = targets[t]} at position t (by default the actual next token {@code tokens[t+1]}) splits exactly as
  * <pre>
  *   logit[t][y] = Σ_c  ((c − mean(c)) / s) · (w_f ∘ W_U[:, y])   +   b_f · W_U[:, y] + b_U[y]
  * </pre>
  * (LNPre: w_f = 1, b_f = 0; no normalization: no centring and s = 1).
  *
- * @param tokens the prompt, T ≥ 2 tokens
+ * @param tokens the prompt, T ≥ 1 tokens
+ * @param targets [P], P ≤ T: the token whose logit is attributed at each position 0..P−1
  * @param components the names of the components, in residual-stream order ("embed", "pos_embed", "L0H0", …, "L0 b_O", …)
- * @param contributions [T−1][components]: each component's share of logit[t][tokens[t+1]]
- * @param constant [T−1]: the bias term b_f · W_U[:, y] + b_U[y]
- * @param logits [T−1]: the model's own logit[t][tokens[t+1]], which the contributions and the constant sum to
+ * @param contributions [P][components]: each component's share of logit[t][targets[t]]
+ * @param constant [P]: the bias term b_f · W_U[:, y] + b_U[y]
+ * @param logits [P]: the model's own logit[t][targets[t]], which the contributions and the constant sum to
  */
-public record DirectLogitAttribution(int[] tokens, List<String> components, double[][] contributions, double[] constant,
-                                     double[] logits) {
+public record DirectLogitAttribution(int[] tokens, int[] targets, List<String> components, double[][] contributions,
+                                     double[] constant, double[] logits) {
 
-    /** Attributes the logit of each actual next token of {@code tokens} to the residual stream's components. */
+    /** Attributes the logit of each actual next token of {@code tokens} (T ≥ 2) to the residual stream's components. */
     public static DirectLogitAttribution of(Transformer model, int[] tokens) {
         if (tokens.length < 2) throw new IllegalArgumentException("direct logit attribution needs at least 2 tokens");
+        return of(model, tokens, Arrays.copyOfRange(tokens, 1, tokens.length));
+    }
+
+    /**
+     * Attributes the logit of {@code targets[t]} at each position t &lt; targets.length ≤ tokens.length to the
+     * residual stream's components.
+     */
+    public static DirectLogitAttribution of(Transformer model, int[] tokens, int[] targets) {
+        if (tokens.length < 1 || targets.length > tokens.length) {
+            throw new IllegalArgumentException("need at least 1 token and at most one target per token, not " + tokens.length + " tokens and " + targets.length + " targets");
+        }
         Config c = model.config();
+        for (int y : targets) {
+            if (y < 0 || y >= c.dVocab()) throw new IllegalArgumentException("target " + y + " outside the vocabulary [0, " + c.dVocab() + ")");
+        }
         Weights w = model.weights();
         int layers = c.nLayers(), heads = c.nHeads(), dm = c.dModel(), vocab = c.dVocab(), t = tokens.length;
         Run run = model.run(new int[][] {tokens}, Hooks.caching(name -> name.equals("hook_embed") || name.equals("hook_pos_embed")
@@ -68,12 +84,13 @@ public record DirectLogitAttribution(int[] tokens, List<String> components, doub
         float[] scale = norm.normalizes() ? run.cache().get("ln_final.hook_scale").data() : null; // [1, T, 1]
         float[] wU = w.wU().data();
         float[] lnW = w.lnFinalW() == null ? null : w.lnFinalW().data(), lnB = w.lnFinalB() == null ? null : w.lnFinalB().data();
-        double[][] contributions = new double[t - 1][names.size()];
-        double[] constant = new double[t - 1], logits = new double[t - 1];
+        int positions = targets.length;
+        double[][] contributions = new double[positions][names.size()];
+        double[] constant = new double[positions], logits = new double[positions];
         float[] modelLogits = run.logits().data();
         double[] u = new double[dm];
-        for (int p = 0; p + 1 < t; p++) {
-            int y = tokens[p + 1];
+        for (int p = 0; p < positions; p++) {
+            int y = targets[p];
             double bias = w.bU() == null ? 0 : w.bU().data()[y];
             for (int i = 0; i < dm; i++) {
                 u[i] = (lnW == null ? 1 : lnW[i]) * wU[i * vocab + y];
@@ -94,7 +111,7 @@ public record DirectLogitAttribution(int[] tokens, List<String> components, doub
             }
             logits[p] = modelLogits[p * vocab + y];
         }
-        return new DirectLogitAttribution(tokens.clone(), List.copyOf(names), contributions, constant, logits);
+        return new DirectLogitAttribution(tokens.clone(), targets.clone(), List.copyOf(names), contributions, constant, logits);
     }
 
     /** Σ_c contributions[t][c] + constant[t], which equals logits[t] up to float rounding. */

@@ -1,6 +1,7 @@
 package org.vecformer.model.circuits;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
@@ -34,6 +35,22 @@ class AttributionTest {
                 }
             }
         }
+    }
+
+    /** Chosen targets, the last position included (no next token there), sum to the logits of those targets. */
+    @Test
+    void directLogitAttributionOfChosenTargetsSumsToTheirLogits() {
+        Transformer model = new Transformer(RandomModels.random(RandomModels.config(2, Normalization.LN, PositionalEmbedding.STANDARD, true), 22));
+        int[] tokens = TOKENS[1], targets = {5, 0, 12, 3, 3, 7, 1, 2, 11};
+        DirectLogitAttribution dla = DirectLogitAttribution.of(model, tokens, targets);
+        Tensor logits = model.forward(tokens);
+        assertEquals(tokens.length, dla.logits().length);
+        for (int t = 0; t < tokens.length; t++) {
+            double want = logits.get(0, t, targets[t]);
+            assertEquals(want, dla.total(t), 1e-4 * Math.max(1, Math.abs(want)), "position " + t);
+        }
+        assertThrows(IllegalArgumentException.class, () -> DirectLogitAttribution.of(model, tokens, new int[] {13}));
+        assertThrows(IllegalArgumentException.class, () -> DirectLogitAttribution.of(model, new int[] {1}, new int[] {1, 2}));
     }
 
     @Test
