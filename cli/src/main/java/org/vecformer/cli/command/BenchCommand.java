@@ -27,7 +27,7 @@ public final class BenchCommand implements Runnable {
                 List.of("attention", "--threads", "1", "--t", "1024", "--warmup", "3000"),
                 List.of("attention", "--threads", cores, "--t", "1024", "--warmup", "1500"),
                 List.of("softmax", "--threads", "1", "--t", "1024", "--warmup", "1500"),
-                List.of("exp", "--warmup", "500"),
+                List.of("exp", "--warmup", "2000"),
                 List.of("layernorm", "--threads", "1", "--warmup", "500"),
                 List.of("decode", "--threads", "1", "--p", "512", "--warmup", "1500"));
     }
