@@ -170,7 +170,7 @@ def main():
     info = run_json([VECFORMER, "info", "--json"])
     peaks = {t: run_json([VECFORMER, "bench", "peak", "--threads", str(t), "--json"])["gflops"] for t in threads}
     sections = [section_machine(info, peaks)]
-    for make in (SECTIONS[name] for name in only):
+    for make in (make for name, make in SECTIONS.items() if name in only):
         try:
             sections.append(make(threads, peaks))
         except Exception as e:  # a missing anchor or command is reported, never invented
