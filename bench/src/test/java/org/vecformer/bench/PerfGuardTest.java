@@ -9,9 +9,11 @@ import org.vecformer.engine.kernel.Gemm;
 import org.vecformer.engine.kernel.Softmax;
 import org.vecformer.engine.kernel.SimdProbe;
 import org.vecformer.engine.kernel.Transpose;
+import org.vecformer.engine.kernel.VectorExp;
 import org.vecformer.engine.kernel.VectorOps;
 import org.vecformer.engine.parallel.Parallel;
 import org.vecformer.engine.reference.RefAttention;
+import org.vecformer.engine.reference.RefExp;
 import org.vecformer.engine.reference.RefGemm;
 import org.vecformer.engine.reference.RefSoftmax;
 import org.vecformer.engine.reference.ScalarOps;
@@ -97,5 +99,34 @@ class PerfGuardTest {
         } finally {
             Parallel.setThreads(saved);
         }
+    }
+
+    @Test
+    void decodeStepAttentionAtCache512IsAtLeast5xItsTwinOnOneThread() {
+        int saved = Parallel.threads();
+        Parallel.setThreads(1);
+        try {
+            int t = 512, p = t - 1, heads = 4, dHead = 64, ld = 3 * heads * dHead, width = heads * dHead;
+            float[] qkv = random(t * ld, 7), z = new float[width];
+            double ratio = SpeedRatio.of(
+                    () -> Attention.decode(p, 1, heads, dHead, qkv, p * ld, ld, qkv, width, qkv, 2 * width, ld, z, 0, width, null, 0),
+                    () -> RefAttention.decode(p, 1, heads, dHead, qkv, p * ld, ld, qkv, width, qkv, 2 * width, ld, z, 0, width, null, 0), 9);
+            // healthy: ~15x (one query row: dHead in lanes)
+            assertTrue(ratio >= 5, String.format("decode attention (1 query, cache 512) is only %.1fx its scalar twin", ratio));
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void vectorExpIsAtLeast4xAScalarMathExpLoop() {
+        int n = 4096;
+        float[] x = random(n, 8), out = new float[n];
+        for (int i = 0; i < n; i++) x[i] *= 60;
+        double ratio = SpeedRatio.of(
+                () -> { for (int i = 0; i < 20; i++) VectorExp.exp(n, x, 0, out, 0); },
+                () -> { for (int i = 0; i < 20; i++) RefExp.exp(n, x, 0, out, 0); }, 9);
+        // healthy: ~12x at 512-bit
+        assertTrue(ratio >= 4, String.format("vector exp is only %.1fx a scalar Math.exp loop", ratio));
     }
 }

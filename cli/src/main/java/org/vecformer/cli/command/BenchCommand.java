@@ -15,7 +15,8 @@ import picocli.CommandLine.Spec;
         description = {"Quick speed figures of the kernels on this machine (best of several runs after warm-up).",
                 "Without a subcommand: a one-minute tour of the headline numbers."},
         subcommands = {BenchGemmCommand.class, BenchAttentionCommand.class, BenchSoftmaxCommand.class,
-                BenchForwardCommand.class, BenchTrainCommand.class, BenchDotCommand.class, BenchPeakCommand.class})
+                BenchExpCommand.class, BenchLayerNormCommand.class, BenchForwardCommand.class, BenchDecodeCommand.class,
+                BenchTrainCommand.class, BenchDotCommand.class, BenchPeakCommand.class})
 public final class BenchCommand implements Runnable {
     /** The tour: one line of arguments per step, each a subcommand run with short warm-ups, on 1 and on all cores. */
     private static List<List<String>> tour(String cores) {
@@ -25,7 +26,10 @@ public final class BenchCommand implements Runnable {
                 List.of("gemm", "--threads", cores, "--shapes", "1024x1024x1024", "--warmup", "1500"),
                 List.of("attention", "--threads", "1", "--t", "1024", "--warmup", "3000"),
                 List.of("attention", "--threads", cores, "--t", "1024", "--warmup", "1500"),
-                List.of("softmax", "--threads", "1", "--t", "1024", "--warmup", "1500"));
+                List.of("softmax", "--threads", "1", "--t", "1024", "--warmup", "1500"),
+                List.of("exp", "--warmup", "2000"),
+                List.of("layernorm", "--threads", "1", "--warmup", "500"),
+                List.of("decode", "--threads", "1", "--p", "512", "--warmup", "1500"));
     }
 
     @Spec

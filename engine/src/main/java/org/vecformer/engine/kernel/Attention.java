@@ -32,7 +32,7 @@ import org.vecformer.engine.parallel.Parallel;
  * into the scale applied to Q once per tile), so no argument is ever positive.
  * No T×T buffer exists. When a pattern is asked for, a second sweep recomputes the same S tiles and writes
  * {@code e^(S - m) / l}; z is computed exactly as without the pattern. Fewer than {@link Simd#LANES} queries
- * (decoding with a KV cache) run one query row at a time instead, vectorised over dHead.
+ * (decoding with a KV cache) run one query row at a time instead, vectorised over dHead ({@link AttentionRow}).
  * Per-thread scratch is kept in a {@link ThreadLocal} and reused.
  */
 public final class Attention {
@@ -251,22 +251,14 @@ public final class Attention {
             s.fit(d, pr.keys());
             float[] w = s.w;
             int qRow = pr.qOff() + i * pr.ldq() + col;
-            for (int j = 0; j < visible; j++) w[j] = VectorOps.dot(d, pr.q(), qRow, pr.k(), pr.kOff() + j * pr.ldkv() + col);
+            for (int j = 0; j < visible; j++) w[j] = AttentionRow.dot(d, pr.q(), qRow, pr.k(), pr.kOff() + j * pr.ldkv() + col);
             Softmax.row(w, 0, visible, pr.scale(), w, 0);
             if (pr.pattern() != null) {
                 int row = pr.patternRow(h, i);
                 System.arraycopy(w, 0, pr.pattern(), row, visible);
                 Arrays.fill(pr.pattern(), row + visible, row + pr.keys(), 0f);
             }
-            int vBase = pr.vOff() + col, zRow = pr.zOff() + i * pr.ldz() + col;
-            for (int e = 0; e < d; e += L) {
-                VectorMask<Float> mk = S.indexInRange(e, d);
-                FloatVector acc = FloatVector.zero(S);
-                for (int j = 0; j < visible; j++) {
-                    acc = FloatVector.fromArray(S, pr.v(), vBase + j * pr.ldkv() + e, mk).fma(FloatVector.broadcast(S, w[j]), acc);
-                }
-                acc.intoArray(pr.z(), zRow + e, mk);
-            }
+            AttentionRow.weightedRows(visible, w, pr.v(), pr.vOff() + col, pr.ldkv(), d, pr.z(), pr.zOff() + i * pr.ldz() + col);
         }
     }
 }

@@ -29,6 +29,19 @@ public final class KvCache {
     }
 
     /**
+     * Forgets every position from {@code length} on, so the next {@link #append} continues the first
+     * {@code length} tokens (a prompt reused for several continuations, or one decode step timed again and again).
+     *
+     * @throws IllegalArgumentException when {@code length} is negative or beyond {@link #position()}
+     */
+    public void truncate(int length) {
+        if (length < 0 || length > position) {
+            throw new IllegalArgumentException("truncate to " + length + " positions: must be in [0, " + position + "]");
+        }
+        position = length;
+    }
+
+    /**
      * Feeds {@code tokens} at positions position()..position()+n-1 and returns their logits [n, d_vocab],
      * the same as rows of a full forward over everything fed so far.
      *

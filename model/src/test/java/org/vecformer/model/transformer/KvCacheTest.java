@@ -36,6 +36,26 @@ class KvCacheTest {
                 assertThrows(IllegalArgumentException.class, () -> cache.append(0)).getMessage());
     }
 
+    @ParameterizedTest(name = "{0} layers, {1}, {2}, biases {3}")
+    @MethodSource("variants")
+    void afterTruncateADifferentContinuationGivesTheLogitsOfItsOwnFullForward(int layers, Normalization n, PositionalEmbedding p, boolean biases) {
+        Config c = TestModels.config(layers, n, p, biases);
+        Transformer model = new Transformer(TestModels.random(c, 7 + layers));
+        int[] tok = TestModels.tokens(c, 1, c.nCtx(), 5)[0];
+        KvCache cache = model.kvCache();
+        cache.append(tok);
+        cache.truncate(2);
+        assertEquals(2, cache.position());
+        int[] other = tok.clone();
+        other[2] = (tok[2] + 1) % c.dVocab();
+        other[3] = (tok[3] + 2) % c.dVocab();
+        Tensor step = cache.append(other[2], other[3]);
+        assertSameRows(model.forward(Arrays.copyOf(other, 4)).slice(0), step, 2, 2);
+        assertEquals("truncate to 5 positions: must be in [0, 4]",
+                assertThrows(IllegalArgumentException.class, () -> cache.truncate(5)).getMessage());
+        assertThrows(IllegalArgumentException.class, () -> cache.truncate(-1));
+    }
+
     /** Rows from..from+n of full [T, V] against step [n, V], to float rounding of a different summation order. */
     private static void assertSameRows(Tensor full, Tensor step, int from, int n) {
         for (int r = 0; r < n; r++) {

@@ -1,0 +1,30 @@
+package org.vecformer.engine.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * {@code out[i] = e^{x[i]}} with the JDK's lanewise {@link VectorOperators#EXP} (an intrinsic stub where the JVM
+ * has one, else a per-lane {@link Math#exp}). The contender measured against our polynomial {@link VectorExp}
+ * (issue 4: keep the faster accurate one, measure the other). Twin: {@link org.vecformer.engine.reference.RefExp#exp}.
+ */
+public final class JdkVectorExp {
+    private static final VectorSpecies<Float> S = Simd.F;
+
+    private JdkVectorExp() {}
+
+    /** {@code out[i] = e^{x[i]}} for {@code i < n}; {@code out} may alias {@code x}. */
+    public static void exp(int n, float[] x, int xOff, float[] out, int outOff) {
+        int step = S.length();
+        int i = 0;
+        for (; i <= n - step; i += step) {
+            FloatVector.fromArray(S, x, xOff + i).lanewise(VectorOperators.EXP).intoArray(out, outOff + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector.fromArray(S, x, xOff + i, m).lanewise(VectorOperators.EXP).intoArray(out, outOff + i, m);
+        }
+    }
+}
