@@ -125,7 +125,9 @@ public final class CircuitsCommand implements Callable<Integer> {
         List<Link> links = strongest(composition, c);
         int vocab = vocabLimit == null ? c.dVocab() : Math.min(c.dVocab(), vocabLimit);
         Circuits view = vocab == c.dVocab() ? circuits : new Circuits(weights.restrict(range(vocab)));
-        Entries entries = Entries.of(view, c, topK);
+        ProgressLine progress = new ProgressLine(spec.commandLine().getErr(),
+                "top-" + topK + " circuit entries over " + vocab + " tokens: heads", c.nLayers() * c.nHeads());
+        Entries entries = Entries.of(view, c, topK, progress);
         String lnNote = weights.folded()
                 ? "layer norm weights folded into W_Q, W_K, W_V and W_U (TransformerLens fold_ln); centring and scale left out"
                 : c.normalization().normalizes() ? "layer norms have no weights (LNPre): nothing to fold; centring and scale left out"
@@ -235,7 +237,8 @@ public final class CircuitsCommand implements Callable<Integer> {
     /** The listed circuit entries: skip-trigrams for one layer, else top QK/OV entries per head and virtual heads. */
     record Entries(List<List<SkipTrigram>> skipTrigrams, List<List<FactoredMatrix.Entry>> qk, List<List<FactoredMatrix.Entry>> ov,
                    List<VirtualHead> virtualHeads, CircuitWeights view, int heads) {
-        static Entries of(Circuits view, Config c, int k) {
+        /** The top-k entries of every head's circuits, reporting each finished head to {@code progress}. */
+        static Entries of(Circuits view, Config c, int k, ProgressLine progress) {
             List<List<SkipTrigram>> tri = new ArrayList<>();
             List<List<FactoredMatrix.Entry>> qk = new ArrayList<>(), ov = new ArrayList<>();
             for (int l = 0; l < c.nLayers(); l++) {
@@ -246,6 +249,7 @@ public final class CircuitsCommand implements Callable<Integer> {
                         qk.add(view.qkCircuit(l, h).topK(k));
                         ov.add(view.ovCircuit(l, h).topK(k));
                     }
+                    progress.done(l * c.nHeads() + h + 1);
                 }
             }
             List<VirtualHead> virtual = c.nLayers() > 1 ? VirtualHead.all(view) : List.of();

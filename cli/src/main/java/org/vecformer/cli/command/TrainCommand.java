@@ -201,7 +201,7 @@ public final class TrainCommand implements Callable<Integer> {
         o.printf("done in %s; wrote %s, %s, %s%n", duration(secs), model, csv, ckptPath);
     }
 
-    private static String duration(double seconds) {
+    static String duration(double seconds) {
         long s = Math.round(seconds);
         return s < 60 ? s + "s" : s / 60 + "m" + String.format("%02d", s % 60) + "s";
     }

@@ -1,0 +1,43 @@
+package org.vecformer.cli.command;
+
+import java.io.PrintWriter;
+import java.util.function.LongSupplier;
+
+/**
+ * Progress of a long computation on standard error: "what done/total, elapsed, ETA". Quiet for the first
+ * {@link #QUIET_NANOS} (short runs print nothing); then one updating line on a terminal, plain lines otherwise.
+ */
+final class ProgressLine {
+    static final long QUIET_NANOS = 2_000_000_000L;
+    private final PrintWriter err;
+    private final String what;
+    private final int total;
+    private final LongSupplier clock;
+    private final long start;
+    private final boolean terminal;
+
+    ProgressLine(PrintWriter err, String what, int total) {
+        this(err, what, total, System::nanoTime, System.console() != null && System.console().isTerminal());
+    }
+
+    /** With a given clock (nanoseconds) and terminal flag, for tests. */
+    ProgressLine(PrintWriter err, String what, int total, LongSupplier clock, boolean terminal) {
+        this.err = err;
+        this.what = what;
+        this.total = total;
+        this.clock = clock;
+        this.start = clock.getAsLong();
+        this.terminal = terminal;
+    }
+
+    /** Reports {@code done} of the total units finished (the last call, done == total, ends the line). */
+    void done(int done) {
+        long elapsed = clock.getAsLong() - start;
+        if (elapsed < QUIET_NANOS) return;
+        double seconds = elapsed * 1e-9, eta = seconds / done * (total - done);
+        String line = String.format("%s %d/%d  %.0f s  ETA %s", what, done, total, seconds, TrainCommand.duration(eta));
+        if (terminal) err.print("\r" + line + (done == total ? "\n" : ""));
+        else err.println(line);
+        err.flush();
+    }
+}

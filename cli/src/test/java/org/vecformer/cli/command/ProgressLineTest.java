@@ -1,0 +1,40 @@
+package org.vecformer.cli.command;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import org.junit.jupiter.api.Test;
+
+class ProgressLineTest {
+    private long now;
+
+    @Test
+    void quietAtFirstThenOneLinePerUpdateWithEta() {
+        StringWriter text = new StringWriter();
+        ProgressLine p = new ProgressLine(new PrintWriter(text), "heads", 4, () -> now, false);
+        now = 1_000_000_000L;
+        p.done(1);
+        assertEquals("", text.toString(), "nothing within the first two seconds");
+        now = 3_000_000_000L;
+        p.done(2);
+        now = 6_000_000_000L;
+        p.done(4);
+        assertEquals("heads 2/4  3 s  ETA " + TrainCommand.duration(3) + "\nheads 4/4  6 s  ETA " + TrainCommand.duration(0) + "\n",
+                text.toString().replace(System.lineSeparator(), "\n"));
+    }
+
+    @Test
+    void onATerminalOneLineIsRewrittenAndEndedAtTheLastUnit() {
+        StringWriter text = new StringWriter();
+        ProgressLine p = new ProgressLine(new PrintWriter(text), "heads", 2, () -> now, true);
+        now = 2_500_000_000L;
+        p.done(1);
+        now = 5_000_000_000L;
+        p.done(2);
+        String s = text.toString();
+        assertEquals(2, s.chars().filter(ch -> ch == '\r').count());
+        assertTrue(s.endsWith("\n") && s.indexOf('\n') == s.length() - 1, s);
+    }
+}
