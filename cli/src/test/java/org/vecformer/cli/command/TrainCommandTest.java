@@ -13,6 +13,7 @@ import org.vecformer.cli.CliRun;
 import org.vecformer.cli.Main;
 import org.vecformer.model.io.ModelFile;
 import org.vecformer.model.train.Checkpoint;
+import org.vecformer.model.train.TrainConfig;
 
 class TrainCommandTest {
     @TempDir
@@ -60,6 +61,22 @@ class TrainCommandTest {
     }
 
     @Test
+    void warmupAccumulationAndInitStdReachTheRunAndItsCheckpoint() throws IOException {
+        Path model = dir.resolve("h.safetensors");
+        CliRun r = train(concat(TINY, "--task", "bigram", "--steps", "4", "--warmup", "3", "--accumulation", "2", "--init-std", "0",
+                "--out", model.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertTrue(r.out().contains("batch 4 (2 micro-batches)") && r.out().contains("warm-up 3, init std 0.0"), r.out());
+        TrainConfig tc = Checkpoint.load(dir.resolve("h.ckpt.safetensors")).train();
+        assertEquals(3, tc.warmup());
+        assertEquals(2, tc.accumulation());
+        assertEquals(0.0, tc.initStd());
+        // from all-zero matrices the logits are all equal, so step 1's loss is exactly ln d_vocab (16)
+        String first = Files.readAllLines(dir.resolve("h.loss.csv")).get(1);
+        assertEquals(Math.log(16), Double.parseDouble(first.split(",")[1]), 1e-5, first);
+    }
+
+    @Test
     void textTrainingStoresTheCharacterTokenizer() throws IOException {
         Path text = dir.resolve("t.txt"), model = dir.resolve("t.safetensors");
         Files.writeString(text, "the cat sat on the mat. ".repeat(20));
@@ -82,6 +99,13 @@ class TrainCommandTest {
                 new String[] {"--task", "bigram", "--data", "ids.txt", "--out", out.toString()},
                 new String[] {"--task", "induction", "--d-model", "10", "--heads", "4", "--out", out.toString()},
                 new String[] {"--task", "induction", "--lr", "-1", "--out", out.toString()},
+                new String[] {"--task", "induction", "--steps", "10", "--warmup", "11", "--out", out.toString()},
+                new String[] {"--task", "induction", "--warmup", "-1", "--out", out.toString()},
+                new String[] {"--task", "induction", "--batch", "6", "--accumulation", "4", "--out", out.toString()},
+                new String[] {"--task", "induction", "--accumulation", "0", "--out", out.toString()},
+                new String[] {"--task", "induction", "--init-std", "-0.1", "--out", out.toString()},
+                new String[] {"--task", "induction", "--init-std", "NaN", "--out", out.toString()},
+                new String[] {"--resume", out.toString(), "--warmup", "2", "--out", out.toString()},
                 new String[] {"--resume", out.toString(), "--layers", "2", "--out", out.toString()},
                 new String[] {"--steps", "3", "--out", out.toString()});
         for (String[] args : bad) {

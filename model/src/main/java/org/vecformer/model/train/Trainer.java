@@ -58,9 +58,9 @@ public final class Trainer {
      * clip 1.0, weight decay 0.01, and never a held-out evaluation.
      */
     public static Trainer forThroughput(Config c, int batch, double lr, long seed) {
-        TrainConfig tc = new TrainConfig(Integer.MAX_VALUE, batch, 1, lr, 0, lr, 0.01, 1.0, Integer.MAX_VALUE, 1, seed);
+        TrainConfig tc = new TrainConfig(Integer.MAX_VALUE, batch, 1, lr, 0, lr, 0.01, 1.0, Integer.MAX_VALUE, 1, Weights.DEFAULT_INIT_STD, seed);
         UniformTokens data = new UniformTokens(c.dVocab(), c.nCtx(), seed);
-        return new Trainer(Weights.init(c, seed), tc, data, new UniformTokens(c.dVocab(), c.nCtx(), ~seed).next(1));
+        return new Trainer(Weights.init(c, seed, tc.initStd()), tc, data, new UniformTokens(c.dVocab(), c.nCtx(), ~seed).next(1));
     }
 
     /**
