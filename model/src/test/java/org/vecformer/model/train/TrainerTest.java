@@ -70,16 +70,18 @@ class TrainerTest {
     }
 
     @Test
-    void oneAndTwoThreadsTrainTheSameBits() {
+    void oneTwoAndThreeThreadsTrainTheSameBits() {
         int before = Parallel.threads();
         try {
             Parallel.setThreads(1);
             Trainer one = tiny(tinyConfig(5));
             while (!one.done()) one.step();
-            Parallel.setThreads(2);
-            Trainer two = tiny(tinyConfig(5));
-            while (!two.done()) two.step();
-            assertSameBits(one.weights(), two.weights());
+            for (int threads : new int[] {2, 3}) {
+                Parallel.setThreads(threads);
+                Trainer other = tiny(tinyConfig(5));
+                while (!other.done()) other.step();
+                assertSameBits(one.weights(), other.weights());
+            }
         } finally {
             Parallel.setThreads(before);
         }
