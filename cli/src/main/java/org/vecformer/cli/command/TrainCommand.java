@@ -84,6 +84,10 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--resume", paramLabel = "CKPT", description = "Continue the run saved in this checkpoint (model and task come from it).")
     Path resume;
 
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Also write FILE (safetensors): the initial weights and every step's tokens, loss and lr, to replay the run elsewhere (bench/compare/torch_train.py --check).")
+    Path trace;
+
     @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Model file to write (.safetensors); the CSV and checkpoint go beside it.")
     Path out;
 
@@ -97,6 +101,7 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Path csv = base.resolveSibling(stem + ".loss.csv"), ckptPath = base.resolveSibling(stem + ".ckpt.safetensors");
         Trainer trainer;
+        TrainTrace recorder = null;
         TrainTask spec;
         TrainTask.Data d;
         if (resume != null) {
@@ -105,6 +110,7 @@ public final class TrainCommand implements Callable<Integer> {
                     throw new UsageException("--resume takes the model, task and hyper-parameters from the checkpoint; give only --steps, --threads, --out");
                 }
             }
+            if (trace != null) throw new UsageException("--trace records a run from its initial weights; it does not combine with --resume");
             Checkpoint ck = Checkpoint.load(resume);
             String taskJson = ck.metadata().get(TrainTask.KEY);
             if (taskJson == null) throw new UsageException(resume + " was not written by vecformer train (no task in its metadata)");
@@ -131,9 +137,21 @@ public final class TrainCommand implements Callable<Integer> {
             }
             spec = new TrainTask(task, data == null ? null : data.toAbsolutePath(), d.train().dVocab(), n, s);
             Config c = modelConfig(d.train().dVocab(), n);
-            trainer = new Trainer(Weights.init(c, s, tc.initStd()), tc, d.train(), d.heldOut());
+            Weights initial = Weights.init(c, s, tc.initStd());
+            if (trace != null) {
+                Path dir = trace.toAbsolutePath().getParent();
+                if (!Files.isDirectory(dir)) throw new UsageException("--trace " + trace + ": the directory " + dir + " does not exist");
+                recorder = new TrainTrace(d.train(), initial);
+                trainer = new Trainer(initial, tc, recorder, d.heldOut());
+            } else {
+                trainer = new Trainer(initial, tc, d.train(), d.heldOut());
+            }
         }
-        train(this.spec.commandLine().getOut(), trainer, spec, d, csv, ckptPath, base, nThreads, p -> {});
+        train(this.spec.commandLine().getOut(), trainer, spec, d, csv, ckptPath, base, nThreads, recorder == null ? p -> {} : recorder::add);
+        if (recorder != null) {
+            recorder.save(trace, trainer.config());
+            this.spec.commandLine().getOut().println("wrote the trace " + trace.toAbsolutePath());
+        }
         return 0;
     }
 

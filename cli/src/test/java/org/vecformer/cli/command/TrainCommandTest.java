@@ -1,5 +1,6 @@
 package org.vecformer.cli.command;
 
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -11,7 +12,12 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vecformer.cli.CliRun;
 import org.vecformer.cli.Main;
+import org.vecformer.engine.io.SafetensorsFile;
+import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.io.ModelFile;
+import org.vecformer.model.transformer.Backward;
+import org.vecformer.model.transformer.Config;
+import org.vecformer.model.transformer.Weights;
 import org.vecformer.model.train.Checkpoint;
 import org.vecformer.model.train.TrainConfig;
 
@@ -74,6 +80,38 @@ class TrainCommandTest {
         // from all-zero matrices the logits are all equal, so step 1's loss is exactly ln d_vocab (16)
         String first = Files.readAllLines(dir.resolve("h.loss.csv")).get(1);
         assertEquals(Math.log(16), Double.parseDouble(first.split(",")[1]), 1e-5, first);
+    }
+
+    @Test
+    void traceHoldsTheInitialWeightsAndEveryStepsTokensLossAndLr() throws IOException {
+        Path model = dir.resolve("t.safetensors"), trace = dir.resolve("t.trace.safetensors");
+        CliRun r = train(concat(TINY, "--task", "induction", "--vocab", "12", "--steps", "3", "--accumulation", "2", "--init-std", "0.3",
+                "--trace", trace.toString(), "--out", model.toString()));
+        assertEquals(0, r.code(), r.err());
+        try (SafetensorsFile f = SafetensorsFile.open(trace)) {
+            Config c = Config.fromJson(f.metadata().get(ModelFile.CONFIG_KEY));
+            Weights init = Weights.init(c, 1, 0.3);
+            for (var e : init.stateDict().entrySet()) assertArrayEquals(e.getValue().data(), f.tensor(e.getKey()).data(), e.getKey());
+            Tensor tokens = f.tensor(TrainTrace.TOKENS), loss = f.tensor(TrainTrace.LOSS), lr = f.tensor(TrainTrace.LR);
+            assertArrayEquals(new int[] {3, 4, 11}, tokens.shape());
+            List<String> csv = Files.readAllLines(dir.resolve("t.loss.csv"));
+            for (int s = 0; s < 3; s++) {
+                String[] row = csv.get(s + 1).split(",");
+                assertEquals(Double.parseDouble(row[1]), loss.get(s), 2e-6);
+                assertEquals(Double.parseDouble(row[3]), lr.get(s), 1e-5 * lr.get(s));
+            }
+            // step 1's loss is the mean next-token loss of the initial weights on step 1's tokens
+            int[] inputs = new int[40], targets = new int[40];
+            for (int b = 0; b < 4; b++) {
+                for (int i = 0; i < 10; i++) {
+                    inputs[b * 10 + i] = (int) tokens.data()[b * 11 + i];
+                    targets[b * 10 + i] = (int) tokens.data()[b * 11 + i + 1];
+                }
+            }
+            assertEquals(Backward.loss(init, inputs, targets, 4, 10) / 40, loss.get(0), 1e-5);
+        }
+        CliRun resumed = train("--resume", dir.resolve("t.ckpt.safetensors").toString(), "--trace", trace.toString(), "--out", model.toString());
+        assertEquals(Main.USAGE, resumed.code(), resumed.out());
     }
 
     @Test
