@@ -19,7 +19,8 @@ import org.vecformer.engine.tensor.Tensor;
  * </pre>
  * S does not depend on the thread count, so the bits do not either. Small models gain most: their kernel calls
  * are too short to split, while whole shards keep every thread busy. The shard buffers are allocated once and
- * reused; the weights are packed once per call and shared read-only by the shards.
+ * reused (so one instance serves one caller at a time); the weights are packed once per call and shared read-only
+ * by the shards.
  */
 public final class ShardedBackward {
     /** Shards per batch (fewer when the batch has fewer sequences). */
