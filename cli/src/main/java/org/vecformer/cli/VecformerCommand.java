@@ -8,6 +8,7 @@ import org.vecformer.cli.command.AttentionCommand;
 import org.vecformer.cli.command.AttributeCommand;
 import org.vecformer.cli.command.BenchCommand;
 import org.vecformer.cli.command.CircuitsCommand;
+import org.vecformer.cli.command.DataCommand;
 import org.vecformer.cli.command.DemoCommand;
 import org.vecformer.cli.command.GenerateCommand;
 import org.vecformer.cli.command.InfoCommand;
@@ -27,7 +28,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VecformerCommand.Version.class,
         description = "Pure-Java SIMD transformer engine for studying transformer circuits.",
         subcommands = {InfoCommand.class, BenchCommand.class, InspectCommand.class, RunCommand.class, GenerateCommand.class,
-                TrainCommand.class, CircuitsCommand.class, AttentionCommand.class, AttributeCommand.class, AblateCommand.class,
+                TrainCommand.class, DataCommand.class, CircuitsCommand.class, AttentionCommand.class, AttributeCommand.class, AblateCommand.class,
                 DemoCommand.class})
 public final class VecformerCommand implements Runnable {
     @Spec

@@ -129,7 +129,7 @@ public final class DemoCommand implements Callable<Integer> {
         TrainTask t = new TrainTask(task, null, vocab, nCtx, seed);
         TrainTask.Data d = t.open(tc.evalSize());
         Config c = Config.of(TrainTask.defaultLayers(task), 64, 4, 16, nCtx, vocab);
-        Trainer trainer = new Trainer(Weights.init(c, seed), tc, d.train(), d.heldOut());
+        Trainer trainer = new Trainer(Weights.init(c, seed, tc.initStd()), tc, d.train(), d.heldOut());
         Path model = out.resolve(task + ".safetensors"), csv = out.resolve(task + ".loss.csv"), ckpt = out.resolve(task + ".ckpt.safetensors");
         List<Long> steps = new ArrayList<>();
         List<Double> losses = new ArrayList<>();

@@ -69,11 +69,24 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--lr", paramLabel = "X", description = "Peak learning rate of the warm-up + cosine schedule (default 2e-3).")
     Double lr;
 
+    @Option(names = "--warmup", paramLabel = "W", description = "Linear warm-up steps before the cosine decay (default --steps / 20, rounded down).")
+    Integer warmup;
+
+    @Option(names = "--accumulation", paramLabel = "A", description = "Micro-batches per step whose gradients add up; --batch must be a multiple (default 1).")
+    Integer accumulation;
+
+    @Option(names = "--init-std", paramLabel = "X", description = "Standard deviation of the initial weight matrices (default 0.02).")
+    Double initStd;
+
     @Option(names = "--seed", paramLabel = "S", description = "Seed of the initialisation and the data (default 1).")
     Long seed;
 
     @Option(names = "--resume", paramLabel = "CKPT", description = "Continue the run saved in this checkpoint (model and task come from it).")
     Path resume;
+
+    @Option(names = "--trace", paramLabel = "FILE",
+            description = "Also write FILE (safetensors): the initial weights and every step's tokens, loss and lr, to replay the run elsewhere (bench/compare/torch_train.py --check).")
+    Path trace;
 
     @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Model file to write (.safetensors); the CSV and checkpoint go beside it.")
     Path out;
@@ -88,14 +101,16 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Path csv = base.resolveSibling(stem + ".loss.csv"), ckptPath = base.resolveSibling(stem + ".ckpt.safetensors");
         Trainer trainer;
+        TrainTrace recorder = null;
         TrainTask spec;
         TrainTask.Data d;
         if (resume != null) {
-            for (Object given : new Object[] {task, data, layers, dModel, heads, dHead, ctx, vocab, batch, lr, seed}) {
+            for (Object given : new Object[] {task, data, layers, dModel, heads, dHead, ctx, vocab, batch, lr, warmup, accumulation, initStd, seed}) {
                 if (given != null) {
                     throw new UsageException("--resume takes the model, task and hyper-parameters from the checkpoint; give only --steps, --threads, --out");
                 }
             }
+            if (trace != null) throw new UsageException("--trace records a run from its initial weights; it does not combine with --resume");
             Checkpoint ck = Checkpoint.load(resume);
             String taskJson = ck.metadata().get(TrainTask.KEY);
             if (taskJson == null) throw new UsageException(resume + " was not written by vecformer train (no task in its metadata)");
@@ -122,9 +137,21 @@ public final class TrainCommand implements Callable<Integer> {
             }
             spec = new TrainTask(task, data == null ? null : data.toAbsolutePath(), d.train().dVocab(), n, s);
             Config c = modelConfig(d.train().dVocab(), n);
-            trainer = new Trainer(Weights.init(c, s), tc, d.train(), d.heldOut());
+            Weights initial = Weights.init(c, s, tc.initStd());
+            if (trace != null) {
+                Path dir = trace.toAbsolutePath().getParent();
+                if (!Files.isDirectory(dir)) throw new UsageException("--trace " + trace + ": the directory " + dir + " does not exist");
+                recorder = new TrainTrace(d.train(), initial);
+                trainer = new Trainer(initial, tc, recorder, d.heldOut());
+            } else {
+                trainer = new Trainer(initial, tc, d.train(), d.heldOut());
+            }
         }
-        train(this.spec.commandLine().getOut(), trainer, spec, d, csv, ckptPath, base, nThreads, p -> {});
+        train(this.spec.commandLine().getOut(), trainer, spec, d, csv, ckptPath, base, nThreads, recorder == null ? p -> {} : recorder::add);
+        if (recorder != null) {
+            recorder.save(trace, trainer.config());
+            this.spec.commandLine().getOut().println("wrote the trace " + trace.toAbsolutePath());
+        }
         return 0;
     }
 
@@ -132,7 +159,21 @@ public final class TrainCommand implements Callable<Integer> {
         int st = positive("--steps", steps == null ? TrainTask.defaultSteps(task) : steps), b = positive("--batch", batch == null ? 32 : batch);
         double rate = lr == null ? 2e-3 : lr;
         if (!(rate > 0) || Double.isInfinite(rate)) throw new UsageException("--lr must be > 0, not " + rate);
-        return TrainConfig.of(st, b, rate, s);
+        TrainConfig tc = TrainConfig.of(st, b, rate, s);
+        if (warmup != null) {
+            if (warmup < 0 || warmup > st) throw new UsageException("--warmup must be between 0 and --steps " + st + ", not " + warmup);
+            tc = tc.withWarmup(warmup);
+        }
+        if (accumulation != null) {
+            int a = positive("--accumulation", accumulation);
+            if (b % a != 0) throw new UsageException("--batch " + b + " is not a multiple of --accumulation " + a + "; pick a divisor of the batch");
+            tc = tc.withAccumulation(a);
+        }
+        if (initStd != null) {
+            if (!(initStd >= 0) || Double.isInfinite(initStd)) throw new UsageException("--init-std must be a finite number >= 0, not " + initStd);
+            tc = tc.withInitStd(initStd);
+        }
+        return tc;
     }
 
     private Config modelConfig(int v, int n) {
@@ -166,9 +207,10 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(TrainTask.KEY, task.toJson());
         d.chars().ifPresent(t -> meta.put(ModelFile.TOKENIZER_KEY, t.toJson()));
-        o.printf("training %d-layer d_model %d, %d heads of %d, n_ctx %d, d_vocab %d (%,d parameters) on %s: steps %d..%d, batch %d, lr %s, %d threads%n",
+        o.printf("training %d-layer d_model %d, %d heads of %d, n_ctx %d, d_vocab %d (%,d parameters) on %s: steps %d..%d, batch %d"
+                        + " (%d micro-batches), lr %s, warm-up %d, init std %s, %d threads%n",
                 c.nLayers(), c.dModel(), c.nHeads(), c.dHead(), c.nCtx(), c.dVocab(), trainer.weights().parameterCount(), task.name(),
-                trainer.stepsDone() + 1, tc.steps(), tc.batch(), tc.lr(), nThreads);
+                trainer.stepsDone() + 1, tc.steps(), tc.batch(), tc.accumulation(), tc.lr(), tc.warmup(), tc.initStd(), nThreads);
         long start = System.nanoTime();
         int first = trainer.stepsDone();
         double smooth = Double.NaN;

@@ -11,6 +11,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Size: {@link #setThreads(int)} (the CLI's {@code --threads}), else the system property
  * {@code vecformer.threads}, else the number of available processors. The calling thread works too,
  * so a pool of n threads keeps n-1 workers.
+ *
+ * <p>Nesting: a loop started from inside the body of another runs inline on the thread that reached it, so
+ * coarse outer parallelism (e.g. one chunk per sequence shard) does not pay for fine inner splitting.
  */
 public final class Parallel {
     /** System property that sets the default thread count. */
@@ -23,6 +26,8 @@ public final class Parallel {
     }
 
     private static int threads = defaultThreads();
+    /** True on a thread while it runs the body of a parallel loop. */
+    private static final ThreadLocal<Boolean> IN_LOOP = ThreadLocal.withInitial(() -> false);
     private static ExecutorService workers;
 
     private Parallel() {}
@@ -70,14 +75,15 @@ public final class Parallel {
      * Runs {@code body} over {@code [0, n)} in chunks of {@code grain} indices (the last may be shorter),
      * handed out to the threads as they free up. The calling thread takes chunks too and returns when
      * every chunk is done, so nested loops cannot deadlock: a worker that never gets to run finds no
-     * chunk left. Rethrows the first failure. With one thread, or one chunk, runs inline.
+     * chunk left. Rethrows the first failure. With one thread, one chunk, or when called from inside the body
+     * of another parallel loop, runs inline as {@code body.run(0, n)}.
      */
     public static void forRange(int n, int grain, RangeBody body) {
         if (n <= 0) return;
         if (grain < 1) throw new IllegalArgumentException("grain must be >= 1, not " + grain);
         int chunks = (n + grain - 1) / grain;
         int t = Math.min(threads(), chunks);
-        if (t <= 1) {
+        if (t <= 1 || IN_LOOP.get()) {
             body.run(0, n);
             return;
         }
@@ -107,10 +113,13 @@ public final class Parallel {
             for (int c; (c = next.getAndIncrement()) < chunks; ) {
                 int from = c * grain;
                 Throwable error = null;
+                IN_LOOP.set(true);
                 try {
                     body.run(from, Math.min(n, from + grain));
                 } catch (Throwable e) {
                     error = e;
+                } finally {
+                    IN_LOOP.set(false);
                 }
                 finish(error);
             }

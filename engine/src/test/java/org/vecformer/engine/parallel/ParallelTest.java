@@ -31,11 +31,28 @@ class ParallelTest {
     }
 
     @Test
-    void nestedLoopsFinish() {
+    void nestedLoopsFinishAndTheInnerOneRunsInlineInOneCall() {
         Parallel.setThreads(2);
-        AtomicIntegerArray seen = new AtomicIntegerArray(64);
-        Parallel.forRange(8, 1, (a, b) -> Parallel.forRange(8, 1, (c, d) -> seen.incrementAndGet(a * 8 + c)));
+        AtomicIntegerArray seen = new AtomicIntegerArray(64), innerCalls = new AtomicIntegerArray(8);
+        Parallel.forRange(8, 1, (a, b) -> {
+            Thread outer = Thread.currentThread();
+            Parallel.forRange(8, 1, (c, d) -> {
+                assertEquals(outer, Thread.currentThread());
+                innerCalls.incrementAndGet(a);
+                for (int i = c; i < d; i++) seen.incrementAndGet(a * 8 + i);
+            });
+        });
         for (int i = 0; i < 64; i++) assertEquals(1, seen.get(i));
+        for (int a = 0; a < 8; a++) assertEquals(1, innerCalls.get(a), "outer chunk " + a);
+    }
+
+    @Test
+    void aLoopAfterANestedOneSplitsAgain() {
+        Parallel.setThreads(2);
+        Parallel.forRange(4, 1, (a, b) -> Parallel.forRange(4, 1, (c, d) -> {}));
+        AtomicIntegerArray calls = new AtomicIntegerArray(1);
+        Parallel.forRange(4, 1, (from, to) -> calls.incrementAndGet(0));
+        assertEquals(4, calls.get(0));
     }
 
     @Test

@@ -28,6 +28,16 @@ public record BigramChain(int dVocab, double[] transition) {
         return new BigramChain(dVocab, p);
     }
 
+    /** {@code n} tokens of one walk, drawn from {@code seed}: the first uniform, each next one from the row of the one before. */
+    public int[] walk(int n, long seed) {
+        if (n < 1) throw new IllegalArgumentException("a walk needs >= 1 token, not " + n);
+        SplittableRandom rng = new SplittableRandom(seed);
+        int[] tokens = new int[n];
+        tokens[0] = rng.nextInt(dVocab);
+        for (int i = 1; i < n; i++) tokens[i] = sample(tokens[i - 1], rng);
+        return tokens;
+    }
+
     /** P(next = b | current = a). */
     public double probability(int a, int b) {
         return transition[a * dVocab + b];

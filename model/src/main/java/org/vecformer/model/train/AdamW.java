@@ -4,6 +4,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.vecformer.engine.tensor.Tensor;
+import org.vecformer.model.transformer.Weights;
 
 /**
  * AdamW (Loshchilov &amp; Hutter) with decoupled weight decay on matrices only. At step t (1-based), for each
@@ -12,7 +13,7 @@ import org.vecformer.engine.tensor.Tensor;
  *   m ← β₁·m + (1 − β₁)·g
  *   v ← β₂·v + (1 − β₂)·g²
  *   m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)
- *   p ← p·(1 − η·λ) − η·m̂ / (sqrt(v̂) + ε)          (λ = 0 for rank &lt; 2: biases, LayerNorm weights)
+ *   p ← p·(1 − η·λ) − η·m̂ / (sqrt(v̂) + ε)          (λ = 0 for biases, even [H, d_head] ones, and rank &lt; 2: LayerNorm weights)
  * </pre>
  * Moments are float like the parameters; each element's update is computed in double and rounded once. The state
  * (moments and step count) exports to and imports from a name → tensor map, so a resumed run continues bit-exactly.
@@ -68,7 +69,7 @@ public final class AdamW {
         for (var e : params.entrySet()) {
             Tensor p = e.getValue(), g = grads.get(e.getKey());
             float[] pm = m.get(e.getKey()), pv = v.get(e.getKey());
-            double decay = 1 - lr * (p.rank() >= 2 ? config.weightDecay() : 0);
+            double decay = 1 - lr * (decays(e.getKey(), p) ? config.weightDecay() : 0);
             float[] pd = p.data(), gd = g.data();
             for (int i = 0, pi = p.offset(), gi = g.offset(); i < pm.length; i++, pi++, gi++) {
                 double grad = gd[gi];
@@ -78,6 +79,11 @@ public final class AdamW {
                 pd[pi] = (float) (pd[pi] * decay - lr * mHat / (Math.sqrt(vHat) + config.eps()));
             }
         }
+    }
+
+    /** Weight decay applies to matrices: rank >= 2 and not a bias ({@code b_Q|b_K|b_V} are [H, d_head] but biases). */
+    private static boolean decays(String name, Tensor p) {
+        return p.rank() >= 2 && !Weights.isBias(name);
     }
 
     /** Copies of the state: {@code adam.m.<name>}, {@code adam.v.<name>} shaped like the parameter, {@code adam.step} [1]. */

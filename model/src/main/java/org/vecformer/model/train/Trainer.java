@@ -8,6 +8,7 @@ import org.vecformer.model.data.BatchSource;
 import org.vecformer.model.data.UniformTokens;
 import org.vecformer.model.transformer.Backward;
 import org.vecformer.model.transformer.Config;
+import org.vecformer.model.transformer.ShardedBackward;
 import org.vecformer.model.transformer.Weights;
 
 /**
@@ -15,12 +16,12 @@ import org.vecformer.model.transformer.Weights;
  * <pre>
  *   grads = 0
  *   for each of the accumulation micro-batches (drawn from the data source):
- *       grads += ∂(Σ_tokens loss)/∂p / (batch·n_ctx)          forward, cross-entropy, backward
+ *       grads += ∂(Σ_tokens loss)/∂p / (batch·n_ctx)          forward, cross-entropy, backward ({@link ShardedBackward})
  *   clip grads to global norm {@code clip};  AdamW step with lr = schedule(step)
  * </pre>
  * and every {@code evalEvery} steps (and at the last) the mean loss on a fixed held-out batch. The weights are
- * updated in place. Everything is seeded and every kernel splits outputs, so a run has the same bits for any
- * thread count, and {@link #checkpoint()} / {@link #resume} continue it bit-exactly.
+ * updated in place. Everything is seeded, a micro-batch is split into a fixed number of shards and every kernel
+ * splits outputs, so a run has the same bits for any thread count, and {@link #checkpoint()} / {@link #resume} continue it bit-exactly.
  */
 public final class Trainer {
     /** One row of the loss curve; {@code heldOutLoss} is NaN on steps without evaluation. */
@@ -32,6 +33,7 @@ public final class Trainer {
     private final Batch heldOut;
     private final AdamW adam;
     private final Map<String, Tensor> grads;
+    private final ShardedBackward backward;
     private final WarmupCosine schedule;
     private long draws;
 
@@ -49,6 +51,7 @@ public final class Trainer {
         this.heldOut = heldOut;
         this.adam = new AdamW(new AdamW.Config(0.9, 0.999, 1e-8, config.weightDecay()), weights.stateDict());
         this.grads = Backward.zeroGradients(weights);
+        this.backward = new ShardedBackward(weights);
         this.schedule = config.schedule();
     }
 
@@ -58,9 +61,9 @@ public final class Trainer {
      * clip 1.0, weight decay 0.01, and never a held-out evaluation.
      */
     public static Trainer forThroughput(Config c, int batch, double lr, long seed) {
-        TrainConfig tc = new TrainConfig(Integer.MAX_VALUE, batch, 1, lr, 0, lr, 0.01, 1.0, Integer.MAX_VALUE, 1, seed);
+        TrainConfig tc = new TrainConfig(Integer.MAX_VALUE, batch, 1, lr, 0, lr, 0.01, 1.0, Integer.MAX_VALUE, 1, Weights.DEFAULT_INIT_STD, seed);
         UniformTokens data = new UniformTokens(c.dVocab(), c.nCtx(), seed);
-        return new Trainer(Weights.init(c, seed), tc, data, new UniformTokens(c.dVocab(), c.nCtx(), ~seed).next(1));
+        return new Trainer(Weights.init(c, seed, tc.initStd()), tc, data, new UniformTokens(c.dVocab(), c.nCtx(), ~seed).next(1));
     }
 
     /**
@@ -103,7 +106,7 @@ public final class Trainer {
         for (int a = 0; a < config.accumulation(); a++) {
             Batch b = data.next(micro);
             draws++;
-            loss += Backward.lossAndGradients(weights, b.inputs(), b.targets(), micro, t, scale, grads);
+            loss += backward.lossAndGradients(b.inputs(), b.targets(), micro, t, scale, grads);
         }
         GradClip.clip(grads, config.clip());
         double lr = schedule.lr(s);
@@ -122,7 +125,7 @@ public final class Trainer {
         double sum = 0;
         for (int from = 0; from < n; from += micro) {
             int size = Math.min(micro, n - from);
-            sum += Backward.loss(weights, Arrays.copyOfRange(inputs, from * t, (from + size) * t),
+            sum += backward.loss(Arrays.copyOfRange(inputs, from * t, (from + size) * t),
                     Arrays.copyOfRange(targets, from * t, (from + size) * t), size, t);
         }
         return sum / ((double) n * t);

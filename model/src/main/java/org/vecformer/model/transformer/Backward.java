@@ -62,9 +62,14 @@ public final class Backward {
      */
     public static double lossAndGradients(Weights w, int[] inputs, int[] targets, int batch, int t, float gradScale,
                                           Map<String, Tensor> grads) {
-        Config c = w.config();
         checkShapes(w, inputs, targets, batch, t);
-        Forward forward = new Forward(w);
+        return lossAndGradients(new Forward(w), w, inputs, targets, batch, t, gradScale, grads);
+    }
+
+    /** {@link #lossAndGradients(Weights, int[], int[], int, int, float, Map)} with the weights already packed in {@code forward}; shapes checked by the caller. */
+    static double lossAndGradients(Forward forward, Weights w, int[] inputs, int[] targets, int batch, int t, float gradScale,
+                                   Map<String, Tensor> grads) {
+        Config c = w.config();
         Activations a = new Activations(c.nLayers());
         float[] logits = forward.training(inputs, batch, t, a);
         int rows = batch * t;
@@ -80,7 +85,12 @@ public final class Backward {
     /** The summed next-token loss of the batch without gradients: {@code Σ_rows −log softmax(logits)[target]}. */
     public static double loss(Weights w, int[] inputs, int[] targets, int batch, int t) {
         checkShapes(w, inputs, targets, batch, t);
-        float[] logits = new Forward(w).training(inputs, batch, t, new Activations(w.config().nLayers()));
+        return loss(new Forward(w), w, inputs, targets, batch, t);
+    }
+
+    /** {@link #loss(Weights, int[], int[], int, int)} with the weights already packed in {@code forward}; shapes checked by the caller. */
+    static double loss(Forward forward, Weights w, int[] inputs, int[] targets, int batch, int t) {
+        float[] logits = forward.training(inputs, batch, t, new Activations(w.config().nLayers()));
         float[] loss = new float[batch * t];
         CrossEntropy.forwardBackward(logits, batch * t, w.config().dVocab(), targets, 1f, loss, null);
         return sum(loss);
@@ -92,7 +102,7 @@ public final class Backward {
         return s;
     }
 
-    private static void checkShapes(Weights w, int[] inputs, int[] targets, int batch, int t) {
+    static void checkShapes(Weights w, int[] inputs, int[] targets, int batch, int t) {
         if (batch < 1 || t < 1 || inputs.length != batch * t || targets.length != batch * t) {
             throw new IllegalArgumentException(inputs.length + " inputs and " + targets.length + " targets for " + batch + " × " + t);
         }

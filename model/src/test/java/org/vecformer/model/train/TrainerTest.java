@@ -33,7 +33,7 @@ class TrainerTest {
     }
 
     private static TrainConfig tinyConfig(int steps) {
-        return new TrainConfig(steps, 8, 2, 1e-2, 2, 1e-3, 0.01, 0.5, 3, 8, 5);
+        return new TrainConfig(steps, 8, 2, 1e-2, 2, 1e-3, 0.01, 0.5, 3, 8, 0.02, 5);
     }
 
     @Test
@@ -70,16 +70,18 @@ class TrainerTest {
     }
 
     @Test
-    void oneAndTwoThreadsTrainTheSameBits() {
+    void oneTwoAndThreeThreadsTrainTheSameBits() {
         int before = Parallel.threads();
         try {
             Parallel.setThreads(1);
             Trainer one = tiny(tinyConfig(5));
             while (!one.done()) one.step();
-            Parallel.setThreads(2);
-            Trainer two = tiny(tinyConfig(5));
-            while (!two.done()) two.step();
-            assertSameBits(one.weights(), two.weights());
+            for (int threads : new int[] {2, 3}) {
+                Parallel.setThreads(threads);
+                Trainer other = tiny(tinyConfig(5));
+                while (!other.done()) other.step();
+                assertSameBits(one.weights(), other.weights());
+            }
         } finally {
             Parallel.setThreads(before);
         }
@@ -108,7 +110,7 @@ class TrainerTest {
         int v = 8;
         Config c = Config.of(0, 16, 1, 4, 16, v).withPositionalEmbedding(PositionalEmbedding.SHORTFORMER);
         BigramTask task = BigramTask.random(v, 16, 0.7, 2);
-        Trainer t = new Trainer(Weights.init(c, 1), new TrainConfig(150, 16, 1, 3e-2, 10, 1e-3, 0, 1.0, 50, 16, 1), task,
+        Trainer t = new Trainer(Weights.init(c, 1), new TrainConfig(150, 16, 1, 3e-2, 10, 1e-3, 0, 1.0, 50, 16, 0.02, 1), task,
                 task.heldOut().next(16));
         double before = task.chain().meanKl(table(t.weights()));
         while (!t.done()) t.step();
@@ -130,7 +132,7 @@ class TrainerTest {
         int ctx = 16, v = 8;
         Config c = Config.of(layers, 32, 2, 16, ctx, v);
         InductionTask task = new InductionTask(v, ctx, 3, 5, 7);
-        Trainer t = new Trainer(Weights.init(c, 3), new TrainConfig(250, 16, 1, 1e-2, 25, 1e-3, 0.01, 1.0, 1000, 16, 1), task,
+        Trainer t = new Trainer(Weights.init(c, 3), new TrainConfig(250, 16, 1, 1e-2, 25, 1e-3, 0.01, 1.0, 1000, 16, 0.02, 1), task,
                 task.heldOut().next(16));
         while (!t.done()) t.step();
         var eval = task.heldOut().next(64);

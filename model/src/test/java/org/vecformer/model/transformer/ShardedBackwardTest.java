@@ -1,0 +1,82 @@
+package org.vecformer.model.transformer;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.Arrays;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.vecformer.engine.parallel.Parallel;
+import org.vecformer.engine.tensor.Tensor;
+
+class ShardedBackwardTest {
+    private static final Config C = TestModels.config(2, Normalization.LN, PositionalEmbedding.STANDARD, true);
+    private static final int T = 6;
+
+    /** Batches below, at and above the shard count, with uneven shards. */
+    @Test
+    void shardedGradientsAndLossEqualTheSumOverSequencesOfThePlainBackward() {
+        Weights w = TestModels.random(C, 8);
+        for (int batch : new int[] {1, 3, 8, 11}) {
+            int[] inputs = flat(TestModels.tokens(C, batch, T, 1)), targets = flat(TestModels.tokens(C, batch, T, 2));
+            Map<String, Tensor> sharded = Backward.zeroGradients(w);
+            float scale = 1f / (batch * T);
+            double loss = new ShardedBackward(w).lossAndGradients(inputs, targets, batch, T, scale, sharded);
+            Map<String, double[]> expected = new LinkedHashMap<>();
+            double expectedLoss = 0;
+            for (int b = 0; b < batch; b++) {
+                Map<String, Tensor> one = Backward.zeroGradients(w);
+                expectedLoss += Backward.lossAndGradients(w, Arrays.copyOfRange(inputs, b * T, (b + 1) * T),
+                        Arrays.copyOfRange(targets, b * T, (b + 1) * T), 1, T, scale, one);
+                one.forEach((name, g) -> {
+                    double[] acc = expected.computeIfAbsent(name, k -> new double[g.data().length]);
+                    for (int i = 0; i < acc.length; i++) acc[i] += g.data()[i];
+                });
+            }
+            assertEquals(expectedLoss, loss, 1e-5 * expectedLoss, "batch " + batch);
+            for (var e : expected.entrySet()) {
+                float[] got = sharded.get(e.getKey()).data();
+                double[] want = e.getValue();
+                for (int i = 0; i < want.length; i++) {
+                    assertEquals(want[i], got[i], 1e-6 + 1e-4 * Math.abs(want[i]), "batch " + batch + " " + e.getKey() + "[" + i + "]");
+                }
+            }
+        }
+    }
+
+    @Test
+    void sameBitsForOneTwoAndThreeThreadsAndOnEveryReuse() {
+        Weights w = TestModels.random(C, 9);
+        int batch = 13;
+        int[] inputs = flat(TestModels.tokens(C, batch, T, 3)), targets = flat(TestModels.tokens(C, batch, T, 4));
+        int before = Parallel.threads();
+        ShardedBackward sharded = new ShardedBackward(w);
+        try {
+            float[][] first = null;
+            double firstLoss = 0;
+            for (int threads : new int[] {1, 2, 3, 2}) {
+                Parallel.setThreads(threads);
+                Map<String, Tensor> g = Backward.zeroGradients(w);
+                double loss = sharded.lossAndGradients(inputs, targets, batch, T, 0.1f, g);
+                assertEquals(loss, sharded.loss(inputs, targets, batch, T), threads + " threads: loss without gradients");
+                float[][] all = g.values().stream().map(Tensor::data).toArray(float[][]::new);
+                if (first == null) {
+                    first = all;
+                    firstLoss = loss;
+                } else {
+                    assertEquals(firstLoss, loss, threads + " threads");
+                    for (int i = 0; i < all.length; i++) assertArrayEquals(first[i], all[i], threads + " threads");
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    private static int[] flat(int[][] tok) {
+        int[] out = new int[tok.length * T];
+        for (int b = 0; b < tok.length; b++) System.arraycopy(tok[b], 0, out, b * T, T);
+        return out;
+    }
+}
