@@ -2,7 +2,6 @@ package org.vecformer.engine.kernel;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
-import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,19 +11,12 @@ import jdk.incubator.vector.VectorSpecies;
 final class AttentionRow {
     private static final VectorSpecies<Float> S = Simd.F;
     private static final int L = S.length();
-    /** Lane i ↔ lane i xor h, for the halving steps of {@link #sumLanes}; a step whose h is not below L is never taken. */
-    private static final VectorShuffle<Float> XOR1 = xor(1), XOR2 = xor(2), XOR4 = xor(4), XOR8 = xor(8);
 
     private AttentionRow() {}
 
-    private static VectorShuffle<Float> xor(int h) {
-        return VectorShuffle.fromOp(S, i -> (i ^ h) & (L - 1));
-    }
-
     /**
-     * {@code Σ_e q[qOff+e] · k[kOff+e]} for e &lt; d: two vector accumulators, then the lanes added pairwise in halving
-     * steps (lane i + lane i xor h for h = L/2, …, 1). A fixed order made of exact lanewise adds, so the result has the
-     * same bits compiled or interpreted, and costs log2 L shuffles instead of L lane extractions.
+     * {@code Σ_e q[qOff+e] · k[kOff+e]} for e &lt; d: two vector accumulators, then the lanes added pairwise
+     * ({@link VectorOps#sumLanesPairwise}).
      */
     static float dot(int d, float[] q, int qOff, float[] k, int kOff) {
         FloatVector acc0 = FloatVector.zero(S), acc1 = acc0;
@@ -37,16 +29,7 @@ final class AttentionRow {
             VectorMask<Float> m = S.indexInRange(e, d);
             acc0 = FloatVector.fromArray(S, q, qOff + e, m).fma(FloatVector.fromArray(S, k, kOff + e, m), acc0);
         }
-        return sumLanes(acc0.add(acc1));
-    }
-
-    /** {@code v[0] + … + v[L-1]} added pairwise in halving steps (see {@link #dot}). */
-    static float sumLanes(FloatVector v) {
-        if (L > 8) v = v.add(v.rearrange(XOR8));
-        if (L > 4) v = v.add(v.rearrange(XOR4));
-        if (L > 2) v = v.add(v.rearrange(XOR2));
-        if (L > 1) v = v.add(v.rearrange(XOR1));
-        return v.lane(0);
+        return VectorOps.sumLanesPairwise(acc0.add(acc1));
     }
 
     /**

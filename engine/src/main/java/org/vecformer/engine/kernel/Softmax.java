@@ -55,12 +55,12 @@ public final class Softmax {
             e.intoArray(out, outOff + i);
             sum = sum.add(e);
         }
-        float total = VectorOps.sumLanes(sum);
+        float total = VectorOps.sumLanesPairwise(sum);
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector e = VectorExp.exp2NonPositive(FloatVector.fromArray(S, x, xOff + i, m).fma(s, negMax));
             e.intoArray(out, outOff + i, m);
-            total += VectorOps.sumLanes(FloatVector.zero(S).blend(e, m));
+            total += VectorOps.sumLanesPairwise(FloatVector.zero(S).blend(e, m));
         }
         VectorOps.scale(n, 1f / total, out, outOff);
     }
@@ -106,10 +106,10 @@ public final class Softmax {
         int step = S.length();
         int i = 0;
         for (; i <= n - step; i += step) sum = sum.add(VectorExp.exp(FloatVector.fromArray(S, x, xOff + i).add(negMax)));
-        float total = VectorOps.sumLanes(sum);
+        float total = VectorOps.sumLanesPairwise(sum);
         if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            total += VectorOps.sumLanes(FloatVector.zero(S).blend(VectorExp.exp(FloatVector.fromArray(S, x, xOff + i, m).add(negMax)), m));
+            total += VectorOps.sumLanesPairwise(FloatVector.zero(S).blend(VectorExp.exp(FloatVector.fromArray(S, x, xOff + i, m).add(negMax)), m));
         }
         return (float) (max + Math.log(total));
     }

@@ -3,6 +3,7 @@ package org.vecformer.engine.kernel;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShuffle;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
@@ -12,6 +13,8 @@ import jdk.incubator.vector.VectorSpecies;
  */
 public final class VectorOps {
     private static final VectorSpecies<Float> S = Simd.F;
+    /** Lane i ↔ lane (i xor h), the halving steps of {@link #sumLanesPairwise}; a step whose h is not below the lane count is never taken. */
+    private static final VectorShuffle<Float> XOR1 = xor(1), XOR2 = xor(2), XOR4 = xor(4), XOR8 = xor(8);
 
     private VectorOps() {}
 
@@ -42,6 +45,24 @@ public final class VectorOps {
         float s = 0f;
         for (int l = 0; l < S.length(); l++) s += v.lane(l);
         return s;
+    }
+
+    private static VectorShuffle<Float> xor(int h) {
+        return VectorShuffle.fromOp(S, i -> (i ^ h) & (S.length() - 1));
+    }
+
+    /**
+     * {@code v[0] + … + v[lanes-1]} added pairwise in halving steps: lane i + lane (i xor h) for h = lanes/2, …, 1.
+     * Another fixed order made of exact lanewise adds, so it too has the same bits compiled or interpreted; it costs
+     * log2(lanes) shuffles instead of {@link #sumLanes}'s lane extractions, which matters on short rows.
+     */
+    static float sumLanesPairwise(FloatVector v) {
+        int lanes = S.length();
+        if (lanes > 8) v = v.add(v.rearrange(XOR8));
+        if (lanes > 4) v = v.add(v.rearrange(XOR4));
+        if (lanes > 2) v = v.add(v.rearrange(XOR2));
+        if (lanes > 1) v = v.add(v.rearrange(XOR1));
+        return v.lane(0);
     }
 
     /** {@code y[i] += alpha·x[i]} (BLAS saxpy). */

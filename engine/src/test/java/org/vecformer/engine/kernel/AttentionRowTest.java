@@ -26,7 +26,7 @@ class AttentionRowTest {
         float[] lanes = new float[Simd.LANES];
         for (int i = 0; i < lanes.length; i++) lanes[i] = 1 << i;
         // distinct powers of two: any lane missed or added twice changes the exact sum 2^L - 1
-        assertEquals((1 << Simd.LANES) - 1, AttentionRow.sumLanes(FloatVector.fromArray(Simd.F, lanes, 0)), 0f);
+        assertEquals((1 << Simd.LANES) - 1, VectorOps.sumLanesPairwise(FloatVector.fromArray(Simd.F, lanes, 0)), 0f);
     }
 
     @Test

@@ -3,13 +3,15 @@ package org.vecformer.engine.kernel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.SplittableRandom;
+import jdk.incubator.vector.FloatVector;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link VectorOps#dot} and {@link VectorOps#sum} have the same bits whether the JVM interprets or has compiled
- * them: each equals, bit for bit, a scalar model of the exact order it promises (fused multiply-adds per lane in
- * two accumulators, then the lanes added in order), on the first calls and after many.
+ * {@link VectorOps#dot}, {@link VectorOps#sum} and {@link VectorOps#sumLanesPairwise} have the same bits whether the
+ * JVM interprets or has compiled them: each equals, bit for bit, a scalar model of the exact order it promises (fused
+ * multiply-adds per lane in two accumulators, then the lanes added in order; or the lanes added in halving steps), on
+ * the first calls and after many.
  */
 @Tag("kernel")
 class LaneOrderTest {
@@ -35,6 +37,32 @@ class LaneOrderTest {
                 assertEquals(Float.floatToIntBits(sumModel(xs[k], lanes)), Float.floatToIntBits(sum), "sum, round " + round);
             }
         }
+    }
+
+    /** The pairwise lane sum follows its halving order, compiled or not: lane i + lane (i xor h), h = lanes/2 … 1. */
+    @Test
+    void pairwiseLaneSumFollowsItsHalvingOrderBeforeAndAfterCompilation() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        int lanes = Simd.LANES;
+        float[][] vs = new float[64][lanes];
+        for (float[] v : vs) for (int l = 0; l < lanes; l++) v[l] = (float) (rnd.nextGaussian() * Math.pow(10, rnd.nextInt(6)));
+        for (int round = 0; round < 3000; round++) {
+            for (float[] v : vs) {
+                float sum = VectorOps.sumLanesPairwise(FloatVector.fromArray(Simd.F, v, 0));
+                if (round % 1000 != 0) continue;
+                assertEquals(Float.floatToIntBits(pairwiseModel(v)), Float.floatToIntBits(sum), "round " + round);
+            }
+        }
+    }
+
+    private static float pairwiseModel(float[] v) {
+        float[] x = v.clone();
+        for (int h = x.length / 2; h >= 1; h /= 2) {
+            float[] y = new float[x.length];
+            for (int i = 0; i < x.length; i++) y[i] = x[i] + x[i ^ h];
+            x = y;
+        }
+        return x[0];
     }
 
     private static float dotModel(float[] x, float[] y, int lanes) {
