@@ -17,7 +17,12 @@ final class ProgressLine {
     private final boolean terminal;
 
     ProgressLine(PrintWriter err, String what, int total) {
-        this(err, what, total, System::nanoTime, System.console() != null && System.console().isTerminal());
+        this(err, what, total, System::nanoTime, onTerminal());
+    }
+
+    /** True when standard output is an interactive terminal (progress then rewrites one line). */
+    static boolean onTerminal() {
+        return System.console() != null && System.console().isTerminal();
     }
 
     /** With a given clock (nanoseconds) and terminal flag, for tests. */

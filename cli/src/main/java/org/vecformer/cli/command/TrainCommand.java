@@ -201,7 +201,7 @@ public final class TrainCommand implements Callable<Integer> {
     static void train(PrintWriter o, Trainer trainer, TrainTask task, TrainTask.Data d, Path csv, Path ckptPath, Path model, int nThreads,
                       Consumer<Trainer.Progress> listener)
             throws IOException {
-        boolean terminal = System.console() != null && System.console().isTerminal();
+        boolean terminal = ProgressLine.onTerminal();
         TrainConfig tc = trainer.config();
         Config c = trainer.weights().config();
         Map<String, String> meta = new LinkedHashMap<>();
