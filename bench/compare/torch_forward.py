@@ -3,6 +3,7 @@
 
 Run with Debian's python3 (python3-torch installs there with apt-get):
     /usr/bin/python3 bench/compare/torch_forward.py --make-model /tmp/attn-only-2l.safetensors   # random weights, TL names
+    (add --norm-spread 0.5 for log-normally spread token norms, as trained embeddings have)
     /usr/bin/python3 bench/compare/torch_forward.py --model F --t 1024 --threads 1             # best-of-N ms as JSON
     /usr/bin/python3 bench/compare/torch_forward.py --model F --tokens "3 1 4"                 # logits as JSON, to cross-check
 
@@ -79,6 +80,10 @@ def make_model(args):
         t["ln_final.b"] = g(D)
     t["unembed.W_U"] = g(D, V)
     t["unembed.b_U"] = g(V)
+    if args.norm_spread > 0:
+        # trained embeddings have spread-out token norms: scale each W_E row and W_U column by e^(sigma z), z ~ N(0, 1)
+        t["embed.W_E"] *= np.exp(args.norm_spread * rng.standard_normal((V, 1))).astype(np.float32)
+        t["unembed.W_U"] *= np.exp(args.norm_spread * rng.standard_normal((1, V))).astype(np.float32)
     if args.norm == "LNPre":
         t = {k: v for k, v in t.items() if ".ln1." not in k and not k.startswith("ln_final.")}
     cfg = {"n_layers": L, "d_model": D, "n_heads": H, "d_head": E, "n_ctx": C, "d_vocab": V,
@@ -133,6 +138,8 @@ def main():
     ap.add_argument("--norm", default="LN", choices=["LN", "LNPre", "none"])
     ap.add_argument("--pos", default="standard", choices=["standard", "shortformer"])
     ap.add_argument("--seed", type=int, default=0)
+    ap.add_argument("--norm-spread", type=float, default=0.0,
+                    help="with --make-model: sigma of log-normal factors on W_E row and W_U column norms (0: none)")
     ap.add_argument("--model")
     ap.add_argument("--t", type=int, default=1024)
     ap.add_argument("--threads", type=int, default=1)

@@ -65,7 +65,8 @@ public final class Main {
         return FAILURE;
     }
 
-    private static boolean verbose(ParseResult parsed) {
+    /** True when {@code --verbose} was given on the command line of {@code parsed} (the root's parse result) or a subcommand. */
+    public static boolean verbose(ParseResult parsed) {
         for (ParseResult p = parsed; p != null; p = p.subcommand()) {
             if (p.hasMatchedOption("--verbose")) return true;
         }

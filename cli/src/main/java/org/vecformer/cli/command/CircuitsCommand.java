@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.vecformer.cli.Main;
 import org.vecformer.cli.UsageException;
 import org.vecformer.cli.render.Json;
 import org.vecformer.engine.linalg.FactoredMatrix;
@@ -104,7 +105,9 @@ public final class CircuitsCommand implements Callable<Integer> {
         if (topK < 1) throw new UsageException("--top-k must be >= 1, not " + topK);
         if (vocabLimit != null && vocabLimit < 1) throw new UsageException("--vocab-limit must be >= 1, not " + vocabLimit);
         if (batch < 1) throw new UsageException("--batch must be >= 1, not " + batch);
+        PhaseTimes times = new PhaseTimes();
         ModelFile m = model.load();
+        times.end("load");
         Config c = m.config();
         if (c.nCtx() < 4) throw new UsageException("the model's n_ctx = " + c.nCtx() + " is too short for repeated-token scores (needs >= 4)");
         int n = repeatLength != null ? repeatLength : Math.max(2, c.nCtx() / 4);
@@ -112,9 +115,13 @@ public final class CircuitsCommand implements Callable<Integer> {
 
         CircuitWeights weights = CircuitWeights.of(m.weights());
         Circuits circuits = new Circuits(weights);
+        times.end("fold");
         double[][] copying = circuits.copyingScores();
+        times.end("copying");
         HeadDetector detector = HeadDetector.detect(m.transformer(), n, batch, seed);
+        times.end("head scores");
         Composition composition = Composition.of(circuits);
+        times.end("composition");
         List<HeadRow> heads = new ArrayList<>();
         for (int l = 0; l < c.nLayers(); l++) {
             for (int h = 0; h < c.nHeads(); h++) {
@@ -127,7 +134,7 @@ public final class CircuitsCommand implements Callable<Integer> {
         Circuits view = vocab == c.dVocab() ? circuits : new Circuits(weights.restrict(range(vocab)));
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(),
                 "top-" + topK + " circuit entries over " + vocab + " tokens: heads", c.nLayers() * c.nHeads());
-        Entries entries = Entries.of(view, c, topK, progress);
+        Entries entries = Entries.of(view, c, topK, progress, times);
         String lnNote = weights.folded()
                 ? "layer norm weights folded into W_Q, W_K, W_V and W_U (TransformerLens fold_ln); centring and scale left out"
                 : c.normalization().normalizes() ? "layer norms have no weights (LNPre): nothing to fold; centring and scale left out"
@@ -144,10 +151,14 @@ public final class CircuitsCommand implements Callable<Integer> {
                     c.dVocab() <= BIGRAM_TABLE_MAX_VOCAB ? circuits.directPath().materialize() : null, circuits);
             if (html != null) report.writeHtml(html, model.path.getFileName().toString());
             if (png != null) report.writePngs(png);
+            times.end("report");
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(json(c, heads, composition, entries, lnNote, n, vocab, weights.folded())));
+            out.flush();
+            times.end("output");
+            times.print(spec.commandLine().getErr(), Main.verbose(spec.root().commandLine().getParseResult()));
             return 0;
         }
         out.printf("%s: %d layers x %d heads, d_model %d, d_head %d, d_vocab %d%n", model.path, c.nLayers(), c.nHeads(), c.dModel(), c.dHead(), c.dVocab());
@@ -168,6 +179,9 @@ public final class CircuitsCommand implements Callable<Integer> {
         }
         out.printf("%n%s%n", vocabNote);
         entries.print(out, m);
+        out.flush();
+        times.end("output");
+        times.print(spec.commandLine().getErr(), Main.verbose(spec.root().commandLine().getParseResult()));
         return 0;
     }
 
@@ -237,8 +251,8 @@ public final class CircuitsCommand implements Callable<Integer> {
     /** The listed circuit entries: skip-trigrams for one layer, else top QK/OV entries per head and virtual heads. */
     record Entries(List<List<SkipTrigram>> skipTrigrams, List<List<FactoredMatrix.Entry>> qk, List<List<FactoredMatrix.Entry>> ov,
                    List<VirtualHead> virtualHeads, CircuitWeights view, int heads) {
-        /** The top-k entries of every head's circuits, reporting each finished head to {@code progress}. */
-        static Entries of(Circuits view, Config c, int k, ProgressLine progress) {
+        /** The top-k entries of every head's circuits, reporting each finished head to {@code progress}; phases "top-k", "virtual heads". */
+        static Entries of(Circuits view, Config c, int k, ProgressLine progress, PhaseTimes times) {
             List<List<SkipTrigram>> tri = new ArrayList<>();
             List<List<FactoredMatrix.Entry>> qk = new ArrayList<>(), ov = new ArrayList<>();
             for (int l = 0; l < c.nLayers(); l++) {
@@ -252,7 +266,9 @@ public final class CircuitsCommand implements Callable<Integer> {
                     progress.done(l * c.nHeads() + h + 1);
                 }
             }
+            times.end("top-k");
             List<VirtualHead> virtual = c.nLayers() > 1 ? VirtualHead.all(view) : List.of();
+            times.end("virtual heads");
             return new Entries(tri, qk, ov, virtual.subList(0, Math.min(k, virtual.size())), view.weights(), c.nHeads());
         }
 
