@@ -1,7 +1,6 @@
 package org.vecformer.model.circuits;
 
 import java.util.SplittableRandom;
-import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.Hooks;
 import org.vecformer.model.transformer.Transformer;
@@ -34,53 +33,61 @@ public record HeadDetector(double[][] previousToken, double[][] duplicateToken, 
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, not " + batch);
         int[][] tokens = repeatedTokens(c.dVocab(), n, batch, seed);
         int layers = c.nLayers(), heads = c.nHeads(), t = 2 * n;
-        Tensor[] patterns = patterns(model, tokens);
-        double[][] prev = new double[layers][heads], dup = new double[layers][heads], ind = new double[layers][heads];
-        double count = (double) batch * n;
-        for (int l = 0; l < layers; l++) {
-            float[] a = patterns[l].data(); // [batch, head, T, T]
-            for (int h = 0; h < heads; h++) {
-                double sp = 0, sd = 0, si = 0;
-                for (int b = 0; b < batch; b++) {
-                    int base = (b * heads + h) * t * t;
+        double[][] sp = new double[layers][heads], sd = new double[layers][heads], si = new double[layers][heads];
+        for (int[] sequence : tokens) {
+            forEachPattern(model, sequence, (l, a) -> { // a: [head, T, T] of this sequence
+                for (int h = 0; h < heads; h++) {
+                    int base = h * t * t;
                     for (int i = n; i < t; i++) {
-                        sp += a[base + i * t + i - 1];
-                        sd += a[base + i * t + i - n];
-                        si += a[base + i * t + i - n + 1];
+                        sp[l][h] += a[base + i * t + i - 1];
+                        sd[l][h] += a[base + i * t + i - n];
+                        si[l][h] += a[base + i * t + i - n + 1];
                     }
                 }
-                prev[l][h] = sp / count;
-                dup[l][h] = sd / count;
-                ind[l][h] = si / count;
+            });
+        }
+        double count = (double) batch * n;
+        double[][] prev = new double[layers][heads], dup = new double[layers][heads], ind = new double[layers][heads];
+        for (int l = 0; l < layers; l++) {
+            for (int h = 0; h < heads; h++) {
+                prev[l][h] = sp[l][h] / count;
+                dup[l][h] = sd[l][h] / count;
+                ind[l][h] = si[l][h] / count;
             }
         }
         return new HeadDetector(prev, dup, ind, tokens);
     }
 
+    /** Reads one layer's attention pattern [n_heads, T, T] (row-major, from index 0) while the forward holds it. */
+    private interface PatternReader {
+        void read(int layer, float[] pattern);
+    }
+
     /**
-     * hook_pattern of every layer; the forward stops once the last layer's pattern is formed (as TransformerLens'
-     * {@code stop_at_layer}), so the unembedding — the costliest GEMM with a large vocabulary — is never computed.
+     * Runs one sequence and hands hook_pattern of every layer to {@code reader}, in place (no copy). The forward stops
+     * once the last layer's pattern is read (as TransformerLens' {@code stop_at_layer}), so the unembedding — the
+     * costliest GEMM with a large vocabulary — is never computed. One sequence per forward keeps the pattern buffers
+     * at [n_heads, T, T] instead of [batch, n_heads, T, T].
      */
-    private static Tensor[] patterns(Transformer model, int[][] tokens) {
+    private static void forEachPattern(Transformer model, int[] sequence, PatternReader reader) {
         int layers = model.config().nLayers();
-        Tensor[] out = new Tensor[layers];
-        if (layers == 0) return out;
+        if (layers == 0) return;
         Hooks hooks = Hooks.none();
         for (int l = 0; l < layers; l++) {
             int layer = l;
             hooks = hooks.with("blocks." + l + ".attn.hook_pattern", (pattern, name) -> {
-                out[layer] = pattern.copy();
+                if (!pattern.isContiguous() || pattern.offset() != 0) throw new IllegalStateException("hook_pattern is not a contiguous buffer");
+                reader.read(layer, pattern.data());
                 if (layer == layers - 1) throw new PatternsCaptured();
                 return pattern;
             });
         }
         try {
-            model.run(tokens, hooks);
+            model.run(new int[][] {sequence}, hooks);
             throw new IllegalStateException("the forward did not reach the last attention pattern");
         } catch (PatternsCaptured done) {
-            // the last pattern is in; the rest of the forward is not needed
+            // the last pattern is read; the rest of the forward is not needed
         }
-        return out;
     }
 
     /** {@code batch} sequences [r₁..rₙ, r₁..rₙ]; r distinct (partial Fisher–Yates) when n ≤ vocab, else i.i.d. uniform. */
