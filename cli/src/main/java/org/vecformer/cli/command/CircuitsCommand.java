@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -13,10 +14,12 @@ import org.vecformer.cli.Main;
 import org.vecformer.cli.UsageException;
 import org.vecformer.cli.render.Json;
 import org.vecformer.engine.linalg.FactoredMatrix;
+import org.vecformer.engine.parallel.Parallel;
 import org.vecformer.model.circuits.CircuitWeights;
 import org.vecformer.model.circuits.Circuits;
 import org.vecformer.model.circuits.Composition;
 import org.vecformer.model.circuits.HeadDetector;
+import org.vecformer.model.circuits.LayerCircuits;
 import org.vecformer.model.circuits.SkipTrigram;
 import org.vecformer.model.circuits.VirtualHead;
 import org.vecformer.model.io.ModelFile;
@@ -133,7 +136,7 @@ public final class CircuitsCommand implements Callable<Integer> {
         int vocab = vocabLimit == null ? c.dVocab() : Math.min(c.dVocab(), vocabLimit);
         Circuits view = vocab == c.dVocab() ? circuits : new Circuits(weights.restrict(range(vocab)));
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(),
-                "top-" + topK + " circuit entries over " + vocab + " tokens: heads", c.nLayers() * c.nHeads());
+                "top-" + topK + " circuit entries over " + vocab + " tokens: circuits", c.nLayers() * c.nHeads() * Entries.circuitsPerHead(c));
         Entries entries = Entries.of(view, c, topK, progress, times);
         String lnNote = weights.folded()
                 ? "layer norm weights folded into W_Q, W_K, W_V and W_U (TransformerLens fold_ln); centring and scale left out"
@@ -251,25 +254,50 @@ public final class CircuitsCommand implements Callable<Integer> {
     /** The listed circuit entries: skip-trigrams for one layer, else top QK/OV entries per head and virtual heads. */
     record Entries(List<List<SkipTrigram>> skipTrigrams, List<List<FactoredMatrix.Entry>> qk, List<List<FactoredMatrix.Entry>> ov,
                    List<VirtualHead> virtualHeads, CircuitWeights view, int heads) {
-        /** The top-k entries of every head's circuits, reporting each finished head to {@code progress}; phases "top-k", "virtual heads". */
+        /**
+         * The top-k entries of every head's circuits: the skip-trigrams of each head for one layer, else layer by layer
+         * the QK and OV circuit of each head ({@link Circuits#layer}). The circuits are spread over the engine's threads,
+         * each searched on one thread (the answers do not depend on the thread count); each finished one is reported to
+         * {@code progress}. Phases "top-k" and "virtual heads".
+         */
         static Entries of(Circuits view, Config c, int k, ProgressLine progress, PhaseTimes times) {
+            int heads = c.nHeads();
             List<List<SkipTrigram>> tri = new ArrayList<>();
             List<List<FactoredMatrix.Entry>> qk = new ArrayList<>(), ov = new ArrayList<>();
-            for (int l = 0; l < c.nLayers(); l++) {
-                for (int h = 0; h < c.nHeads(); h++) {
-                    if (c.nLayers() == 1) {
-                        tri.add(SkipTrigram.top(view, l, h, k));
-                    } else {
-                        qk.add(view.qkCircuit(l, h).topK(k));
-                        ov.add(view.ovCircuit(l, h).topK(k));
+            if (c.nLayers() == 1) {
+                tri.addAll(Collections.nCopies(heads, null));
+                Parallel.forRange(heads, 1, (from, to) -> {
+                    for (int h = from; h < to; h++) {
+                        tri.set(h, SkipTrigram.top(view, 0, h, k));
+                        progress.advance();
                     }
-                    progress.done(l * c.nHeads() + h + 1);
+                });
+            } else {
+                for (int l = 0; l < c.nLayers(); l++) {
+                    LayerCircuits layer = view.layer(l);
+                    List<List<FactoredMatrix.Entry>> q = new ArrayList<>(Collections.nCopies(heads, null)), o = new ArrayList<>(q);
+                    Parallel.forRange(2 * heads, 1, (from, to) -> {
+                        for (int task = from; task < to; task++) {
+                            int h = task / 2;
+                            if (task % 2 == 0) q.set(h, layer.qkCircuit(h).topK(k));
+                            else o.set(h, layer.ovCircuit(h).topK(k));
+                            progress.advance();
+                        }
+                    });
+                    qk.addAll(q);
+                    ov.addAll(o);
                 }
             }
             times.end("top-k");
             List<VirtualHead> virtual = c.nLayers() > 1 ? VirtualHead.all(view) : List.of();
             times.end("virtual heads");
-            return new Entries(tri, qk, ov, virtual.subList(0, Math.min(k, virtual.size())), view.weights(), c.nHeads());
+            return new Entries(List.copyOf(tri), List.copyOf(qk), List.copyOf(ov), virtual.subList(0, Math.min(k, virtual.size())),
+                    view.weights(), c.nHeads());
+        }
+
+        /** Circuits searched per head: the skip-trigrams of a one-layer model, else its QK and its OV circuit. */
+        static int circuitsPerHead(Config c) {
+            return c.nLayers() == 1 ? 1 : 2;
         }
 
         void print(PrintWriter out, ModelFile m) {

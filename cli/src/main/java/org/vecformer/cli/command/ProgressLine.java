@@ -15,6 +15,7 @@ final class ProgressLine {
     private final LongSupplier clock;
     private final long start;
     private final boolean terminal;
+    private int finished;
 
     ProgressLine(PrintWriter err, String what, int total) {
         this(err, what, total, System::nanoTime, onTerminal());
@@ -35,8 +36,13 @@ final class ProgressLine {
         this.terminal = terminal;
     }
 
+    /** Reports one more unit finished (counted here, so threads may call it concurrently). */
+    synchronized void advance() {
+        done(++finished);
+    }
+
     /** Reports {@code done} of the total units finished (the last call, done == total, ends the line). */
-    void done(int done) {
+    synchronized void done(int done) {
         long elapsed = clock.getAsLong() - start;
         if (elapsed < QUIET_NANOS) return;
         double seconds = elapsed * 1e-9, eta = seconds / done * (total - done);

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vecformer.cli.CliRun;
+import org.vecformer.engine.parallel.Parallel;
 import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.circuits.CircuitWeights;
 import org.vecformer.model.circuits.Circuits;
@@ -89,6 +90,28 @@ class CircuitsCommandTest {
         assertEquals(want.baseline(), ((Number) comp.get("baseline")).doubleValue(), 1e-12);
         assertEquals(6, ((List<?>) all.get("top_entries")).size());
         assertEquals(3, ((List<?>) all.get("virtual_heads")).size());
+    }
+
+    /** Circuits are searched in parallel, one per thread: the answer must not depend on the thread count. */
+    @Test
+    void theAnalysisIsTheSameForAnyThreadCountAndVerboseShowsThePhaseTimes() throws IOException {
+        int saved = Parallel.threads();
+        try {
+            for (Path model : List.of(twoLayer, oneLayer)) {
+                CliRun one = CliRun.of("circuits", "--model", model.toString(), "--json", "--threads", "1");
+                CliRun three = CliRun.of("circuits", "--model", model.toString(), "--json", "--threads", "3", "--verbose");
+                assertEquals(0, one.code(), one.err());
+                assertEquals(0, three.code(), three.err());
+                assertEquals(JSON.std.mapFrom(one.out()), JSON.std.mapFrom(three.out()), model.toString());
+                assertTrue(!one.err().contains("time:"), "a short run without --verbose prints no times: " + one.err());
+                String times = three.err().lines().filter(l -> l.startsWith("time: ")).findFirst().orElse("");
+                for (String phase : List.of("load", "fold", "copying", "head scores", "composition", "top-k", "virtual heads", "output", "total")) {
+                    assertTrue(times.contains(phase + " ") || times.contains("(" + phase + " "), phase + " in " + three.err());
+                }
+            }
+        } finally {
+            Parallel.setThreads(saved);
+        }
     }
 
     @Test

@@ -37,4 +37,22 @@ class ProgressLineTest {
         assertEquals(2, s.chars().filter(ch -> ch == '\r').count());
         assertTrue(s.endsWith("\n") && s.indexOf('\n') == s.length() - 1, s);
     }
+
+    @Test
+    void advanceCountsUnitsFromSeveralThreads() throws InterruptedException {
+        StringWriter text = new StringWriter();
+        ProgressLine p = new ProgressLine(new PrintWriter(text), "circuits", 200, () -> now, false);
+        now = 3_000_000_000L;
+        Thread[] threads = new Thread[4];
+        for (int t = 0; t < threads.length; t++) {
+            threads[t] = new Thread(() -> {
+                for (int i = 0; i < 50; i++) p.advance();
+            });
+            threads[t].start();
+        }
+        for (Thread t : threads) t.join();
+        String[] lines = text.toString().split("\\R");
+        assertEquals(200, lines.length);
+        for (int i = 0; i < lines.length; i++) assertTrue(lines[i].startsWith("circuits " + (i + 1) + "/200 "), lines[i]);
+    }
 }

@@ -208,16 +208,31 @@ final class PrunedTopK {
         return f < x ? Math.nextUp(f) : f;
     }
 
-    /** Positions 0..len-1 sorted by norm, largest first, ties by position. */
-    private static int[] byNormDescending(double[] norm) {
-        Integer[] idx = new Integer[norm.length];
-        for (int i = 0; i < norm.length; i++) idx[i] = i;
-        Arrays.sort(idx, (x, y) -> {
-            int c = Double.compare(norm[y], norm[x]);
-            return c != 0 ? c : Integer.compare(x, y);
-        });
-        int[] out = new int[norm.length];
-        for (int i = 0; i < out.length; i++) out[i] = idx[i];
-        return out;
+    /**
+     * Positions 0..len-1 sorted by norm, largest first ({@link Double#compare}), ties by position: a bottom-up merge
+     * sort on primitive ints (the order is total, so it is the one any correct sort gives).
+     */
+    static int[] byNormDescending(double[] norm) {
+        int n = norm.length;
+        int[] idx = new int[n], tmp = new int[n];
+        for (int i = 0; i < n; i++) idx[i] = i;
+        for (int width = 1; width < n; width *= 2) {
+            for (int lo = 0; lo < n; lo += 2 * width) {
+                int mid = Math.min(lo + width, n), hi = Math.min(lo + 2 * width, n), i = lo, j = mid, o = lo;
+                while (i < mid && j < hi) tmp[o++] = before(norm, idx[j], idx[i]) ? idx[j++] : idx[i++];
+                while (i < mid) tmp[o++] = idx[i++];
+                while (j < hi) tmp[o++] = idx[j++];
+            }
+            int[] swap = idx;
+            idx = tmp;
+            tmp = swap;
+        }
+        return idx;
+    }
+
+    /** Whether position x sorts before position y: a larger norm, or an equal one and a smaller position. */
+    private static boolean before(double[] norm, int x, int y) {
+        int c = Double.compare(norm[x], norm[y]);
+        return c != 0 ? c > 0 : x < y;
     }
 }

@@ -182,20 +182,32 @@ public final class CircuitWeights {
 
     /** W_E·M [vocab, k] for M [d_model, k], a float32 GEMM widened to double. */
     public Matrix embed(Matrix m) {
-        int dm = config().dModel(), n = vocabSize(), k = m.cols();
+        int dm = config().dModel(), k = m.cols();
         if (m.rows() != dm) throw new IllegalArgumentException("W_E · M needs M with " + dm + " rows, not " + m.rows());
+        return Matrix.fromFloats(embedFloats(floats(m), k), 0, vocabSize(), k, k);
+    }
+
+    /** W_E·M [vocab, k] row-major for M [d_model, k] row-major in float, one float32 GEMM. */
+    float[] embedFloats(float[] m, int k) {
+        int dm = config().dModel(), n = vocabSize();
         float[] out = new float[n * k];
-        Gemm.sgemm(Transpose.N, Transpose.N, n, k, dm, 1f, wE, 0, dm, floats(m), 0, k, 0f, out, 0, k);
-        return Matrix.fromFloats(out, 0, n, k, k);
+        Gemm.sgemm(Transpose.N, Transpose.N, n, k, dm, 1f, wE, 0, dm, m, 0, k, 0f, out, 0, k);
+        return out;
     }
 
     /** M·W_U' [k, vocab] for M [k, d_model], a float32 GEMM widened to double. */
     public Matrix unembed(Matrix m) {
-        int dm = config().dModel(), n = vocabSize(), k = m.rows();
+        int dm = config().dModel(), k = m.rows();
         if (m.cols() != dm) throw new IllegalArgumentException("M · W_U needs M with " + dm + " columns, not " + m.cols());
+        return Matrix.fromFloats(unembedFloats(floats(m), k), 0, k, vocabSize(), vocabSize());
+    }
+
+    /** M·W_U' [k, vocab] row-major for M [k, d_model] row-major in float, one float32 GEMM. */
+    float[] unembedFloats(float[] m, int k) {
+        int dm = config().dModel(), n = vocabSize();
         float[] out = new float[k * n];
-        Gemm.sgemm(Transpose.N, Transpose.N, k, n, dm, 1f, floats(m), 0, dm, wU, 0, n, 0f, out, 0, n);
-        return Matrix.fromFloats(out, 0, k, n, n);
+        Gemm.sgemm(Transpose.N, Transpose.N, k, n, dm, 1f, m, 0, dm, wU, 0, n, 0f, out, 0, n);
+        return out;
     }
 
     /** [W_E | 1] [vocab, d_model + 1]: the embedding with a column of ones that picks up b_U. */
@@ -230,7 +242,8 @@ public final class CircuitWeights {
         return unembedEmbed;
     }
 
-    private static float[] floats(Matrix m) {
+    /** M's entries rounded to float, row-major [rows, cols]. */
+    static float[] floats(Matrix m) {
         float[] f = new float[m.rows() * m.cols()];
         for (int i = 0; i < m.rows(); i++) for (int j = 0; j < m.cols(); j++) f[i * m.cols() + j] = (float) m.get(i, j);
         return f;

@@ -60,6 +60,14 @@ public final class Circuits {
     }
 
     /**
+     * The QK and OV circuits of every head of layer l ({@link #qkCircuit}, {@link #ovCircuit}), their
+     * vocabulary-side factors formed for all heads at once; the way to read many heads of a large vocabulary.
+     */
+    public LayerCircuits layer(int l) {
+        return new LayerCircuits(w, l);
+    }
+
+    /**
      * The positional QK circuit {@code W_pos W_Q^h (W_K^h)ᵀ W_posᵀ} [n_ctx, n_ctx], factored as
      * {@code (W_pos W_Q^h)·(W_pos W_K^h)ᵀ}: entry [i][j] is the score query position i gives key position j
      * from positions alone (a previous-token head is large on j = i − 1). For shortformer the unfolded

@@ -47,11 +47,16 @@ class CircuitMathTest {
     void factoredCircuitsEqualTheExplicitProducts() {
         for (int l = 0; l < 2; l++) {
             Block b = weights.blocks().get(l);
+            LayerCircuits layer = circuits.layer(l);
+            assertEquals(3, layer.heads());
             for (int h = 0; h < 3; h++) {
                 Matrix q = folded(l, b.wQ(), h), k = folded(l, b.wK(), h), v = folded(l, b.wV(), h), o = head(b.wO(), h, null);
                 String at = " L" + l + "H" + h;
-                assertClose(wE().multiply(q).multiply(k.transpose()).multiply(wE().transpose()), circuits.qkCircuit(l, h).materialize(), "QK" + at);
-                assertClose(wE().multiply(v).multiply(o).multiply(wU()), circuits.ovCircuit(l, h).materialize(), "OV" + at);
+                Matrix qk = wE().multiply(q).multiply(k.transpose()).multiply(wE().transpose()), ov = wE().multiply(v).multiply(o).multiply(wU());
+                assertClose(qk, circuits.qkCircuit(l, h).materialize(), "QK" + at);
+                assertClose(ov, circuits.ovCircuit(l, h).materialize(), "OV" + at);
+                assertClose(qk, layer.qkCircuit(h).materialize(), "QK of the layer's" + at);
+                assertClose(ov, layer.ovCircuit(h).materialize(), "OV of the layer's" + at);
                 Matrix pos = matrix(weights.wPos(), null);
                 assertClose(pos.multiply(q).multiply(k.transpose()).multiply(pos.transpose()), circuits.positionalQk(l, h).materialize(), "pos QK" + at);
                 assertClose(v.multiply(o), circuits.ov(l, h).materialize(), "W_V W_O" + at);
@@ -142,9 +147,15 @@ class CircuitMathTest {
         int[] ids = {9, 2, 12, 0};
         Circuits small = new Circuits(circuits.weights().restrict(ids));
         Matrix full = circuits.ovCircuit(1, 2).materialize(), part = small.ovCircuit(1, 2).materialize();
+        Matrix fullQk = circuits.qkCircuit(1, 2).materialize(), partQk = small.layer(1).qkCircuit(2).materialize();
+        Matrix layerOv = small.layer(1).ovCircuit(2).materialize();
         for (int i = 0; i < ids.length; i++) {
             assertEquals(ids[i], small.weights().tokenId(i));
-            for (int j = 0; j < ids.length; j++) assertEquals(full.get(ids[i], ids[j]), part.get(i, j), 1e-6);
+            for (int j = 0; j < ids.length; j++) {
+                assertEquals(full.get(ids[i], ids[j]), part.get(i, j), 1e-6);
+                assertEquals(full.get(ids[i], ids[j]), layerOv.get(i, j), 1e-6);
+                assertEquals(fullQk.get(ids[i], ids[j]), partQk.get(i, j), 1e-6);
+            }
         }
         assertEquals(circuits.copyingScore(1, 2), small.copyingScore(1, 2), 1e-12, "copying scores always use the whole vocabulary");
     }
