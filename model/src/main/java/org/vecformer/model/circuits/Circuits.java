@@ -3,6 +3,7 @@ package org.vecformer.model.circuits;
 import org.vecformer.engine.linalg.Eigen;
 import org.vecformer.engine.linalg.FactoredMatrix;
 import org.vecformer.engine.linalg.Matrix;
+import org.vecformer.engine.parallel.Parallel;
 
 /**
  * The circuits of "A Mathematical Framework for Transformer Circuits" (Elhage et al., 2021) as factored
@@ -103,11 +104,13 @@ public final class Circuits {
         return abs == 0 ? 0 : re / abs;
     }
 
-    /** {@link #copyingScore} of every head, [n_layers][n_heads]. */
+    /** {@link #copyingScore} of every head, [n_layers][n_heads], heads in parallel (each on one thread). */
     public double[][] copyingScores() {
         int layers = w.config().nLayers(), heads = w.config().nHeads();
         double[][] s = new double[layers][heads];
-        for (int l = 0; l < layers; l++) for (int h = 0; h < heads; h++) s[l][h] = copyingScore(l, h);
+        Parallel.forRange(layers * heads, 1, (from, to) -> {
+            for (int i = from; i < to; i++) s[i / heads][i % heads] = copyingScore(i / heads, i % heads);
+        });
         return s;
     }
 }

@@ -3,6 +3,7 @@ package org.vecformer.model.circuits;
 import java.util.SplittableRandom;
 import org.vecformer.engine.linalg.FactoredMatrix;
 import org.vecformer.engine.linalg.Matrix;
+import org.vecformer.engine.parallel.Parallel;
 
 /**
  * Composition scores between every pair of heads (TransformerLens {@code get_comp_score}; paper §
@@ -14,7 +15,8 @@ import org.vecformer.engine.linalg.Matrix;
  * all factored (inner dimension d_head). Arrays are [l1][h1][l2][h2], zero where l2 ≤ l1. By
  * sub-multiplicativity every score lies in [0, 1].
  *
- * <p>{@code baseline} is what a user compares against: the mean score of {@link #BASELINE_SAMPLES} pairs of
+ * <p>Heads are handled in parallel ({@link Parallel}), each score by one thread, so the scores do not depend on the
+ * thread count. {@code baseline} is what a user compares against: the mean score of {@link #BASELINE_SAMPLES} pairs of
  * random factored matrices of the same shapes, {@code (X₁Y₁, X₂Y₂)} with X [d_model, d_head] and Y [d_head, d_model]
  * i.i.d. N(0, 1), seeded ({@link #BASELINE_SEED}).
  *
@@ -50,18 +52,20 @@ public record Composition(double[][][][] q, double[][][][] k, double[][][][] v, 
         int layers = c.weights().config().nLayers(), heads = c.weights().config().nHeads();
         Factors[][] ov = new Factors[layers][heads], qk = new Factors[layers][heads], kq = new Factors[layers][heads];
         CircuitWeights w = c.weights();
-        for (int l = 0; l < layers; l++) {
-            for (int h = 0; h < heads; h++) {
+        Parallel.forRange(layers * heads, 1, (from, to) -> {
+            for (int i = from; i < to; i++) {
+                int l = i / heads, h = i % heads;
                 Matrix q = w.wQ(l, h), k = w.wK(l, h);
                 ov[l][h] = Factors.of(w.wV(l, h), w.wO(l, h));
                 qk[l][h] = Factors.of(q, k.transpose());
                 kq[l][h] = Factors.of(k, q.transpose());
             }
-        }
+        });
         double[][][][] q = new double[layers][heads][layers][heads], k = new double[layers][heads][layers][heads],
                 v = new double[layers][heads][layers][heads];
-        for (int l1 = 0; l1 < layers; l1++) {
-            for (int h1 = 0; h1 < heads; h1++) {
+        Parallel.forRange(layers * heads, 1, (from, to) -> { // one earlier head (l1, h1) per index
+            for (int i = from; i < to; i++) {
+                int l1 = i / heads, h1 = i % heads;
                 for (int l2 = l1 + 1; l2 < layers; l2++) {
                     for (int h2 = 0; h2 < heads; h2++) {
                         Factors a = ov[l1][h1];
@@ -71,7 +75,7 @@ public record Composition(double[][][][] q, double[][][][] k, double[][][][] v, 
                     }
                 }
             }
-        }
+        });
         return new Composition(q, k, v, baseline(c.weights().config().dModel(), c.weights().config().dHead()));
     }
 
@@ -104,12 +108,17 @@ public record Composition(double[][][][] q, double[][][][] k, double[][][][] v, 
     /** Mean of {@link #score} over {@link #BASELINE_SAMPLES} seeded pairs of random factored [d_model, d_model] matrices of inner dimension d_head. */
     public static double baseline(int dModel, int dHead) {
         SplittableRandom rnd = new SplittableRandom(BASELINE_SEED);
-        double sum = 0;
+        Matrix[][] draws = new Matrix[BASELINE_SAMPLES][]; // drawn in sample order: X₁, Y₁, X₂, Y₂
         for (int s = 0; s < BASELINE_SAMPLES; s++) {
-            Factors a = Factors.of(gaussian(dModel, dHead, rnd), gaussian(dHead, dModel, rnd));
-            Factors b = Factors.of(gaussian(dModel, dHead, rnd), gaussian(dHead, dModel, rnd));
-            sum += score(a, b);
+            draws[s] = new Matrix[] {gaussian(dModel, dHead, rnd), gaussian(dHead, dModel, rnd), gaussian(dModel, dHead, rnd),
+                gaussian(dHead, dModel, rnd)};
         }
+        double[] scores = new double[BASELINE_SAMPLES];
+        Parallel.forRange(BASELINE_SAMPLES, 1, (from, to) -> {
+            for (int s = from; s < to; s++) scores[s] = score(Factors.of(draws[s][0], draws[s][1]), Factors.of(draws[s][2], draws[s][3]));
+        });
+        double sum = 0;
+        for (double x : scores) sum += x;
         return sum / BASELINE_SAMPLES;
     }
 

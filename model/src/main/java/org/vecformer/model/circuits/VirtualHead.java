@@ -1,9 +1,11 @@
 package org.vecformer.model.circuits;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
 import java.util.List;
 import org.vecformer.engine.linalg.FactoredMatrix;
+import org.vecformer.engine.parallel.Parallel;
 
 /**
  * A virtual attention head made by V-composition (paper § "Virtual Attention Heads"): head h2 in layer l2 moves
@@ -14,21 +16,26 @@ import org.vecformer.engine.linalg.FactoredMatrix;
  */
 public record VirtualHead(int layer1, int head1, int layer2, int head2, FactoredMatrix ov, double norm) {
 
-    /** Every V-composition pair l1 &lt; l2, largest norm first (ties in layer/head order). */
+    /** Every V-composition pair l1 &lt; l2, largest norm first (ties in layer/head order); earlier heads in parallel. */
     public static List<VirtualHead> all(Circuits c) {
         int layers = c.weights().config().nLayers(), heads = c.weights().config().nHeads();
-        List<VirtualHead> out = new ArrayList<>();
-        for (int l1 = 0; l1 < layers; l1++) {
-            for (int h1 = 0; h1 < heads; h1++) {
+        List<List<VirtualHead>> byFirst = new ArrayList<>(Collections.nCopies(layers * heads, null));
+        Parallel.forRange(layers * heads, 1, (from, to) -> { // one earlier head (l1, h1) per index
+            for (int i = from; i < to; i++) {
+                int l1 = i / heads, h1 = i % heads;
                 FactoredMatrix first = c.ov(l1, h1);
+                List<VirtualHead> paths = new ArrayList<>();
                 for (int l2 = l1 + 1; l2 < layers; l2++) {
                     for (int h2 = 0; h2 < heads; h2++) {
                         FactoredMatrix path = first.multiply(c.ov(l2, h2));
-                        out.add(new VirtualHead(l1, h1, l2, h2, path, path.frobeniusNorm()));
+                        paths.add(new VirtualHead(l1, h1, l2, h2, path, path.frobeniusNorm()));
                     }
                 }
+                byFirst.set(i, paths);
             }
-        }
+        });
+        List<VirtualHead> out = new ArrayList<>();
+        for (List<VirtualHead> paths : byFirst) out.addAll(paths);
         out.sort(Comparator.comparingDouble(VirtualHead::norm).reversed());
         return List.copyOf(out);
     }
