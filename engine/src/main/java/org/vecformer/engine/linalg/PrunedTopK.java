@@ -54,7 +54,6 @@ final class PrunedTopK {
             double[] ad = f.a().data(), bd = f.b().data();
             int m = f.rows(), n = f.cols(), r = f.innerDim();
             double[] rn = new double[m], cn = new double[n];
-            double maxAbs = 0;
             for (int i = 0; i < m; i++) {
                 double s = 0;
                 for (int p = 0; p < r; p++) s += ad[i * r + p] * ad[i * r + p];
@@ -62,9 +61,21 @@ final class PrunedTopK {
             }
             for (int p = 0; p < r; p++) for (int j = 0; j < n; j++) cn[j] += bd[p * n + j] * bd[p * n + j];
             for (int j = 0; j < n; j++) cn[j] = Math.sqrt(cn[j]);
-            for (double x : ad) maxAbs = Math.abs(x) > maxAbs || x != x ? Math.abs(x) : maxAbs;
-            for (double x : bd) maxAbs = Math.abs(x) > maxAbs || x != x ? Math.abs(x) : maxAbs;
-            return new Norms(rn, cn, maxAbs);
+            return new Norms(rn, cn, Math.max(maxAbs(ad), maxAbs(bd)));
+        }
+
+        /** max |x| over x (NaN if any x is NaN; the maximum does not depend on the order, so four running maxima). */
+        private static double maxAbs(double[] x) {
+            double m0 = 0, m1 = 0, m2 = 0, m3 = 0;
+            int i = 0;
+            for (; i + 4 <= x.length; i += 4) {
+                m0 = Math.max(m0, Math.abs(x[i]));
+                m1 = Math.max(m1, Math.abs(x[i + 1]));
+                m2 = Math.max(m2, Math.abs(x[i + 2]));
+                m3 = Math.max(m3, Math.abs(x[i + 3]));
+            }
+            for (; i < x.length; i++) m0 = Math.max(m0, Math.abs(x[i]));
+            return Math.max(Math.max(m0, m1), Math.max(m2, m3));
         }
 
         /** Entries finite and at most FLOAT_SAFE, and the largest ‖a_i‖·‖b_j‖ at most FLOAT_SAFE. */
@@ -98,8 +109,12 @@ final class PrunedTopK {
             for (int p = 0; p < r; p++) a[t * r + p] = (float) ad[i * r + p];
         }
         for (int t = 0; t < n; t++) colNorm[t] = norms.cols()[colOrder[t]];
-        for (int p = 0; p < r; p++) {
-            for (int t = 0; t < n; t++) b[(t / tileCols * r + p) * tileCols + t % tileCols] = (float) bd[p * n + colOrder[t]];
+        for (int t0 = 0; t0 < n; t0 += tileCols) { // column tile t0 / tileCols: b[tile][p][t − t0]
+            int width = Math.min(tileCols, n - t0), tile = t0 / tileCols * r * tileCols;
+            for (int p = 0; p < r; p++) {
+                int to = tile + p * tileCols, from = p * n;
+                for (int t = 0; t < width; t++) b[to + t] = (float) bd[from + colOrder[t0 + t]];
+            }
         }
         floatError = (r + 4) * 0x1p-24 * 1.25;
         underflow = r * 0x1p-148 * (2 * norms.maxAbs() + 2);
