@@ -36,7 +36,7 @@ import org.vecformer.engine.parallel.Parallel;
 final class PrunedTopK {
     /** Tile shape: rows of A × columns of B computed at once. */
     static final int TILE_ROWS = 64, TILE_COLS = 384;
-    /** Largest ‖a‖max·‖b‖max (and largest factor entry) for which float sums cannot overflow. */
+    /** Largest ‖a‖max·‖b‖max (and largest row or column norm, which bounds every entry) for which float sums cannot overflow. */
     private static final double FLOAT_SAFE = 1e30;
     /** Relative slack on the double Cauchy–Schwarz bound, covering the rounding of norms and of get(). */
     private static final double BOUND_SLACK = 1 + 1e-9;
@@ -48,42 +48,36 @@ final class PrunedTopK {
     private final float[] a, b; // A rows in sorted order [paddedRows, r]; B columns in sorted order, tile by tile [paddedCols / tileCols, r, tileCols]
     private final double floatError, underflow;
 
-    /** Row norms ‖a_i‖ of A, column norms ‖b_j‖ of B, and the largest |entry| of either (NaN if any entry is NaN). */
-    private record Norms(double[] rows, double[] cols, double maxAbs) {
+    /**
+     * Row norms ‖a_i‖ of A, column norms ‖b_j‖ of B, and the largest of them all, which bounds every |entry| of A and B
+     * (|a_ip| ≤ ‖a_i‖); NaN if any entry is NaN, +∞ if any is infinite.
+     */
+    private record Norms(double[] rows, double[] cols, double maxNorm) {
         static Norms of(FactoredMatrix f) {
             double[] ad = f.a().data(), bd = f.b().data();
             int m = f.rows(), n = f.cols(), r = f.innerDim();
             double[] rn = new double[m], cn = new double[n];
+            double maxNorm = 0;
             for (int i = 0; i < m; i++) {
                 double s = 0;
                 for (int p = 0; p < r; p++) s += ad[i * r + p] * ad[i * r + p];
                 rn[i] = Math.sqrt(s);
+                maxNorm = Math.max(maxNorm, rn[i]);
             }
             for (int p = 0; p < r; p++) for (int j = 0; j < n; j++) cn[j] += bd[p * n + j] * bd[p * n + j];
-            for (int j = 0; j < n; j++) cn[j] = Math.sqrt(cn[j]);
-            return new Norms(rn, cn, Math.max(maxAbs(ad), maxAbs(bd)));
-        }
-
-        /** max |x| over x (NaN if any x is NaN; the maximum does not depend on the order, so four running maxima). */
-        private static double maxAbs(double[] x) {
-            double m0 = 0, m1 = 0, m2 = 0, m3 = 0;
-            int i = 0;
-            for (; i + 4 <= x.length; i += 4) {
-                m0 = Math.max(m0, Math.abs(x[i]));
-                m1 = Math.max(m1, Math.abs(x[i + 1]));
-                m2 = Math.max(m2, Math.abs(x[i + 2]));
-                m3 = Math.max(m3, Math.abs(x[i + 3]));
+            for (int j = 0; j < n; j++) {
+                cn[j] = Math.sqrt(cn[j]);
+                maxNorm = Math.max(maxNorm, cn[j]);
             }
-            for (; i < x.length; i++) m0 = Math.max(m0, Math.abs(x[i]));
-            return Math.max(Math.max(m0, m1), Math.max(m2, m3));
+            return new Norms(rn, cn, maxNorm);
         }
 
-        /** Entries finite and at most FLOAT_SAFE, and the largest ‖a_i‖·‖b_j‖ at most FLOAT_SAFE. */
+        /** Every norm (so every entry) finite and at most FLOAT_SAFE, and the largest ‖a_i‖·‖b_j‖ at most FLOAT_SAFE. */
         boolean floatSafe() {
             double maxRow = 0, maxCol = 0;
             for (double x : rows) maxRow = Math.max(maxRow, x);
             for (double x : cols) maxCol = Math.max(maxCol, x);
-            return maxAbs <= FLOAT_SAFE && maxRow * maxCol <= FLOAT_SAFE;
+            return maxNorm <= FLOAT_SAFE && maxRow * maxCol <= FLOAT_SAFE;
         }
     }
 
@@ -117,7 +111,7 @@ final class PrunedTopK {
             }
         }
         floatError = (r + 4) * 0x1p-24 * 1.25;
-        underflow = r * 0x1p-148 * (2 * norms.maxAbs() + 2);
+        underflow = r * 0x1p-148 * (2 * norms.maxNorm() + 2);
     }
 
     /** Whether the float path is safe: all factor entries finite and every |a_i·b_j| far inside the float range. */
@@ -224,30 +218,39 @@ final class PrunedTopK {
     }
 
     /**
-     * Positions 0..len-1 sorted by norm, largest first ({@link Double#compare}), ties by position: a bottom-up merge
-     * sort on primitive ints (the order is total, so it is the one any correct sort gives).
+     * Positions 0..len-1 sorted by norm, largest first ({@link Double#compare}), ties by position: a stable LSD radix
+     * sort, one byte per pass, on 64-bit keys whose unsigned order is the descending {@link Double#compare} order.
      */
     static int[] byNormDescending(double[] norm) {
         int n = norm.length;
-        int[] idx = new int[n], tmp = new int[n];
-        for (int i = 0; i < n; i++) idx[i] = i;
-        for (int width = 1; width < n; width *= 2) {
-            for (int lo = 0; lo < n; lo += 2 * width) {
-                int mid = Math.min(lo + width, n), hi = Math.min(lo + 2 * width, n), i = lo, j = mid, o = lo;
-                while (i < mid && j < hi) tmp[o++] = before(norm, idx[j], idx[i]) ? idx[j++] : idx[i++];
-                while (i < mid) tmp[o++] = idx[i++];
-                while (j < hi) tmp[o++] = idx[j++];
+        long[] key = new long[n], keyOut = new long[n];
+        int[] idx = new int[n], idxOut = new int[n];
+        for (int i = 0; i < n; i++) {
+            long bits = Double.doubleToLongBits(norm[i]);
+            long ascending = bits ^ ((bits >> 63) & Long.MAX_VALUE); // signed order = Double.compare order
+            key[i] = ~ascending ^ Long.MIN_VALUE;                     // unsigned order = descending
+            idx[i] = i;
+        }
+        int[] start = new int[257];
+        for (int shift = 0; shift < 64; shift += 8) {
+            Arrays.fill(start, 0);
+            for (int i = 0; i < n; i++) start[(int) (key[i] >>> shift & 0xFF) + 1]++;
+            boolean oneBucket = false;
+            for (int d = 1; d <= 256; d++) oneBucket |= start[d] == n;
+            if (oneBucket) continue; // every key has this byte: the pass would not move anything
+            for (int d = 0; d < 256; d++) start[d + 1] += start[d];
+            for (int i = 0; i < n; i++) {
+                int at = start[(int) (key[i] >>> shift & 0xFF)]++;
+                keyOut[at] = key[i];
+                idxOut[at] = idx[i];
             }
-            int[] swap = idx;
-            idx = tmp;
-            tmp = swap;
+            long[] k = key;
+            key = keyOut;
+            keyOut = k;
+            int[] x = idx;
+            idx = idxOut;
+            idxOut = x;
         }
         return idx;
-    }
-
-    /** Whether position x sorts before position y: a larger norm, or an equal one and a smaller position. */
-    private static boolean before(double[] norm, int x, int y) {
-        int c = Double.compare(norm[x], norm[y]);
-        return c != 0 ? c > 0 : x < y;
     }
 }
