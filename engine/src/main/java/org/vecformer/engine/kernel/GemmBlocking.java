@@ -6,8 +6,8 @@ package org.vecformer.engine.kernel;
  *
  * <ul>
  *   <li>{@code kc}: depth of one slice,</li>
- *   <li>{@code mc}: rows of a packed A block ({@code mc × kc}), sized for L2,</li>
- *   <li>{@code nc}: columns of a packed B block ({@code kc × nc}), sized for L3.</li>
+ *   <li>{@code mc}: rows of a packed A block ({@code mc × kc}),</li>
+ *   <li>{@code nc}: columns of a packed B block ({@code kc × nc}), sized for L2.</li>
  * </ul>
  * The micro-tile is {@link #MR} rows by {@link #NR} columns ({@link #NV} vectors of {@link Simd#F}).
  * The k slicing fixes the order in which every element of C is summed, so it never depends on the
@@ -29,10 +29,11 @@ record GemmBlocking(int kc, int mc, int nc) {
 
     /**
      * The blocking used by {@link Gemm}, measured on a 512-bit machine (AVX-512, 48 KiB L1d, 2 MiB L2):
-     * a B micro-panel (kc × NR = 32 KiB) and an A micro-panel (12 KiB) share L1, the packed A block
-     * (mc × KC) sits in L2, and the B block (kc × nc) in L2 or L3.
+     * an A micro-panel (MR × kc = 12 KiB) stays in L1 while the B micro-panels (kc × NR = 32 KiB each)
+     * stream from the B block (kc × nc = 1 MiB) in L2; C is re-read once per k slice, so kc is as deep as
+     * L1 allows.
      */
-    static final GemmBlocking DEFAULT = new GemmBlocking(KC, 8 * MR, 2048);
+    static final GemmBlocking DEFAULT = new GemmBlocking(KC, 8 * MR, 1024);
 
     GemmBlocking {
         if (kc < 1 || kc > KC || mc < MR || mc % MR != 0 || nc < NR || nc % NR != 0) {
