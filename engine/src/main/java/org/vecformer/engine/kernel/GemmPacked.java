@@ -60,7 +60,7 @@ final class GemmPacked {
         GemmScratch scratch = GemmScratch.local();
         float[] bp = scratch.packedB(GemmPacking.evenDepth(kc) * nc);
         float[] ap = scratch.packedA(mc * KC);
-        float[] tile = scratch.tile(MR * NR);
+        float[] acc = scratch.tile(MR * NR);
         for (int jc = 0; jc < cols; jc += nc) {
             int w = Math.min(nc, cols - jc);
             for (int pc = 0; pc < k; pc += kc) {
@@ -70,7 +70,7 @@ final class GemmPacked {
                 for (int ic = 0; ic < rows; ic += mc) {
                     int i = i0 + ic, h = Math.min(mc, rows - ic), cAt = cOff + i * ldc + j0 + jc;
                     GemmPacking.packA(transA, a, aOff, lda, i, h, pc, depth, ap);
-                    block(GemmPacking.evenDepth(depth), ap, bp, alpha, betaHere, c, cAt, ldc, h, w, tile);
+                    block(GemmPacking.evenDepth(depth), ap, bp, alpha, betaHere, c, cAt, ldc, h, w, acc);
                 }
             }
         }
@@ -78,7 +78,7 @@ final class GemmPacked {
 
     /**
      * One {@code rows × cols} block of C from a k slice packed {@code depth} deep (even): for each packed
-     * B micro-panel, every packed A micro-panel.
+     * A micro-panel, every packed B micro-panel; {@code acc} is the micro-kernel's scratch tile.
      */
     private static void block(int depth, float[] ap, float[] bp, float alpha, float beta,
                               float[] c, int cAt, int ldc, int rows, int cols, float[] acc) {
