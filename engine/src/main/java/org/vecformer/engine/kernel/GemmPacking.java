@@ -1,5 +1,6 @@
 package org.vecformer.engine.kernel;
 
+import static org.vecformer.engine.kernel.GemmBlocking.KC;
 import static org.vecformer.engine.kernel.GemmBlocking.MR;
 import static org.vecformer.engine.kernel.GemmBlocking.NR;
 
@@ -9,40 +10,56 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * Copies blocks of op(A) and op(B) into the contiguous, zero-padded panels the micro-kernel reads.
+ * A slice of odd depth {@code kc} is packed {@code kc + 1} deep, the last step zero in A and B (the
+ * micro-kernel takes two k steps at a time): {@link #evenDepth}.
  *
- * <p>Packed A block of {@code rows × kc} (rows of op(A) from {@code i0}, depth from {@code p0}; only for a
- * transposed A):
- * ⌈rows/MR⌉ micro-panels of {@code kc × MR}; element (i, p) lives at
- * {@code dst[(i/MR)·kc·MR + p·MR + i%MR]}; slots of rows past {@code rows} are left as they are (the
- * micro-kernel never reads them).
+ * <p>Packed A block of {@code rows × kc} (rows of op(A) from {@code i0}, depth from {@code p0}):
+ * ⌈rows/MR⌉ micro-panels of {@code MR × KC}; element (i, p) lives at
+ * {@code dst[(i/MR)·MR·KC + (i%MR)·KC + p]}; rows past {@code rows} are zero, steps past the even depth
+ * are not read.
  *
  * <p>Packed B block of {@code kc × cols} (depth from {@code p0}, columns of op(B) from {@code j0}):
- * ⌈cols/NR⌉ micro-panels of {@code kc × NR}; element (p, j) lives at
- * {@code dst[(j/NR)·kc·NR + p·NR + j%NR]}, columns past {@code cols} are zero.
- *
- * <p>Zero padding of B lets the micro-kernel always run full-width tiles; only its store is trimmed.
+ * ⌈cols/NR⌉ micro-panels of {@code evenDepth(kc) × NR}; element (p, j) lives at
+ * {@code dst[(j/NR)·evenDepth(kc)·NR + p·NR + j%NR]}, columns past {@code cols} are zero.
  */
 final class GemmPacking {
     private static final VectorSpecies<Float> S = Simd.F;
 
     private GemmPacking() {}
 
+    /** {@code kc} rounded up to even: the depth of packed panels. */
+    static int evenDepth(int kc) {
+        return (kc + 1) & ~1;
+    }
+
     /**
-     * Packs op(A)[i0 .. i0+rows, p0 .. p0+kc) of a transposed A (stored [k,m], so op(A)[i][p] = a[aOff + p·lda + i])
-     * into {@code dst} (layout above). An untransposed A is read in place by the micro-kernel instead.
+     * Packs op(A)[i0 .. i0+rows, p0 .. p0+kc) into {@code dst} (layout above): op(A)[i][p] is
+     * {@code a[aOff + i·lda + p]} (rows copied whole), or {@code a[aOff + p·lda + i]} when A is transposed.
      */
-    static void packTransposedA(float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] dst) {
-        for (int q = 0, i = 0; i < rows; q++, i += MR) {
-            int base = q * kc * MR, r = Math.min(MR, rows - i);
-            for (int p = 0; p < kc; p++) System.arraycopy(a, aOff + (p0 + p) * lda + i0 + i, dst, base + p * MR, r);
+    static void packA(Transpose transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] dst) {
+        int depth = evenDepth(kc);
+        for (int i = 0; i < rows; i += MR) {
+            int base = i / MR * MR * KC, r = Math.min(MR, rows - i);
+            if (transA == Transpose.N) {
+                for (int rr = 0; rr < r; rr++) System.arraycopy(a, aOff + (i0 + i + rr) * lda + p0, dst, base + rr * KC, kc);
+            } else {
+                for (int p = 0; p < kc; p++) {
+                    int src = aOff + (p0 + p) * lda + i0 + i;
+                    for (int rr = 0, d = base + p; rr < r; rr++, d += KC) dst[d] = a[src + rr];
+                }
+            }
+            for (int rr = 0; rr < r; rr++) Arrays.fill(dst, base + rr * KC + kc, base + rr * KC + depth, 0f);
+            for (int rr = r; rr < MR; rr++) Arrays.fill(dst, base + rr * KC, base + rr * KC + depth, 0f);
         }
     }
 
     /** Packs op(B)[p0 .. p0+kc, j0 .. j0+cols) into {@code dst} (layout above). */
     static void packB(Transpose transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols, float[] dst) {
+        int depth = evenDepth(kc);
         for (int q = 0; q * NR < cols; q++) {
-            int j = q * NR, base = q * kc * NR, w = Math.min(NR, cols - j);
-            if (w < NR) Arrays.fill(dst, base, base + kc * NR, 0f);
+            int j = q * NR, base = q * depth * NR, w = Math.min(NR, cols - j);
+            if (w < NR) Arrays.fill(dst, base, base + depth * NR, 0f);
+            else Arrays.fill(dst, base + kc * NR, base + depth * NR, 0f);
             if (transB == Transpose.T) {
                 for (int jj = 0; jj < w; jj++) {
                     int src = bOff + (j0 + j + jj) * ldb + p0;
