@@ -3,13 +3,12 @@ package org.vecformer.engine.kernel;
 /**
  * Per-thread buffers of the GEMM, grown on demand and then reused by every later call on the same
  * thread, so steady-state calls allocate nothing: the packed A block, the packed B block, one
- * accumulator tile, two float runs for the small paths, and the product tile {@link ProductAbove} scans.
+ * accumulator tile, and two float runs for the small paths.
  */
 final class GemmScratch {
     private static final ThreadLocal<GemmScratch> LOCAL = ThreadLocal.withInitial(GemmScratch::new);
 
-    private float[] packedA = new float[0], packedB = new float[0], tile = new float[0], x = new float[0], out = new float[0],
-            product = new float[0];
+    private float[] packedA = new float[0], packedB = new float[0], tile = new float[0], x = new float[0], out = new float[0];
 
     private GemmScratch() {}
 
@@ -43,11 +42,5 @@ final class GemmScratch {
     float[] out(int size) {
         if (out.length < size) out = new float[size];
         return out;
-    }
-
-    /** A product tile for {@link ProductAbove} (never the GEMM's own buffers, which it fills meanwhile). */
-    float[] product(int size) {
-        if (product.length < size) product = new float[size];
-        return product;
     }
 }
