@@ -49,35 +49,37 @@ final class PrunedTopK {
     private final double floatError, underflow;
 
     /**
-     * Row norms ‖a_i‖ of A, column norms ‖b_j‖ of B, and the largest of them all, which bounds every |entry| of A and B
-     * (|a_ip| ≤ ‖a_i‖); NaN if any entry is NaN, +∞ if any is infinite.
+     * Row norms ‖a_i‖ of A, column norms ‖b_j‖ of B, and the largest of each; NaN if any entry is NaN, +∞ if any is
+     * infinite.
      */
-    private record Norms(double[] rows, double[] cols, double maxNorm) {
+    private record Norms(double[] rows, double[] cols, double maxRow, double maxCol) {
         static Norms of(FactoredMatrix f) {
             double[] ad = f.a().data(), bd = f.b().data();
             int m = f.rows(), n = f.cols(), r = f.innerDim();
             double[] rn = new double[m], cn = new double[n];
-            double maxNorm = 0;
+            double maxRow = 0, maxCol = 0;
             for (int i = 0; i < m; i++) {
                 double s = 0;
                 for (int p = 0; p < r; p++) s += ad[i * r + p] * ad[i * r + p];
                 rn[i] = Math.sqrt(s);
-                maxNorm = Math.max(maxNorm, rn[i]);
+                maxRow = Math.max(maxRow, rn[i]);
             }
             for (int p = 0; p < r; p++) for (int j = 0; j < n; j++) cn[j] += bd[p * n + j] * bd[p * n + j];
             for (int j = 0; j < n; j++) {
                 cn[j] = Math.sqrt(cn[j]);
-                maxNorm = Math.max(maxNorm, cn[j]);
+                maxCol = Math.max(maxCol, cn[j]);
             }
-            return new Norms(rn, cn, maxNorm);
+            return new Norms(rn, cn, maxRow, maxCol);
+        }
+
+        /** The largest row or column norm, which bounds every |entry| of A and B (|a_ip| ≤ ‖a_i‖). */
+        double maxNorm() {
+            return Math.max(maxRow, maxCol);
         }
 
         /** Every norm (so every entry) finite and at most FLOAT_SAFE, and the largest ‖a_i‖·‖b_j‖ at most FLOAT_SAFE. */
         boolean floatSafe() {
-            double maxRow = 0, maxCol = 0;
-            for (double x : rows) maxRow = Math.max(maxRow, x);
-            for (double x : cols) maxCol = Math.max(maxCol, x);
-            return maxNorm <= FLOAT_SAFE && maxRow * maxCol <= FLOAT_SAFE;
+            return maxNorm() <= FLOAT_SAFE && maxRow * maxCol <= FLOAT_SAFE;
         }
     }
 
