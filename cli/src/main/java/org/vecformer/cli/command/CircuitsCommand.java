@@ -159,10 +159,7 @@ public final class CircuitsCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(json(c, heads, composition, entries, lnNote, n, vocab, weights.folded())));
-            out.flush();
-            times.end("output");
-            times.print(spec.commandLine().getErr(), Main.verbose(spec.root().commandLine().getParseResult()));
-            return 0;
+            return finish(out, times);
         }
         out.printf("%s: %d layers x %d heads, d_model %d, d_head %d, d_vocab %d%n", model.path, c.nLayers(), c.nHeads(), c.dModel(), c.dHead(), c.dVocab());
         out.println(lnNote);
@@ -182,6 +179,11 @@ public final class CircuitsCommand implements Callable<Integer> {
         }
         out.printf("%n%s%n", vocabNote);
         entries.print(out, m);
+        return finish(out, times);
+    }
+
+    /** Flushes the report, closes the "output" phase and prints the phase times (always with --verbose); exit code 0. */
+    private int finish(PrintWriter out, PhaseTimes times) {
         out.flush();
         times.end("output");
         times.print(spec.commandLine().getErr(), Main.verbose(spec.root().commandLine().getParseResult()));
