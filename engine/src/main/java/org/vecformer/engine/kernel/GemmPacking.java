@@ -53,25 +53,32 @@ final class GemmPacking {
         }
     }
 
-    /** Packs op(B)[p0 .. p0+kc, j0 .. j0+cols) into {@code dst} (layout above). */
+    /**
+     * Packs op(B)[p0 .. p0+kc, j0 .. j0+cols) into {@code dst} (layout above). An untransposed B is read
+     * row by row, each row of the block once and in order, and scattered over the micro-panels. Walking
+     * one micro-panel at a time instead reads {@code kc} rows {@code ldb} apart for every panel; packing
+     * all of the unembedding's B (512 × 48262) in 512-column blocks took 74 instead of 34 ms on first
+     * touch (16 instead of 15 ms warm).
+     */
     static void packB(Transpose transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols, float[] dst) {
-        int depth = evenDepth(kc);
+        int depth = evenDepth(kc), full = cols / NR, panel = depth * NR;
         for (int q = 0; q * NR < cols; q++) {
-            int j = q * NR, base = q * depth * NR, w = Math.min(NR, cols - j);
-            if (w < NR) Arrays.fill(dst, base, base + depth * NR, 0f);
-            else Arrays.fill(dst, base + kc * NR, base + depth * NR, 0f);
-            if (transB == Transpose.T) {
-                for (int jj = 0; jj < w; jj++) {
-                    int src = bOff + (j0 + j + jj) * ldb + p0;
-                    for (int p = 0, d = base + jj; p < kc; p++, d += NR) dst[d] = b[src + p];
-                }
-            } else if (w == NR) {
-                for (int p = 0; p < kc; p++) {
-                    int src = bOff + (p0 + p) * ldb + j0 + j, d = base + p * NR;
+            int base = q * panel;
+            if (q == full) Arrays.fill(dst, base, base + panel, 0f);
+            else Arrays.fill(dst, base + kc * NR, base + panel, 0f);
+        }
+        if (transB == Transpose.T) {
+            for (int j = 0; j < cols; j++) {
+                int src = bOff + (j0 + j) * ldb + p0;
+                for (int p = 0, d = j / NR * panel + j % NR; p < kc; p++, d += NR) dst[d] = b[src + p];
+            }
+        } else {
+            for (int p = 0; p < kc; p++) {
+                int src = bOff + (p0 + p) * ldb + j0, d = p * NR;
+                for (int q = 0; q < full; q++, src += NR, d += panel) {
                     for (int v = 0; v < NR; v += S.length()) FloatVector.fromArray(S, b, src + v).intoArray(dst, d + v);
                 }
-            } else {
-                for (int p = 0; p < kc; p++) System.arraycopy(b, bOff + (p0 + p) * ldb + j0 + j, dst, base + p * NR, w);
+                if (full * NR < cols) System.arraycopy(b, src, dst, d, cols - full * NR);
             }
         }
     }
