@@ -12,7 +12,8 @@ import org.vecformer.engine.parallel.Parallel;
  *
  * <p>Threads each take one part of C: a run of columns (a multiple of NR wide) when C is wide enough
  * to give every thread at least {@link #MIN_PANELS} B micro-panels, else a run of rows (a multiple of
- * MR). One parallel loop per call, no buffer shared between threads. Each part is computed by
+ * MR). One parallel loop per call, no buffer shared between threads. A part one B block wide
+ * ({@code cols <= nc}), or taller than {@link #MAX_ROWS_PACKED_ONCE}, is computed by
  * <pre>
  *   for jc in its columns by nc:
  *     for pc in k by kc:
@@ -25,12 +26,24 @@ import org.vecformer.engine.parallel.Parallel;
  * </pre>
  * This is the BLIS order: the panel the micro-kernel broadcasts from stays in L1 while the vector
  * panels stream past it, and C is walked along its rows. (Walking B panels in the outer loop and A
- * panels in the inner one was 15-25% slower at 2048³ on AVX-512.) k is never split and the k slices are
- * fixed, so every element is summed in the same order for any thread count and any split.
+ * panels in the inner one was 15-25% slower at 2048³ on AVX-512.) It packs every A block again for
+ * each B block, so a wider part packs each k slice of its rows once and walks the B blocks over it:
+ * <pre>
+ *   for pc in k by kc:
+ *     pack A slice op(A)[its rows, pc..] (rows × kc, L2/L3)
+ *     for jc in its columns by nc:
+ *       pack B block; for ir in its rows by MR: for jr in nc by NR: micro-kernel
+ * </pre>
+ * On one thread that gained 2-8% on the unembedding 1024×48262×512 (which repacked A 95 times) and
+ * about 5% at 2048³, and was even at 1024³ and 1024×1536×512 (alternating A/B runs of both builds).
+ * Either way k is never split and the k slices are fixed, so every element is summed in the same order
+ * for any thread count, split and loop order.
  */
 final class GemmPacked {
     /** Fewest B micro-panels per thread for which threads split C's columns rather than its rows. */
     static final int MIN_PANELS = 4;
+    /** Most rows of a part whose k slices of A are packed whole: 4096 × KC floats, 8 MiB per thread. */
+    static final int MAX_ROWS_PACKED_ONCE = 4096;
 
     private GemmPacked() {}
 
@@ -59,8 +72,22 @@ final class GemmPacked {
         int kc = Math.min(blocking.kc(), k), nc = Math.min(blocking.nc(), roundUp(cols, NR)), mc = blocking.mc();
         GemmScratch scratch = GemmScratch.local();
         float[] bp = scratch.packedB(GemmPacking.evenDepth(kc) * nc);
-        float[] ap = scratch.packedA(mc * KC);
         float[] acc = scratch.tile(MR * NR);
+        if (cols > nc && rows <= MAX_ROWS_PACKED_ONCE) {
+            float[] ap = scratch.packedA(roundUp(rows, MR) * KC);
+            for (int pc = 0; pc < k; pc += kc) {
+                int depth = Math.min(kc, k - pc);
+                float betaHere = pc == 0 ? beta : 1f;
+                GemmPacking.packA(transA, a, aOff, lda, i0, rows, pc, depth, ap);
+                for (int jc = 0; jc < cols; jc += nc) {
+                    int w = Math.min(nc, cols - jc), cAt = cOff + i0 * ldc + j0 + jc;
+                    GemmPacking.packB(transB, b, bOff, ldb, pc, depth, j0 + jc, w, bp);
+                    block(GemmPacking.evenDepth(depth), ap, bp, alpha, betaHere, c, cAt, ldc, rows, w, acc);
+                }
+            }
+            return;
+        }
+        float[] ap = scratch.packedA(mc * KC);
         for (int jc = 0; jc < cols; jc += nc) {
             int w = Math.min(nc, cols - jc);
             for (int pc = 0; pc < k; pc += kc) {

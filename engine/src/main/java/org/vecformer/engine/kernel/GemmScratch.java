@@ -2,8 +2,8 @@ package org.vecformer.engine.kernel;
 
 /**
  * Per-thread buffers of the GEMM, grown on demand and then reused by every later call on the same
- * thread, so steady-state calls allocate nothing: the packed A block, the packed B block, one
- * accumulator tile, and two float runs for the small paths.
+ * thread, so steady-state calls allocate nothing: the packed A block (or whole A slice, up to 8 MiB),
+ * the packed B block, one accumulator tile, and two float runs for the small paths.
  */
 final class GemmScratch {
     private static final ThreadLocal<GemmScratch> LOCAL = ThreadLocal.withInitial(GemmScratch::new);

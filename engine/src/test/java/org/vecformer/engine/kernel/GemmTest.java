@@ -147,6 +147,35 @@ class GemmTest {
         }
     }
 
+    /**
+     * A part wider than one B block packs whole A slices (k outermost), a part one block wide packs A per
+     * block (columns outermost): with the same kc both must sum every element in the same order.
+     */
+    @Test
+    void loopOrderAndBlockSizesDoNotChangeBits() {
+        Random rnd = new Random(29);
+        GemmBlocking oneColumnBlock = new GemmBlocking(TINY.kc(), 3 * GemmBlocking.MR, 8 * GemmBlocking.NR);
+        Sgemm perBlockOrder = (ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc) ->
+                GemmPacked.sgemm(oneColumnBlock, ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc);
+        int before = Parallel.threads();
+        try {
+            Parallel.setThreads(1);
+            for (Transpose ta : Transpose.values()) for (Transpose tb : Transpose.values())
+                for (int s = 0; s < 6; s++) {
+                    // wider than TINY's nc (2 NR), narrower than oneColumnBlock's (8 NR)
+                    int m = 1 + rnd.nextInt(60), n = 2 * GemmBlocking.NR + 1 + rnd.nextInt(5 * GemmBlocking.NR);
+                    int k = 1 + rnd.nextInt(40);
+                    float[][] in = operands(rnd, ta, tb, m, n, k, 0.5f);
+                    float[] slicesWhole = in[2].clone(), perBlock = in[2].clone();
+                    run(PACKED_TINY, ta, tb, m, n, k, 1.25f, in[0], in[1], 0.5f, slicesWhole);
+                    run(perBlockOrder, ta, tb, m, n, k, 1.25f, in[0], in[1], 0.5f, perBlock);
+                    assertArrayEquals(perBlock, slicesWhole, ta + "" + tb + " " + m + "x" + n + "x" + k);
+                }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
     @Test
     void badArgumentsAreRejectedWithClearMessages() {
         float[] x = new float[64];
