@@ -18,6 +18,7 @@ import datetime
 import json
 import os
 import platform
+import re
 import shutil
 import subprocess
 import sys
@@ -234,9 +235,24 @@ def section_gemm(threads, peaks):
     return "\n".join([f"## {section_gemm.__doc__.strip()}", "",
                       f"Per shape, ours and OpenBLAS run in turn, {z.gemm_rounds} round(s) (one process each time, best of "
                       f"{z.gemm_runs} runs after warm-up) and each side keeps its best, so drift of the shared machine "
-                      "hits both sides alike. `xT` means C = A·Bᵀ. Goals (issue 3): one thread "
+                      f"hits both sides alike. {huge_pages_text()} `xT` means C = A·Bᵀ. Goals (issue 3): one thread "
                       ">= 0.9x OpenBLAS on the squares and >= 1.0x on the transformer shapes; two threads >= 0.85x.",
                       "", *rows, "", "Commands: " + cmds])
+
+
+def huge_pages_text():
+    """Whether the GEMM operands of both sides sit on transparent huge pages (the kernel's THP mode decides)."""
+    try:
+        mode = re.search(r"\[(\w+)\]", open("/sys/kernel/mm/transparent_hugepage/enabled").read()).group(1)
+    except (OSError, AttributeError):
+        return "Transparent huge pages: not offered by this kernel."
+    if mode == "never":
+        return "Transparent huge pages are off (`never`) on this machine."
+    if mode == "always":
+        return "Transparent huge pages are `always` here, so both sides' large operands sit on 2 MB pages."
+    return (f"Transparent huge pages are `{mode}` here: numpy asks for them for arrays of 4 MB and more, and the "
+            "`vecformer` launcher runs the JVM with `-XX:+UseTransparentHugePages`, so both sides' large operands "
+            "sit on 2 MB pages.")
 
 
 def attn_model():
