@@ -20,6 +20,7 @@ import os
 import platform
 import re
 import shutil
+import statistics
 import subprocess
 import sys
 from pathlib import Path
@@ -57,7 +58,7 @@ FULL = Sizes(
     gemm_square=[(512, 512, 512), (1024, 1024, 1024), (2048, 2048, 2048)],
     gemm_transformer=[(1024, 1536, 512, "QKV projection"), (1024, 1024, 64, "scores A·Bᵀ"),
                       (1024, 64, 1024, "pattern·V"), (1024, 512, 512, "W_O"), (1024, 48262, 512, "unembedding")],
-    gemm_runs="7", gemm_rounds=2, gemm_warmup="3000",
+    gemm_runs="7", gemm_rounds=5, gemm_warmup="3000",
     attention=[(1024, None), (512, 1), (2048, 1)], attention_gemm="1024x1024x64xT",
     softmax=[512, 1024],
     forward_model=ATTN_2L, forward_t="1024", runs="7",
@@ -205,15 +206,26 @@ def require_torch():
 
 
 def gemm_pair(shape, threads):
-    """Best GFLOPS of ours and of OpenBLAS for one shape, the two measured in alternation."""
+    """GFLOPS of ours and of OpenBLAS for one shape in each round, the two measured in turn (who goes first alternates)."""
     z = SIZES
-    ours, theirs = 0.0, 0.0
-    for _ in range(z.gemm_rounds):
-        ours = max(ours, run_json([VECFORMER, "bench", "gemm", "--threads", str(threads), "--shapes", shape, "--runs",
-                                   z.gemm_runs, "--warmup", z.gemm_warmup, "--json"])[0]["gflops"])
-        theirs = max(theirs, run_json([sys.executable, "bench/compare/numpy_gemm.py", "--threads", str(threads),
-                                       "--shapes", shape, "--runs", z.gemm_runs], env=numpy_env(threads))[0]["gflops"])
-    return ours, theirs
+
+    def ours():
+        return run_json([VECFORMER, "bench", "gemm", "--threads", str(threads), "--shapes", shape, "--runs", z.gemm_runs,
+                         "--warmup", z.gemm_warmup, "--json"])[0]["gflops"]
+
+    def theirs():
+        return run_json([sys.executable, "bench/compare/numpy_gemm.py", "--threads", str(threads), "--shapes", shape,
+                         "--runs", z.gemm_runs], env=numpy_env(threads))[0]["gflops"]
+
+    rounds = []
+    for r in range(z.gemm_rounds):
+        if r % 2 == 0:
+            o = ours()
+            rounds.append((o, theirs()))
+        else:
+            a = theirs()
+            rounds.append((ours(), a))
+    return rounds
 
 
 def section_gemm(threads, peaks):
@@ -222,20 +234,26 @@ def section_gemm(threads, peaks):
     shapes = [(m, n, k, False, "square") for m, n, k in z.gemm_square]
     shapes += [(m, n, k, label.startswith("scores"), label) for m, n, k, label in z.gemm_transformer]
     arg = ",".join(shape_text(m, n, k, t) for m, n, k, t, _ in shapes)
-    rows = ["| shape (M×N×K) | what | threads | vecformer GFLOPS | OpenBLAS GFLOPS | ratio | vecformer % of FMA peak |",
-            "|---|---|---:|---:|---:|---:|---:|"]
+    rows = ["| shape (M×N×K) | what | threads | vecformer GFLOPS | OpenBLAS GFLOPS | ratio | ratio per round: median [min, max] "
+            "| vecformer % of FMA peak |",
+            "|---|---|---:|---:|---:|---:|---:|---:|"]
     for t in threads:
         for m, n, k, tb, label in shapes:
             one = shape_text(m, n, k, tb)
-            o, a = gemm_pair(one, t)
-            rows.append(f"| {one} | {label} | {t} | {fmt(o)} | {fmt(a)} | {o / a:.2f}x | {100 * o / peaks[t]:.0f}% |")
+            rounds = gemm_pair(one, t)
+            o, a = max(r[0] for r in rounds), max(r[1] for r in rounds)
+            per_round = sorted(r[0] / r[1] for r in rounds)
+            spread = f"{statistics.median(per_round):.2f}x [{per_round[0]:.2f}, {per_round[-1]:.2f}]"
+            rows.append(f"| {one} | {label} | {t} | {fmt(o)} | {fmt(a)} | {o / a:.2f}x | {spread} | {100 * o / peaks[t]:.0f}% |")
     cmds = (f"for each SHAPE of {arg}: `./vecformer bench gemm --threads T --shapes SHAPE --runs {z.gemm_runs} "
             f"--warmup {z.gemm_warmup} --json` then `env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE OPENBLAS_NUM_THREADS=T "
             f"python3 bench/compare/numpy_gemm.py --threads T --shapes SHAPE --runs {z.gemm_runs}`, {z.gemm_rounds} round(s)")
     return "\n".join([f"## {section_gemm.__doc__.strip()}", "",
                       f"Per shape, ours and OpenBLAS run in turn, {z.gemm_rounds} round(s) (one process each time, best of "
-                      f"{z.gemm_runs} runs after warm-up) and each side keeps its best, so drift of the shared machine "
-                      f"hits both sides alike. {huge_pages_text()} `xT` means C = A·Bᵀ. Goals (issue 3): one thread "
+                      f"{z.gemm_runs} runs after warm-up; who goes first alternates). The GFLOPS columns and `ratio` are "
+                      "each side's best over the rounds, so drift of the shared machine hits both sides alike; the next "
+                      "column is the ratio within each round, which shows how far one round can be trusted. "
+                      f"{huge_pages_text()} `xT` means C = A·Bᵀ. Goals (issue 3): one thread "
                       ">= 0.9x OpenBLAS on the squares and >= 1.0x on the transformer shapes; two threads >= 0.85x.",
                       "", *rows, "", "Commands: " + cmds])
 
