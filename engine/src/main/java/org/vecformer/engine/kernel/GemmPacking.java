@@ -78,6 +78,7 @@ final class GemmPacking {
                 for (int p = 0, d = j / NR * panel + j % NR; p < kc; p++, d += NR) dst[d] = b[src + p];
             }
         } else {
+            int tail = cols - full * NR;
             for (int p = 0; p < kc; p += ROWS_PER_PASS) {
                 int rows = Math.min(ROWS_PER_PASS, kc - p), first = bOff + (p0 + p) * ldb + j0;
                 for (int q = 0; q < full; q++) {
@@ -85,8 +86,8 @@ final class GemmPacking {
                         for (int v = 0; v < NR; v += S.length()) FloatVector.fromArray(S, b, src + v).intoArray(dst, d + v);
                     }
                 }
-                for (int r = 0; r < rows && full * NR < cols; r++) {
-                    System.arraycopy(b, first + r * ldb + full * NR, dst, full * panel + (p + r) * NR, cols - full * NR);
+                if (tail > 0) {
+                    for (int r = 0; r < rows; r++) System.arraycopy(b, first + r * ldb + full * NR, dst, full * panel + (p + r) * NR, tail);
                 }
             }
         }
