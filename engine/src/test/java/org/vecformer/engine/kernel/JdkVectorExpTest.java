@@ -9,7 +9,7 @@ import org.junit.jupiter.api.Test;
 import org.vecformer.engine.reference.RefExp;
 
 /**
- * Does the JDK's {@code VectorOperators.EXP} meet issue 4's accuracy bar for an exp kernel (relative error
+ * Does the JDK's {@code VectorOperators.EXP} meet the accuracy bar we set for an exp kernel (relative error
  * <= 2e-7 for normal results, exact special values)? Only then may the benchmark decide between it and {@link VectorExp}.
  * The sweep is dense (over 20 million inputs) so nearly all of it runs in C2's intrinsic, not the interpreter's
  * per-lane {@link Math#exp} fallback.
