@@ -14,6 +14,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -25,9 +26,16 @@ class ForwardTest {
     private static final int BATCH = 2, T = 6;
     private static final PlainModel.Edit NO_EDIT = (name, a) -> {};
 
+    private int savedThreads;
+
+    @BeforeEach
+    void saveThreads() {
+        savedThreads = Parallel.threads();
+    }
+
     @AfterEach
     void restoreThreads() {
-        Parallel.setThreads(Runtime.getRuntime().availableProcessors());
+        Parallel.setThreads(savedThreads);
     }
 
     static Stream<Arguments> variants() {
