@@ -2,6 +2,7 @@ package org.vecformer.engine.parallel;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -11,6 +12,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * <p>Size: {@link #setThreads(int)} (the CLI's {@code --threads}), else the system property
  * {@code vecformer.threads}, else the number of available processors. The calling thread works too,
  * so a pool of n threads keeps n-1 workers.
+ *
+ * <p>{@link #setThreads(int)} may run while other threads are inside loops: a loop keeps the pool it started with
+ * (a shut-down pool still runs what it was given), and one that finds its pool shut down runs the rest itself.
  *
  * <p>Nesting: a loop started from inside the body of another runs inline on the thread that reached it, so
  * coarse outer parallelism (e.g. one chunk per sequence shard) does not pay for fine inner splitting.
@@ -82,14 +86,26 @@ public final class Parallel {
         if (n <= 0) return;
         if (grain < 1) throw new IllegalArgumentException("grain must be >= 1, not " + grain);
         int chunks = (n + grain - 1) / grain;
-        int t = Math.min(threads(), chunks);
-        if (t <= 1 || IN_LOOP.get()) {
+        int t;
+        ExecutorService pool = null;
+        synchronized (Parallel.class) {
+            t = Math.min(threads, chunks);
+            if (t > 1 && !IN_LOOP.get()) pool = workers();
+        }
+        if (pool == null) {
             body.run(0, n);
             return;
         }
         Loop loop = new Loop(n, grain, chunks, body);
-        ExecutorService pool = workers();
-        for (int i = 0; i < t - 1; i++) pool.execute(loop::work);
+        for (int i = 0; i < t - 1; i++) {
+            try {
+                pool.execute(loop::work);
+            } catch (RejectedExecutionException e) {
+                // A concurrent setThreads shut this pool down after we took it: the calling thread takes the
+                // chunks no worker will, so the loop still completes (and the results do not depend on who ran what).
+                break;
+            }
+        }
         loop.work();
         loop.awaitAll();
     }

@@ -3,6 +3,7 @@ package org.vecformer.engine.parallel;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicIntegerArray;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -13,6 +14,27 @@ class ParallelTest {
     @AfterEach
     void restore() {
         Parallel.setThreads(saved);
+    }
+
+    @Test
+    void setThreadsDuringRunningLoopsLosesNoIndexAndThrowsNothing() throws InterruptedException {
+        AtomicBoolean stop = new AtomicBoolean();
+        Thread flipper = new Thread(() -> {
+            for (int i = 0; !stop.get(); i++) Parallel.setThreads(2 + i % 3);
+        });
+        flipper.start();
+        try {
+            for (int loop = 0; loop < 20_000; loop++) {
+                AtomicIntegerArray hits = new AtomicIntegerArray(37);
+                Parallel.forRange(37, 3, (from, to) -> {
+                    for (int i = from; i < to; i++) hits.incrementAndGet(i);
+                });
+                for (int i = 0; i < hits.length(); i++) assertEquals(1, hits.get(i), "index " + i + " of loop " + loop);
+            }
+        } finally {
+            stop.set(true);
+            flipper.join();
+        }
     }
 
     @Test
