@@ -1,6 +1,7 @@
 package org.vecformer.cli;
 
 import java.io.PrintWriter;
+import org.vecformer.engine.kernel.Simd;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -24,6 +25,7 @@ public final class Main {
 
     /** Runs the CLI with the given streams and returns the exit code (tests call this in-process). */
     public static int run(String[] args, PrintWriter out, PrintWriter err) {
+        Simd.fallback().ifPresent(note -> err.println("vecformer: note: " + note));
         CommandLine cli = commandLine(out, err);
         return cli.execute(args);
     }

@@ -9,8 +9,10 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Default: {@link FloatVector#SPECIES_PREFERRED}. The system property {@code vecformer.simd.bits}
  * (64, 128, 256 or 512) forces a narrower (or equal) species so tests exercise tails and masks of
- * narrow machines on a wide one. The species is a {@code static final} constant so C2 can intrinsify
- * every kernel that reads it.
+ * narrow machines on a wide one. A width wider than the CPU's cannot be honoured: the kernels then use the
+ * CPU's own width and {@link #fallback()} says so (the CLI prints it, the forced-width test runs skip), as Lucene's
+ * vectorization provider falls back rather than failing. The species is a {@code static final} constant so C2 can
+ * intrinsify every kernel that reads it.
  */
 public final class Simd {
     /** System property that forces a vector width in bits. */
@@ -19,13 +21,20 @@ public final class Simd {
     /** The float species of every kernel. */
     public static final VectorSpecies<Float> F = choose(System.getProperty(BITS_PROPERTY));
 
+    /** Why {@link #F} is not the width {@code vecformer.simd.bits} asked for, or null when it is (or nothing was asked). */
+    private static final String FALLBACK = fallbackNote(System.getProperty(BITS_PROPERTY), F);
+
     /** Lanes of {@link #F}. */
     public static final int LANES = F.length();
 
     private Simd() {}
 
     static VectorSpecies<Float> choose(String bits) {
-        VectorSpecies<Float> preferred = FloatVector.SPECIES_PREFERRED;
+        return choose(bits, FloatVector.SPECIES_PREFERRED);
+    }
+
+    /** The species for a forced width {@code bits} (null: none) on a CPU whose widest is {@code preferred}. */
+    static VectorSpecies<Float> choose(String bits, VectorSpecies<Float> preferred) {
         if (bits == null || bits.isBlank()) return preferred;
         int wanted;
         try {
@@ -33,10 +42,7 @@ public final class Simd {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(BITS_PROPERTY + " must be 64, 128, 256 or 512, not '" + bits + "'");
         }
-        if (wanted > preferred.vectorBitSize()) {
-            throw new IllegalArgumentException(BITS_PROPERTY + "=" + wanted + " is wider than this CPU's "
-                    + preferred.vectorBitSize() + "-bit vectors");
-        }
+        if (wanted > preferred.vectorBitSize() && (wanted == 128 || wanted == 256 || wanted == 512)) return preferred;
         return switch (wanted) {
             case 64 -> FloatVector.SPECIES_64;
             case 128 -> FloatVector.SPECIES_128;
@@ -44,6 +50,17 @@ public final class Simd {
             case 512 -> FloatVector.SPECIES_512;
             default -> throw new IllegalArgumentException(BITS_PROPERTY + " must be 64, 128, 256 or 512, not " + wanted);
         };
+    }
+
+    /** The one-line note when the forced width was wider than this CPU's vectors and the kernels fell back to the CPU's. */
+    public static java.util.Optional<String> fallback() {
+        return java.util.Optional.ofNullable(FALLBACK);
+    }
+
+    static String fallbackNote(String bits, VectorSpecies<Float> chosen) {
+        if (bits == null || bits.isBlank() || Integer.parseInt(bits.trim()) == chosen.vectorBitSize()) return null;
+        return BITS_PROPERTY + "=" + bits.trim() + " is wider than this CPU's " + chosen.vectorBitSize()
+                + "-bit vectors; the kernels use " + chosen.vectorBitSize() + "-bit vectors";
     }
 
     /** Bit size of the preferred species of this CPU, whatever was forced. */
