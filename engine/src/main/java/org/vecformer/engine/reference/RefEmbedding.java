@@ -1,6 +1,6 @@
 package org.vecformer.engine.reference;
 
-/** Scalar twin of the embedding lookup: {@code out[t] = W_E[tokens[t]]} for W_E [dVocab, dModel], out [T, dModel]. */
+/** Scalar twin of the embedding lookup: {@code out[t][j] = W_E[tokens[t]][j]} for W_E [dVocab, dModel], out [T, dModel]. */
 public final class RefEmbedding {
     private RefEmbedding() {}
 
@@ -10,7 +10,7 @@ public final class RefEmbedding {
             if (tok < 0 || tok >= dVocab) {
                 throw new IllegalArgumentException("token " + tok + " at position " + t + " is outside the vocabulary [0, " + dVocab + ")");
             }
-            System.arraycopy(wE, tok * dModel, out, t * dModel, dModel);
+            for (int j = 0; j < dModel; j++) out[t * dModel + j] = wE[tok * dModel + j];
         }
     }
 }

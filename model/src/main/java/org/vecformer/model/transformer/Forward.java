@@ -5,12 +5,12 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vecformer.engine.kernel.Attention;
+import org.vecformer.engine.kernel.Embedding;
 import org.vecformer.engine.kernel.Gemm;
 import org.vecformer.engine.kernel.LayerNorm;
 import org.vecformer.engine.kernel.Softmax;
 import org.vecformer.engine.kernel.Transpose;
 import org.vecformer.engine.kernel.VectorOps;
-import org.vecformer.engine.reference.RefEmbedding;
 import org.vecformer.engine.tensor.Tensor;
 
 /**
@@ -92,7 +92,7 @@ final class Forward {
 
         float[] logits(int[] tokens, float[][] qkvBuffers) {
             float[] embed = new float[rows * dm];
-            RefEmbedding.lookup(w.wE().data(), c.dVocab(), dm, tokens, embed);
+            Embedding.gather(w.wE().data(), c.dVocab(), dm, tokens, embed);
             hook("hook_embed", embed, batch, t, dm);
             float[] pos = new float[rows * dm];
             for (int b = 0; b < batch; b++) System.arraycopy(w.wPos().data(), p * dm, pos, b * t * dm, t * dm);
