@@ -1,0 +1,61 @@
+package org.vecformer.cli;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The layering of docs/architecture.md, checked on the production bytecode of engine, model and cli (this module's
+ * classpath holds all three): the arrows cli → model → engine, the engine's ignorance of transformers, and the scalar
+ * twins of {@code engine.reference} kept out of every production path. Twins may be called only by the
+ * {@code vecformer bench …} commands, which time kernels against them, and by tests and the bench module.
+ */
+class ArchitectureTest {
+    private static JavaClasses production;
+
+    @BeforeAll
+    static void importProductionClasses() {
+        production = new ClassFileImporter().withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+                .importPackages("org.vecformer");
+    }
+
+    @Test
+    void theEngineKnowsNothingOfTheModelOrTheCli() {
+        noClasses().that().resideInAPackage("org.vecformer.engine..")
+                .should().dependOnClassesThat().resideInAnyPackage("org.vecformer.model..", "org.vecformer.cli..")
+                .check(production);
+    }
+
+    @Test
+    void theModelKnowsNothingOfTheCli() {
+        noClasses().that().resideInAPackage("org.vecformer.model..")
+                .should().dependOnClassesThat().resideInAPackage("org.vecformer.cli..")
+                .check(production);
+    }
+
+    @Test
+    void kernelsAndTheModelNeverRunATwin() {
+        noClasses().that().resideInAnyPackage("org.vecformer.engine..", "org.vecformer.model..")
+                .and().resideOutsideOfPackage("org.vecformer.engine.reference..")
+                .should().dependOnClassesThat().resideInAPackage("org.vecformer.engine.reference..")
+                .check(production);
+    }
+
+    @Test
+    void onlyTheBenchCommandsOfTheCliTimeTwins() {
+        noClasses().that().resideInAPackage("org.vecformer.cli..")
+                .and().haveSimpleNameNotStartingWith("Bench")
+                .should().dependOnClassesThat().resideInAPackage("org.vecformer.engine.reference..")
+                .check(production);
+    }
+
+    @Test
+    void packagesFormNoCycles() {
+        slices().matching("org.vecformer.(*).(*)..").should().beFreeOfCycles().check(production);
+    }
+}
