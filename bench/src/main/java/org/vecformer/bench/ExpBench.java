@@ -14,7 +14,7 @@ import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
 import org.openjdk.jmh.annotations.State;
 import org.openjdk.jmh.annotations.Warmup;
-import org.vecformer.engine.kernel.JdkVectorExp;
+import org.vecformer.engine.diag.JdkVectorExp;
 import org.vecformer.engine.kernel.VectorExp;
 import org.vecformer.engine.reference.RefExp;
 

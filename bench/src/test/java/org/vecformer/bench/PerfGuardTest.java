@@ -7,7 +7,7 @@ import org.junit.jupiter.api.Test;
 import org.vecformer.engine.kernel.Attention;
 import org.vecformer.engine.kernel.Gemm;
 import org.vecformer.engine.kernel.Softmax;
-import org.vecformer.engine.kernel.SimdProbe;
+import org.vecformer.engine.diag.SimdProbe;
 import org.vecformer.engine.kernel.Transpose;
 import org.vecformer.engine.kernel.VectorExp;
 import org.vecformer.engine.kernel.VectorOps;

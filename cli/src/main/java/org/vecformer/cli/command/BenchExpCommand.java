@@ -6,7 +6,7 @@ import java.util.Map;
 import java.util.Random;
 import org.vecformer.cli.UsageException;
 import org.vecformer.cli.render.Json;
-import org.vecformer.engine.kernel.JdkVectorExp;
+import org.vecformer.engine.diag.JdkVectorExp;
 import org.vecformer.engine.kernel.VectorExp;
 import org.vecformer.engine.reference.RefExp;
 import picocli.CommandLine.Command;

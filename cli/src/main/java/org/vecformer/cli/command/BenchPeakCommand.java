@@ -4,7 +4,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.vecformer.cli.render.Json;
-import org.vecformer.engine.kernel.FmaPeak;
+import org.vecformer.engine.diag.FmaPeak;
 import org.vecformer.engine.kernel.Simd;
 import org.vecformer.engine.parallel.Parallel;
 import picocli.CommandLine.Command;

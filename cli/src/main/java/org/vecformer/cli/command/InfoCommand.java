@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import org.vecformer.cli.render.Json;
 import org.vecformer.engine.kernel.Simd;
-import org.vecformer.engine.kernel.SimdProbe;
+import org.vecformer.engine.diag.SimdProbe;
 import org.vecformer.engine.parallel.Parallel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Our {@link VectorExp} gives the same bits in an interpreting JVM ({@code -Xint}) as after C2 has compiled it. This
- * is why softmax, cross-entropy and attention keep it although {@link JdkVectorExp} is about twice as fast on
+ * is why softmax, cross-entropy and attention keep it although {@link org.vecformer.engine.diag.JdkVectorExp} is about twice as fast on
  * AVX-512: the JDK's EXP runs an intrinsic stub once compiled and a per-lane {@code Math.exp} before, whose bits
  * differ, so a training run would depend on when the JIT kicked in.
  */

@@ -1,7 +1,8 @@
-package org.vecformer.engine.kernel;
+package org.vecformer.engine.diag;
 
-import java.lang.management.ManagementFactory;
 import com.sun.management.HotSpotDiagnosticMXBean;
+import java.lang.management.ManagementFactory;
+import org.vecformer.engine.kernel.VectorOps;
 
 /**
  * Tells whether the Vector API actually runs as SIMD instructions in this JVM.

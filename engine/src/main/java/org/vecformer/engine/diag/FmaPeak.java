@@ -1,7 +1,8 @@
-package org.vecformer.engine.kernel;
+package org.vecformer.engine.diag;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
+import org.vecformer.engine.kernel.Simd;
 
 /**
  * The float FMA throughput this JVM reaches on one thread: twelve independent accumulators

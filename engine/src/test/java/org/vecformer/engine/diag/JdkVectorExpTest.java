@@ -1,4 +1,4 @@
-package org.vecformer.engine.kernel;
+package org.vecformer.engine.diag;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.vecformer.engine.kernel.Lengths;
+import org.vecformer.engine.kernel.VectorExp;
 import org.vecformer.engine.reference.RefExp;
 
 /**

@@ -1,9 +1,11 @@
-package org.vecformer.engine.kernel;
+package org.vecformer.engine.diag;
 
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorOperators;
 import jdk.incubator.vector.VectorSpecies;
+import org.vecformer.engine.kernel.Simd;
+import org.vecformer.engine.kernel.VectorExp;
 
 /**
  * {@code out[i] = e^{x[i]}} with the JDK's lanewise {@link VectorOperators#EXP} (an intrinsic stub where the JVM
