@@ -53,12 +53,13 @@ public final class TlProcessing {
         Config c = w.config();
         List<String> applied = new ArrayList<>(), skipped = new ArrayList<>();
         boolean shortformer = c.positionalEmbedding() == PositionalEmbedding.SHORTFORMER;
-        Weights out = w.copy();
+        boolean fold = !shortformer && c.normalization() == Normalization.LN;
+        // LayerNormFold.fold returns new tensors throughout, so only the other path needs its own copy.
+        Weights out = fold ? LayerNormFold.fold(w) : w.copy();
         if (shortformer) {
             skipped.add("fold_ln, center_writing_weights, center_unembed: not for shortformer positions (as TransformerLens)");
         }
-        if (!shortformer && c.normalization() == Normalization.LN) {
-            out = LayerNormFold.fold(out);
+        if (fold) {
             Map<String, Tensor> d = mutable(out);
             for (int l = 0; l < c.nLayers(); l++) {
                 for (String m : new String[] {"W_Q", "W_K", "W_V"}) centerReadingHeads(d.get("blocks." + l + ".attn." + m));
