@@ -36,7 +36,7 @@ public final class VecformerCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--verbose", description = "Show the stack trace of a failure, and the per-phase times of commands that report them (circuits).", scope = ScopeType.INHERIT)
+    @Option(names = "--verbose", description = "Show the stack trace of a failure, and the per-phase times of commands that report them (circuits, import).", scope = ScopeType.INHERIT)
     boolean verbose;
 
     @Override

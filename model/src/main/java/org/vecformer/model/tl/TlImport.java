@@ -87,6 +87,7 @@ public final class TlImport {
             return it + " belongs to an MLP layer; only attention-only models are supported";
         }
         Matcher layer = LAYER.matcher(name);
+        // A layer number of 10 or more digits is beyond any n_layers (and may not fit an int): the generic message then.
         if (layer.matches() && layer.group(1).length() < 10 && Integer.parseInt(layer.group(1)) >= c.nLayers()) {
             return it + " belongs to layer " + layer.group(1) + " but the config has n_layers " + c.nLayers();
         }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -24,7 +25,7 @@ import org.vecformer.model.io.FileKind;
  */
 public record TlStateDict(Map<String, Tensor> tensors, List<String> skipped, String format) {
     public TlStateDict {
-        tensors = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
+        tensors = Collections.unmodifiableMap(new LinkedHashMap<>(tensors));
         skipped = List.copyOf(skipped);
     }
 
