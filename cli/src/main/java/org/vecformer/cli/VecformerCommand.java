@@ -10,7 +10,9 @@ import org.vecformer.cli.command.BenchCommand;
 import org.vecformer.cli.command.CircuitsCommand;
 import org.vecformer.cli.command.DataCommand;
 import org.vecformer.cli.command.DemoCommand;
+import org.vecformer.cli.command.ExportCommand;
 import org.vecformer.cli.command.GenerateCommand;
+import org.vecformer.cli.command.ImportCommand;
 import org.vecformer.cli.command.InfoCommand;
 import org.vecformer.cli.command.InspectCommand;
 import org.vecformer.cli.command.RunCommand;
@@ -27,14 +29,14 @@ import picocli.CommandLine.Spec;
         mixinStandardHelpOptions = true,
         versionProvider = VecformerCommand.Version.class,
         description = "Pure-Java SIMD transformer engine for studying transformer circuits.",
-        subcommands = {InfoCommand.class, BenchCommand.class, InspectCommand.class, RunCommand.class, GenerateCommand.class,
+        subcommands = {InfoCommand.class, BenchCommand.class, InspectCommand.class, ImportCommand.class, ExportCommand.class, RunCommand.class, GenerateCommand.class,
                 TrainCommand.class, DataCommand.class, CircuitsCommand.class, AttentionCommand.class, AttributeCommand.class, AblateCommand.class,
                 DemoCommand.class})
 public final class VecformerCommand implements Runnable {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--verbose", description = "Show the stack trace of a failure, and the per-phase times of commands that report them (circuits).", scope = ScopeType.INHERIT)
+    @Option(names = "--verbose", description = "Show the stack trace of a failure, and the per-phase times of commands that report them (circuits, import).", scope = ScopeType.INHERIT)
     boolean verbose;
 
     @Override

@@ -2,7 +2,7 @@ package org.vecformer.engine.io;
 
 /**
  * Element types a safetensors header may name, spelled as in the format ({@code "F32"}, {@code "BF16"}, ...),
- * each with its size in bytes. Only {@link #F32}, {@link #F16} and {@link #BF16} convert to float
+ * each with its size in bytes. Only {@link #F32}, {@link #F16}, {@link #BF16} and {@link #F64} convert to float
  * ({@link SafetensorsFile#readFloats(String)}); the others are recognised so that their byte ranges can be checked.
  */
 public enum Dtype {

@@ -27,6 +27,7 @@ public final class SafetensorsFile implements AutoCloseable {
     private static final ValueLayout.OfLong U64 = ValueLayout.JAVA_LONG_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfFloat F32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
     private static final ValueLayout.OfShort U16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
+    private static final ValueLayout.OfDouble F64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(ByteOrder.LITTLE_ENDIAN);
 
     private final String file;
     private final Arena arena;
@@ -83,7 +84,8 @@ public final class SafetensorsFile implements AutoCloseable {
 
     /**
      * The elements of tensor {@code name} in row-major order, converted to float: F32 as is, F16 by
-     * {@link Float#float16ToFloat}, BF16 as the high half of a float ({@code bits << 16}). Both conversions are exact.
+     * {@link Float#float16ToFloat}, BF16 as the high half of a float ({@code bits << 16}) (both exact), F64 rounded
+     * to the nearest float (Java's {@code (float)} cast; values beyond the float range become infinite).
      */
     public float[] readFloats(String name) throws SafetensorsException {
         SafetensorsTensor t = entry(name);
@@ -104,8 +106,13 @@ public final class SafetensorsFile implements AutoCloseable {
                 for (int i = 0; i < out.length; i++) out[i] = Float.intBitsToFloat((data.get(U16, at + 2L * i) & 0xFFFF) << 16);
                 yield out;
             }
+            case F64 -> {
+                float[] out = allocate(t);
+                for (int i = 0; i < out.length; i++) out[i] = (float) data.get(F64, at + 8L * i);
+                yield out;
+            }
             default -> throw new SafetensorsException(file, "tensor " + SafetensorsHeader.quote(name) + " has dtype "
-                    + t.dtype() + ", which does not convert to float (only F32, F16 and BF16 do)");
+                    + t.dtype() + ", which does not convert to float (only F32, F16, BF16 and F64 do)");
         };
     }
 

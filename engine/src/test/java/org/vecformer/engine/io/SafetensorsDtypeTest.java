@@ -14,7 +14,7 @@ import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** F16 and BF16 files built byte by byte load to the floats their bit patterns mean. */
+/** F16, BF16 and F64 files built byte by byte load to the floats their bit patterns mean (F64 rounded to nearest). */
 class SafetensorsDtypeTest {
     @TempDir
     Path dir;
@@ -59,6 +59,20 @@ class SafetensorsDtypeTest {
             assertEquals(Dtype.I32, f.tensors().get("i").dtype());
             SafetensorsException e = assertThrows(SafetensorsException.class, () -> f.readFloats("i"));
             assertTrue(e.getMessage().contains("dtype I32, which does not convert to float"), e.getMessage());
+        }
+    }
+
+    @Test
+    void doubleTensorsRoundToTheNearestFloat() throws IOException {
+        // 1 + 2^-30 lies between the floats 1 and 1 + 2^-23, nearer 1; 1e39 is beyond Float.MAX_VALUE.
+        double[] f64 = {0.1, -2.5, 1 + Math.scalb(1.0, -30), 1e39, -0.0};
+        float[] expected = {0.1f, -2.5f, 1f, Float.POSITIVE_INFINITY, -0f};
+        java.nio.ByteBuffer b = java.nio.ByteBuffer.allocate(8 * f64.length).order(java.nio.ByteOrder.LITTLE_ENDIAN);
+        for (double d : f64) b.putDouble(d);
+        String json = "{\"d\":{\"dtype\":\"F64\",\"shape\":[5],\"data_offsets\":[0,40]}}";
+        Path path = SafetensorsBytes.write(dir.resolve("double.safetensors"), file(json, b.array()));
+        try (SafetensorsFile f = SafetensorsFile.open(path)) {
+            assertSameBits(expected, f.readFloats("d"));
         }
     }
 

@@ -61,7 +61,8 @@ public record ModelFile(Weights weights, Optional<CharTokenizer> chars) {
      * Reads and validates a model file.
      *
      * @throws ModelFileException one line naming the file and the problem (missing, not safetensors, no or
-     *                            bad config, tensors that contradict it, bad tokenizer)
+     *                            bad config, tensors that contradict it, bad tokenizer); a PyTorch checkpoint, a
+     *                            tokenizer or a config given instead is named as such, with what to do
      */
     public static ModelFile load(Path path) throws ModelFileException {
         if (!Files.exists(path)) throw new ModelFileException(path, "no such file");
@@ -69,7 +70,9 @@ public record ModelFile(Weights weights, Optional<CharTokenizer> chars) {
         try (SafetensorsFile file = SafetensorsFile.open(path)) {
             String configJson = file.metadata().get(CONFIG_KEY);
             if (configJson == null) {
-                throw new ModelFileException(path, "has no __metadata__.config (a safetensors file, but not a vecformer model)");
+                throw new ModelFileException(path, "has no __metadata__.config (a safetensors file, but not a vecformer model;"
+                        + " a TransformerLens state dict becomes one with: vecformer import --weights " + path
+                        + " --config config.json --out MODEL.safetensors)");
             }
             Config config = Config.fromJson(configJson);
             Weights.checkNames(config, file.tensors().keySet());
@@ -83,11 +86,30 @@ public record ModelFile(Weights weights, Optional<CharTokenizer> chars) {
         } catch (ModelFileException e) {
             throw e;
         } catch (SafetensorsException e) {
-            throw new ModelFileException(e.getMessage());
+            throw notSafetensors(path, e);
         } catch (IOException e) {
             throw new ModelFileException(path, "cannot be read: " + e.getMessage());
         } catch (IllegalArgumentException e) {
             throw new ModelFileException(path, e.getMessage());
         }
+    }
+
+    /** Says what a file that is not safetensors is when it is something a user may mistake for a model. */
+    private static ModelFileException notSafetensors(Path path, SafetensorsException e) {
+        FileKind kind;
+        try {
+            kind = FileKind.sniff(path);
+        } catch (IOException unreadable) {
+            kind = FileKind.OTHER;
+        }
+        return switch (kind) {
+            case PYTORCH -> new ModelFileException(path, "this is a PyTorch checkpoint, not a model file: use vecformer import"
+                    + " --weights " + path + " --config config.json --out MODEL.safetensors");
+            case TOKENIZER_JSON -> new ModelFileException(path, "this is a tokenizer, not a model");
+            case CONFIG_JSON -> new ModelFileException(path, "this is a model config, not a model file: use vecformer import"
+                    + " --weights WEIGHTS --config " + path + " --out MODEL.safetensors");
+            case JSON_OBJECT -> new ModelFileException(path, "this is a JSON file, not a model file (safetensors)");
+            case OTHER -> new ModelFileException(e.getMessage());
+        };
     }
 }
