@@ -65,6 +65,11 @@ public record CharTokenizer(List<String> vocab) implements Tokenizer {
         return vocab.get(id);
     }
 
+    @Override
+    public String piece(int id) {
+        return decode(id);
+    }
+
     /** {@code 'x' (U+0078)}. */
     static String describe(int cp) {
         String shown = Character.isISOControl(cp) || Character.isWhitespace(cp) ? "" : "'" + Character.toString(cp) + "' ";

@@ -1,7 +1,9 @@
 package org.vecformer.model.tokenize;
 
+import java.util.OptionalInt;
+
 /** Turns text into token ids and back. */
-public sealed interface Tokenizer permits IdTokenizer, CharTokenizer {
+public sealed interface Tokenizer permits IdTokenizer, CharTokenizer, BpeTokenizer {
     /** Number of distinct ids: every id is in {@code [0, vocabSize())}. */
     int vocabSize();
 
@@ -16,5 +18,19 @@ public sealed interface Tokenizer permits IdTokenizer, CharTokenizer {
         StringBuilder sb = new StringBuilder();
         for (int id : ids) sb.append(decode(id));
         return sb.toString();
+    }
+
+    /**
+     * One token as a person reads it, unquoted: its text for characters and BPE tokens (a BPE token holding
+     * part of a character shows those bytes as {@code \xNN}), the number for raw ids.
+     */
+    String piece(int id);
+
+    /**
+     * The id that starts a sequence, which models trained with one (TransformerLens' {@code prepend_bos})
+     * expect in front of a prompt; empty when the tokenizer has none (raw ids, characters).
+     */
+    default OptionalInt bos() {
+        return OptionalInt.empty();
     }
 }
