@@ -5,12 +5,13 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
- * HF's BPE model on one pre-tokenized piece written in the byte-level alphabet: the piece starts as one
+ * HF's BPE model on one pre-tokenized piece, written in the byte-level alphabet: the piece starts as one
  * symbol per character (a character outside the vocabulary becomes {@code unk} if the file names one,
  * consecutive ones fused into one when {@code fuse_unk}, else it is dropped), then, while some adjacent pair
  * has a merge, the pair of lowest rank (leftmost among equal ranks) becomes its merged token. With
- * {@code ignore_merges} a piece that is itself in the vocabulary is that one token. Results are cached per
- * piece (up to {@link #CACHE_LIMIT} pieces, then the cache starts over).
+ * {@code ignore_merges} a piece that is itself in the vocabulary is that one token. Results are cached by
+ * the piece's text (up to {@link #CACHE_LIMIT} pieces, then the cache starts over), so a piece seen before
+ * costs one hash lookup.
  */
 final class BpeModel {
     private static final int CACHE_LIMIT = 200_000;
@@ -31,11 +32,11 @@ final class BpeModel {
         this.ignoreMerges = ignoreMerges;
     }
 
-    /** The ids of one piece (already in the byte-level alphabet). */
+    /** The ids of one pre-tokenized piece of text. */
     int[] tokenize(String piece) {
         int[] cached = cache.get(piece);
         if (cached != null) return cached;
-        int[] ids = merge(piece);
+        int[] ids = merge(ByteLevel.encode(piece));
         if (cache.size() >= CACHE_LIMIT) cache.clear();
         cache.put(piece, ids);
         return ids;

@@ -151,8 +151,8 @@ public final class BpeTokenizer implements Tokenizer {
 
     private void preTokenize(String s, IntList out) {
         String text = addPrefixSpace && !s.startsWith(" ") ? " " + s : s;
-        if (useRegex) Gpt2Split.split(text, piece -> out.addAll(model.tokenize(ByteLevel.encode(piece))));
-        else out.addAll(model.tokenize(ByteLevel.encode(text)));
+        if (useRegex) Gpt2Split.split(text, piece -> out.addAll(model.tokenize(piece)));
+        else out.addAll(model.tokenize(text));
     }
 
     /** The token string of {@code id} as HF shows it ({@code "Ġthe"} for " the"). */
