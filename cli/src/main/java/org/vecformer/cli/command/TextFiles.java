@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import org.vecformer.model.tokenize.BpeTokenizer;
+import org.vecformer.model.tokenize.Tokenizer;
 
 /** Reading the text and tokenizer files that commands take: exact contents, strict UTF-8, one-line errors. */
 final class TextFiles {
@@ -39,9 +40,15 @@ final class TextFiles {
 
     /** A Hugging Face {@code tokenizer.json} (byte-level BPE); what it has that is not supported is an error naming it. */
     static BpeTokenizer readTokenizer(Path path) throws IOException {
+        if (readAnyTokenizer(path) instanceof BpeTokenizer bpe) return bpe;
+        throw new IOException(path + " is a character tokenizer, not a Hugging Face tokenizer.json");
+    }
+
+    /** A tokenizer file: a Hugging Face {@code tokenizer.json} or vecformer's {@code {"type":"char",…}}. */
+    static Tokenizer readAnyTokenizer(Path path) throws IOException {
         String json = readUtf8(path);
         try {
-            return BpeTokenizer.fromJson(json);
+            return Tokenizer.fromJson(json);
         } catch (IllegalArgumentException e) {
             throw new IOException(path + ": " + e.getMessage());
         }

@@ -96,8 +96,14 @@ public record CharTokenizer(List<String> vocab) implements Tokenizer {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("tokenizer is not a JSON object");
         }
-        if (m == null || !"char".equals(m.get("type"))) {
-            throw new IllegalArgumentException("tokenizer type must be \"char\", not " + (m == null ? "null" : m.get("type")));
+        if (m == null) throw new IllegalArgumentException("tokenizer type must be \"char\", not null");
+        return fromMap(m);
+    }
+
+    /** {@link #fromJson} on the parsed object. */
+    static CharTokenizer fromMap(Map<String, Object> m) {
+        if (!"char".equals(m.get("type"))) {
+            throw new IllegalArgumentException("tokenizer type must be \"char\", not " + m.get("type"));
         }
         if (!(m.get("vocab") instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
             throw new IllegalArgumentException("tokenizer vocab must be a list of one-character strings");

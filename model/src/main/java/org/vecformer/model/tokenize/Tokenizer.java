@@ -1,5 +1,8 @@
 package org.vecformer.model.tokenize;
 
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.util.Map;
 import java.util.OptionalInt;
 
 /** Turns text into token ids and back. */
@@ -32,5 +35,25 @@ public sealed interface Tokenizer permits IdTokenizer, CharTokenizer, BpeTokeniz
      */
     default OptionalInt bos() {
         return OptionalInt.empty();
+    }
+
+    /**
+     * A stored tokenizer: {@code {"type":"char",…}} ({@link CharTokenizer#toJson()}) or a Hugging Face
+     * {@code tokenizer.json} ({@link BpeTokenizer#fromJson}, recognised by its {@code "model"} object).
+     *
+     * @throws IllegalArgumentException one line naming what is wrong or unsupported
+     */
+    static Tokenizer fromJson(String json) {
+        Map<String, Object> root;
+        try {
+            root = JSON.std.mapFrom(json);
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("tokenizer is not a JSON object");
+        }
+        if (root == null) throw new IllegalArgumentException("tokenizer is not a JSON object");
+        if ("char".equals(root.get("type"))) return CharTokenizer.fromMap(root);
+        if (root.get("model") instanceof Map<?, ?>) return BpeJson.read(json, root);
+        throw new IllegalArgumentException("tokenizer is neither {\"type\":\"char\",…} nor a Hugging Face tokenizer.json (type "
+                + root.get("type") + ", no \"model\")");
     }
 }
