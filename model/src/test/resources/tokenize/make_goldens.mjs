@@ -66,7 +66,7 @@ function variants(base) {
   return {
     // The layout of NeelNanda/gpt-neox-tokenizer-digits: NFC, ByteLevel, specials at ids 0-2 inside the
     // model vocab, BOS-prefix template; plus non-special added tokens (a whitespace run as GPT-NeoX has,
-    // normalized; a word outside the vocab, not normalized) that get ids after the model's.
+    // normalized; words outside the vocab, one not normalized, one written decomposed) with ids after the model's.
     'nfc-specials': {
       ...base,
       added_tokens: [
@@ -76,6 +76,7 @@ function variants(base) {
         added(n, '    ', false, true),
         added(n + 1, 'Café', false, false),
         added(n + 2, 'ﬁle', false, true),
+        added(n + 3, 'nai\u0308f', false, true),
       ],
       normalizer: { type: 'NFC' },
       pre_tokenizer: byteLevel(false),
@@ -133,7 +134,7 @@ const CASES = [
   'a\u00a0b', 'a\u00a0 b', 'x\u00a0!', '!\u00a0\u00a0', 'a\u001c\u001db', 'a \u0085b', ' \u2003x', '\u00a0\u00a0\u00a0y', 'a\u180eb', '\u202f\u205f x', '\u00a0\u00a0x', 'a\u3000b', 'a\u2003b\u2009c', 'a\u2028b', 'x\u0085y', 'a\u200bb',
   '\u0000', 'a\u0001b\u001fc\u007f', '\u000b\u000c', 'tab\u000bvt',
   'a<|BOS|>b', '<|BOS|>', '<|BOS|><|EOS|>', ' <|BOS|> x', '<|BOS|', '<|PAD|><|PAD|>hello<|EOS|>', '<<|BOS|>>',
-  '<|endoftext|>', 'end<|endoftext|>start', 'x    y', 'x        y', 'x     ', 'Café au lait', 'Cafe\u0301 x', 'Caf', 'ﬁle', 'file',
+  '<|endoftext|>', 'end<|endoftext|>start', 'x    y', 'x        y', 'x     ', 'Café au lait', 'Cafe\u0301 x', 'Caf', 'ﬁle', 'file', 'naïf', 'nai\u0308f', 'a naïfs',
   '#include <stdio.h>\nint main(void) { return 0; }\n', 'https://example.com/a?b=c&d=e#f', 'foo_bar-baz.qux',
   '!!!???...', '---', '***', '(a)[b]{c}', '"quoted"', '$100.00 & 50%', 'a.b,c;d:e',
   'Licensed under the Apache License, Version 2.0 (the "License");', 'the quick quickly quicker', ' quick',

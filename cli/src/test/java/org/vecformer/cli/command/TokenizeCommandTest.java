@@ -116,7 +116,7 @@ class TokenizeCommandTest {
 
         CliRun bad = CliRun.of("tokenize", "--tokenizer", TOKENIZER.toString(), "--decode", "3 5000");
         assertEquals(Main.USAGE, bad.code());
-        assertTrue(bad.err().startsWith("vecformer: token id 5000 is outside the vocabulary [0, 1262)"), bad.err());
+        assertTrue(bad.err().startsWith("vecformer: token id 5000 is outside the vocabulary [0, 1263)"), bad.err());
         assertEquals(Main.USAGE, CliRun.of("tokenize", "--tokenizer", TOKENIZER.toString()).code());
         assertEquals(Main.USAGE, CliRun.of("tokenize", "--prompt", "x").code());
     }
@@ -164,11 +164,11 @@ class TokenizeCommandTest {
         assertEquals(0, r.code(), r.err());
         Map<?, ?> tok = (Map<?, ?>) JSON.std.mapFrom(r.out()).get("tokenizer");
         assertEquals("bpe", tok.get("type"));
-        assertEquals(1262, ((Number) tok.get("vocab_size")).intValue());
+        assertEquals(1263, ((Number) tok.get("vocab_size")).intValue());
         assertEquals(1, ((Number) tok.get("bos")).intValue());
         assertEquals(List.of("<|PAD|>", "<|BOS|>", "<|EOS|>"), tok.get("special_tokens"));
         CliRun text = CliRun.of("inspect", "--model", bpeModel.toString());
-        assertTrue(text.out().contains("byte-level BPE (Hugging Face tokenizer.json), ids 0..1261, specials <|PAD|> <|BOS|> <|EOS|>, BOS '<|BOS|>' (id 1)"),
+        assertTrue(text.out().contains("byte-level BPE (Hugging Face tokenizer.json), ids 0..1262, specials <|PAD|> <|BOS|> <|EOS|>, BOS '<|BOS|>' (id 1)"),
                 text.out());
 
         BpeTokenizer back = assertInstanceOf(BpeTokenizer.class, ModelFile.load(bpeModel).tokenizer());

@@ -1,5 +1,6 @@
 package org.vecformer.model.tokenize;
 
+import java.text.Normalizer;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -32,7 +33,7 @@ final class BpeJson {
             if (v != null && !"".equals(v)) throw new IllegalArgumentException("BPE " + key + " \"" + v + "\" is not supported (only null)");
         }
         Map<String, Integer> vocab = vocab(model.get("vocab"));
-        List<AddedTokens.Added> added = added(root.get("added_tokens"));
+        List<AddedTokens.Added> added = added(root.get("added_tokens"), nfc);
 
         int size = 0;
         for (int id : vocab.values()) size = Math.max(size, id + 1);
@@ -131,7 +132,11 @@ final class BpeJson {
         return table;
     }
 
-    private static List<AddedTokens.Added> added(Object a) {
+    /**
+     * The added tokens; one with {@code normalized: true} is matched, and shown, in its normalized form (HF
+     * normalizes its content too: "nai\u0308f" matches "naïf", and its token string is "naïf").
+     */
+    private static List<AddedTokens.Added> added(Object a, boolean nfc) {
         if (a == null) return List.of();
         List<AddedTokens.Added> out = new ArrayList<>();
         for (Object o : list(a, "added_tokens")) {
@@ -148,7 +153,9 @@ final class BpeJson {
                 }
             }
             boolean special = bool(m, "special", false, "added token \"" + content + "\"");
-            out.add(new AddedTokens.Added(content, id, special, bool(m, "normalized", !special, "added token \"" + content + "\"")));
+            boolean normalized = bool(m, "normalized", !special, "added token \"" + content + "\"");
+            String matched = normalized && nfc ? Normalizer.normalize(content, Normalizer.Form.NFC) : content;
+            out.add(new AddedTokens.Added(matched, id, special, normalized));
         }
         return out;
     }

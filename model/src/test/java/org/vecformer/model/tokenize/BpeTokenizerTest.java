@@ -103,8 +103,8 @@ class BpeTokenizerTest {
         BpeTokenizer t = BpeTokenizer.fromJson(json);
         assertSame(json, t.toJson());
         assertEquals(List.of("<|PAD|>", "<|BOS|>", "<|EOS|>"), t.specialTokens());
-        assertEquals(List.of("<|PAD|>", "<|BOS|>", "<|EOS|>", "    ", "Café", "ﬁle"), t.addedTokens());
-        assertEquals(1262, t.vocabSize());
+        assertEquals(List.of("<|PAD|>", "<|BOS|>", "<|EOS|>", "    ", "Café", "ﬁle", "naïf"), t.addedTokens());
+        assertEquals(1263, t.vocabSize());
     }
 
     @Test
@@ -121,8 +121,8 @@ class BpeTokenizerTest {
     @Test
     void idsOutsideTheVocabularyAreNamed() {
         BpeTokenizer t = load("nfc-specials.json");
-        assertEquals("token id 1262 is not in the tokenizer's vocabulary of 1262",
-                assertThrows(IllegalArgumentException.class, () -> t.decode(new int[] {5, 1262})).getMessage());
+        assertEquals("token id 1263 is not in the tokenizer's vocabulary of 1263",
+                assertThrows(IllegalArgumentException.class, () -> t.decode(new int[] {5, 1263})).getMessage());
         assertThrows(IllegalArgumentException.class, () -> t.token(-1));
     }
 
