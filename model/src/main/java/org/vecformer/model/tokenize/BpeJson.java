@@ -52,7 +52,7 @@ final class BpeJson {
         BpeModel bpe = new BpeModel(vocab, merges, unk, bool(model, "fuse_unk", false, "model"),
                 bool(model, "ignore_merges", false, "model"));
         OptionalInt bos = bos(root.get("post_processor"), added);
-        return BpeTokenizer.of(json, nfc, addPrefixSpace, useRegex, byteLevelDecoder, added, bpe, tokens, bos);
+        return new BpeTokenizer(json, nfc, addPrefixSpace, useRegex, byteLevelDecoder, added, bpe, tokens, bos);
     }
 
     /** True for NFC, false for none; a Sequence may hold NFCs only (NFC twice is NFC; an empty one is none). */

@@ -11,9 +11,9 @@ import java.util.Objects;
 import java.util.OptionalInt;
 
 /**
- * A Hugging Face byte-level BPE tokenizer read from its {@code tokenizer.json} (GPT-2, GPT-NeoX, the
- * TransformerLens attn-only models' {@code NeelNanda/gpt-neox-tokenizer-digits}), giving the ids of HF's
- * {@code tokenizers} library with {@code add_special_tokens=False}.
+ * A Hugging Face byte-level BPE tokenizer read from its {@code tokenizer.json} (the layout of GPT-2, GPT-NeoX
+ * and the TransformerLens attn-only models' {@code NeelNanda/gpt-neox-tokenizer-digits}), giving the ids of
+ * HF's {@code tokenizers} library with {@code add_special_tokens=False}.
  *
  * <p>{@link #encode} does what HF does, in order: added tokens with {@code normalized: false} are cut out
  * of the raw text; each remaining piece is normalized (NFC, or not at all) and the added tokens with
@@ -50,8 +50,9 @@ public final class BpeTokenizer implements Tokenizer {
     private final String[] tokens;
     private final OptionalInt bos;
 
-    private BpeTokenizer(String json, boolean nfc, boolean addPrefixSpace, boolean useRegex, boolean byteLevelDecoder,
-                         List<AddedTokens.Added> added, BpeModel model, String[] tokens, OptionalInt bos) {
+    /** Built by {@link BpeJson#read} from a checked file. */
+    BpeTokenizer(String json, boolean nfc, boolean addPrefixSpace, boolean useRegex, boolean byteLevelDecoder,
+                 List<AddedTokens.Added> added, BpeModel model, String[] tokens, OptionalInt bos) {
         this.json = json;
         this.nfc = nfc;
         this.addPrefixSpace = addPrefixSpace;
@@ -80,11 +81,6 @@ public final class BpeTokenizer implements Tokenizer {
         }
         if (root == null) throw new IllegalArgumentException("tokenizer.json is not a JSON object");
         return BpeJson.read(tokenizerJson, root);
-    }
-
-    static BpeTokenizer of(String json, boolean nfc, boolean addPrefixSpace, boolean useRegex, boolean byteLevelDecoder,
-                           List<AddedTokens.Added> added, BpeModel model, String[] tokens, OptionalInt bos) {
-        return new BpeTokenizer(json, nfc, addPrefixSpace, useRegex, byteLevelDecoder, added, model, tokens, bos);
     }
 
     /** The HF JSON this tokenizer was read from, unchanged (what a model file stores). */
