@@ -159,6 +159,24 @@ class TokenizeCommandTest {
     }
 
     @Test
+    void benchTokenizeCountsAndHashesTheLibrarysIds() throws IOException {
+        String text = "#include <stdio.h>\nint main(void) { return 0; }\n";
+        Path f = dir.resolve("bench.txt");
+        Files.writeString(f, text);
+        CliRun r = CliRun.of("bench", "tokenize", "--tokenizer", TOKENIZER.toString(), "--text", f.toString(), "--rounds", "1", "--json");
+        assertEquals(0, r.code(), r.err());
+        Map<String, Object> out = JSON.std.mapFrom(r.out());
+        int hash = 0;
+        for (int id : ids(text)) hash = 31 * hash + id;
+        assertEquals(ids(text).size(), ((Number) out.get("tokens")).intValue());
+        assertEquals(hash, ((Number) out.get("hash")).intValue());
+        assertEquals(1, ((Number) out.get("documents")).intValue());
+        assertTrue(((Number) out.get("best_mb_per_s")).doubleValue() > 0);
+        assertEquals(List.of("a\n\n", "b\n\n", "\n", "c"), BenchTokenizeCommand.documents("a\n\nb\n\n\nc"),
+                "cut after every \"\\n\\n\", as tokenizer_bench.mjs cuts");
+    }
+
+    @Test
     void inspectShowsTheBpeTokenizerAndTheModelFileKeepsIt() throws IOException {
         CliRun r = CliRun.of("inspect", "--model", bpeModel.toString(), "--json");
         assertEquals(0, r.code(), r.err());
