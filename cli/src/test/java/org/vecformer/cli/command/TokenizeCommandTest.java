@@ -159,6 +159,27 @@ class TokenizeCommandTest {
     }
 
     @Test
+    void streamedTextHandsOutWholeCharactersOnly() throws IOException {
+        BpeTokenizer bpe = BpeTokenizer.fromJson(Files.readString(TOKENIZER));
+        String text = "👩\u200d👩\u200d👧\u200d👦 family";
+        TextStream stream = new TextStream(bpe);
+        StringBuilder all = new StringBuilder();
+        for (int id : ids(text)) {
+            String part = stream.add(id);
+            assertFalse(part.contains("\uFFFD"), part);
+            all.append(part);
+        }
+        all.append(stream.finish());
+        assertEquals(goldens.get(text).get("decoded"), all.toString());
+
+        TextStream padded = new TextStream(bpe);
+        int firstByteOfEmoji = ids(text).get(0);
+        assertEquals("", padded.add(firstByteOfEmoji));
+        assertEquals("\uFFFD⟨" + (bpe.vocabSize() + 3) + "⟩", padded.add(bpe.vocabSize() + 3), "held bytes, then the unknown id");
+        assertEquals("x", padded.add(ids("x    y").get(0)));
+    }
+
+    @Test
     void benchTokenizeCountsAndHashesTheLibrarysIds() throws IOException {
         String text = "#include <stdio.h>\nint main(void) { return 0; }\n";
         Path f = dir.resolve("bench.txt");

@@ -151,6 +151,11 @@ public final class BpeTokenizer implements Tokenizer {
         else out.addAll(model.tokenize(text));
     }
 
+    /** True when {@code id} names a token (models may pad d_vocab with ids the tokenizer never gives). */
+    public boolean contains(int id) {
+        return id >= 0 && id < tokens.length && tokens[id] != null;
+    }
+
     /** The token string of {@code id} as HF shows it ({@code "Ġthe"} for " the"). */
     public String token(int id) {
         check(id);
@@ -187,7 +192,7 @@ public final class BpeTokenizer implements Tokenizer {
     }
 
     private void check(int id) {
-        if (id < 0 || id >= tokens.length || tokens[id] == null) {
+        if (!contains(id)) {
             throw new IllegalArgumentException("token id " + id + " is not in the tokenizer's vocabulary of " + tokens.length);
         }
     }
