@@ -8,7 +8,8 @@ Usage (from the repository root; takes about ten minutes, keep the machine other
                                                  # /tmp/vecformer-benchmarks-quick.md: checks the harness, not the speed
 
 Ours come from `./vecformer bench ... --json`; the anchors from numpy's OpenBLAS (bench/compare/numpy_gemm.py)
-and, when Debian's python3-torch is installed, PyTorch CPU eager (bench/compare/torch_*.py, run by /usr/bin/python3).
+and, when Debian's python3-torch is installed, PyTorch CPU eager (bench/compare/torch_*.py, run by /usr/bin/python3);
+for the tokenizer, Hugging Face's tokenizers through node (bench/compare/tokenizer_bench.mjs, after `npm install` there).
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for the numpy runs only (they slow a current OpenBLAS here).
 A section whose anchor is missing says so instead of inventing a number.
 """
@@ -52,6 +53,7 @@ class Sizes:
     decode_p: list
     warmup: str
     attention_warmup: str
+    tokenizer_bytes: int
 
 
 FULL = Sizes(
@@ -67,7 +69,7 @@ FULL = Sizes(
            ("d_model 512", ["--layers", "2", "--d-model", "512", "--heads", "8", "--d-head", "64", "--ctx", "256",
                             "--vocab", "512", "--batch", "8"])],
     exp_n=[1024, 65536], layernorm=[(1024, 64), (1024, 512)], decode_p=[128, 512, 1023], warmup="2000",
-    attention_warmup="3000")
+    attention_warmup="3000", tokenizer_bytes=8_000_000)
 
 TINY_2L = ["--layers", "2", "--d-model", "32", "--heads", "4", "--d-head", "8", "--ctx", "64", "--vocab", "101"]
 
@@ -78,7 +80,7 @@ QUICK = Sizes(
     forward_model=TINY_2L, forward_t="64", runs="2",
     train=[("tiny", ["--layers", "1", "--d-model", "16", "--heads", "2", "--d-head", "8", "--ctx", "8", "--vocab", "11",
                      "--batch", "2"])],
-    exp_n=[1000], layernorm=[(37, 24)], decode_p=[5], warmup="100", attention_warmup="100")
+    exp_n=[1000], layernorm=[(37, 24)], decode_p=[5], warmup="100", attention_warmup="100", tokenizer_bytes=300_000)
 
 SIZES = FULL
 
@@ -453,8 +455,45 @@ def section_train(threads, peaks):
                       + " or ".join(f"`{' '.join(f)}`" for _, f in SIZES.train)])
 
 
+def section_tokenizer(threads, peaks):
+    """Byte-level BPE encoding: vecformer vs Hugging Face tokenizers"""
+    compare = ROOT / "bench" / "compare"
+    if shutil.which("node") is None or not (compare / "node_modules" / "tokenizers").exists():
+        raise RuntimeError("needs node and `npm install` in bench/compare (Hugging Face's tokenizers from the npm registry)")
+    raw, work = Path("/tmp/vecformer-tokbench.raw"), Path("/tmp/vecformer-tokbench")
+    text = subprocess.run("zcat /usr/share/doc/*/changelog*.gz 2>/dev/null | head -c " + str(SIZES.tokenizer_bytes),
+                          shell=True, capture_output=True).stdout
+    raw.write_bytes(text)
+    subprocess.run(["node", "tokenizer_bench.mjs", "prepare", str(raw), str(work)], cwd=compare, check=True, capture_output=True)
+    node = ["node", "bench/compare/tokenizer_bench.mjs", "time", str(work)]
+    hf = run_json(node, env={"RAYON_NUM_THREADS": "1"})
+    ours_cmd = [VECFORMER, "bench", "tokenize", "--tokenizer", str(work / "tokenizer.json"), "--text", str(work / "corpus.txt"), "--json"]
+    ours = run_json(ours_cmd)
+    same = ours["tokens"] == hf["tokens"] and ours["hash"] == hf["hash"]
+    rows = [("vecformer, first pass (empty word cache)", ours["first_pass_mb_per_s"], ours["first_pass_cpu_mb_per_s"]),
+            ("vecformer, best of 5 after it", ours["best_mb_per_s"], ours["best_cpu_mb_per_s"]),
+            ("tokenizers, `encode` per document", hf["mb_per_s"]["per document"], hf["cpu_mb_per_s"]["per document"]),
+            ("tokenizers, one `encodeBatch`", hf["mb_per_s"]["encodeBatch"], hf["cpu_mb_per_s"]["encodeBatch"])]
+    lines = [f"## {section_tokenizer.__doc__.strip()}", "",
+             f"One thread (`RAYON_NUM_THREADS=1` for the library) encodes {hf['bytes']:,} bytes of English "
+             f"(`zcat /usr/share/doc/*/changelog*.gz | head -c {SIZES.tokenizer_bytes}`, read as UTF-8) cut into "
+             f"{hf['documents']:,} documents at blank lines, with a 30,000-token byte-level BPE (NFC + ByteLevel) that the "
+             "library's default trainer learnt from that text; no special tokens. MB/s = 10^6 bytes of UTF-8 per second of "
+             "wall time and of CPU time (the process's, for the library: its Rust threads included; this thread's, for us). "
+             "The library's figures include building its `Encoding` objects (offsets, masks) and the Node binding's "
+             "async call per document; ours only the ids. Both keep a word cache. Goal: >= 5 MB/s on one thread.", "",
+             f"Same ids on both sides: **{'yes' if same else 'NO'}** ({hf['tokens']:,} tokens, id hash {hf['hash']} "
+             f"vs {ours['tokens']:,} / {ours['hash']}).", "",
+             "| side | MB/s (wall) | MB/s (CPU time) |", "|---|---:|---:|"]
+    lines += [f"| {name} | {fmt(wall, 2)} | {fmt(cpu, 2)} |" for name, wall, cpu in rows]
+    lines += ["", f"Commands: `cd bench/compare && npm install`, `node tokenizer_bench.mjs prepare {raw} {work}`, "
+                  f"`RAYON_NUM_THREADS=1 {' '.join(node)}` against `{' '.join(['./vecformer'] + ours_cmd[1:])}`"]
+    return "\n".join(lines)
+
+
 SECTIONS = {"gemm": section_gemm, "attention": section_attention, "softmax": section_softmax, "exp": section_exp,
-            "layernorm": section_layernorm, "forward": section_forward, "decode": section_decode, "train": section_train}
+            "layernorm": section_layernorm, "forward": section_forward, "decode": section_decode, "train": section_train,
+            "tokenizer": section_tokenizer}
 
 if __name__ == "__main__":
     main()

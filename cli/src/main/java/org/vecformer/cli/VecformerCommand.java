@@ -16,6 +16,7 @@ import org.vecformer.cli.command.ImportCommand;
 import org.vecformer.cli.command.InfoCommand;
 import org.vecformer.cli.command.InspectCommand;
 import org.vecformer.cli.command.RunCommand;
+import org.vecformer.cli.command.TokenizeCommand;
 import org.vecformer.cli.command.TrainCommand;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.IVersionProvider;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Spec;
         description = "Pure-Java SIMD transformer engine for studying transformer circuits.",
         subcommands = {InfoCommand.class, BenchCommand.class, InspectCommand.class, ImportCommand.class, ExportCommand.class, RunCommand.class, GenerateCommand.class,
                 TrainCommand.class, DataCommand.class, CircuitsCommand.class, AttentionCommand.class, AttributeCommand.class, AblateCommand.class,
-                DemoCommand.class})
+                TokenizeCommand.class, DemoCommand.class})
 public final class VecformerCommand implements Runnable {
     @Spec
     CommandSpec spec;

@@ -70,6 +70,10 @@ public final class AttentionCommand implements Callable<Integer> {
             return 0;
         }
         out.printf("%d tokens; for each head and query position, the key attended to most (weight)%n", ids.length);
+        StringBuilder tokenLine = new StringBuilder("tokens");
+        List<String> shown = Prompts.showAll(m, ids);
+        for (int q = 0; q < ids.length; q++) tokenLine.append(String.format("  %d %s", q, shown.get(q)));
+        out.println(tokenLine);
         for (AttentionHead h : heads) {
             StringBuilder line = new StringBuilder(String.format("%-6s", h.label()));
             float[][] p = h.pattern();

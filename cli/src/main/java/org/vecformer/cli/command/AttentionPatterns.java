@@ -9,6 +9,8 @@ import org.vecformer.cli.render.AttentionHead;
 import org.vecformer.cli.render.PngHeatmap;
 import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.io.ModelFile;
+import org.vecformer.model.tokenize.IdTokenizer;
+import org.vecformer.model.tokenize.Tokenizer;
 import org.vecformer.model.transformer.Hooks;
 import org.vecformer.model.transformer.Run;
 
@@ -32,9 +34,11 @@ final class AttentionPatterns {
         return heads;
     }
 
-    /** The token as a label: its text for character models (the renderer makes whitespace visible), its id otherwise. */
+    /** The token as a label: its text for models with a tokenizer (the renderer makes whitespace visible), its id otherwise. */
     static String label(ModelFile m, int id) {
-        return m.chars().map(t -> t.decode(id)).orElse(Integer.toString(id));
+        Tokenizer t = m.tokenizer();
+        if (t instanceof IdTokenizer || id >= t.vocabSize()) return Integer.toString(id);
+        return t.piece(id);
     }
 
     static List<String> labels(ModelFile m, int[] ids) {

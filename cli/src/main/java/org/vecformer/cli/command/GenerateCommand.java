@@ -30,8 +30,12 @@ public final class GenerateCommand implements Callable<Integer> {
     @Mixin
     ThreadsOption threads;
 
-    @Option(names = "--prompt", required = true, paramLabel = "TEXT", description = "Text in the model's tokenizer (ids for a model without one).")
+    @Option(names = "--prompt", required = true, paramLabel = "TEXT",
+            description = "Text in the model's tokenizer (ids for a model without one); the tokenizer's BOS token, if it has one, goes in front.")
     String prompt;
+
+    @Option(names = "--no-bos", description = "Do not put the BOS token in front of the prompt (TransformerLens' prepend_bos=False).")
+    boolean noBos;
 
     @Option(names = "--max-tokens", paramLabel = "N", defaultValue = "100", description = "Tokens to generate at most (default: ${DEFAULT-VALUE}).")
     int maxTokens;
@@ -59,16 +63,20 @@ public final class GenerateCommand implements Callable<Integer> {
             throw new UsageException(e.getMessage());
         }
         ModelFile m = model.load();
-        int[] ids = Prompts.encode(m, null, prompt);
+        int[] ids = Prompts.encode(m, null, prompt, noBos);
         Tokenizer tokenizer = m.tokenizer();
         PrintWriter out = spec.commandLine().getOut();
-        out.print(tokenizer.decode(ids) + (m.chars().isEmpty() ? " " : ""));
+        int bos = !noBos && tokenizer.bos().isPresent() ? 1 : 0;
+        TextStream stream = new TextStream(tokenizer);
+        StringBuilder start = new StringBuilder();
+        for (int i = bos; i < ids.length; i++) start.append(stream.add(ids[i]));
+        out.print(start);
         out.flush();
         Generation g = Generator.generate(m.transformer(), ids, maxTokens, new Sampler(options), token -> {
-            out.print(tokenizer.decode(token));
+            out.print(stream.add(token));
             out.flush();
         });
-        out.println();
+        out.println(stream.finish());
         if (g.stop() == Generation.Stop.CONTEXT_FULL) spec.commandLine().getErr().println("vecformer: " + g.message());
         return 0;
     }

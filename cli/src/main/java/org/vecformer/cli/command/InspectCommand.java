@@ -12,6 +12,10 @@ import java.util.concurrent.Callable;
 import org.vecformer.cli.render.Json;
 import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.io.ModelFile;
+import org.vecformer.model.tokenize.BpeTokenizer;
+import org.vecformer.model.tokenize.CharTokenizer;
+import org.vecformer.model.tokenize.IdTokenizer;
+import org.vecformer.model.tokenize.Tokenizer;
 import org.vecformer.model.transformer.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -45,9 +49,19 @@ public final class InspectCommand implements Callable<Integer> {
             params.add(p);
         }
         Map<String, Object> tokenizer = new LinkedHashMap<>();
-        tokenizer.put("type", m.chars().isPresent() ? "char" : "ids");
-        tokenizer.put("vocab_size", c.dVocab());
-        m.chars().ifPresent(t -> tokenizer.put("vocab", t.vocab()));
+        Tokenizer tok = m.tokenizer();
+        tokenizer.put("type", switch (tok) {
+            case IdTokenizer i -> "ids";
+            case CharTokenizer ch -> "char";
+            case BpeTokenizer b -> "bpe";
+        });
+        tokenizer.put("vocab_size", tok.vocabSize());
+        if (tok instanceof CharTokenizer ch) tokenizer.put("vocab", ch.vocab());
+        if (tok instanceof BpeTokenizer b) {
+            tokenizer.put("special_tokens", b.specialTokens());
+            tokenizer.put("added_tokens", b.addedTokens());
+        }
+        tokenizer.put("bos", tok.bos().isPresent() ? tok.bos().getAsInt() : null);
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             Map<String, Object> all = new LinkedHashMap<>();
@@ -64,8 +78,13 @@ public final class InspectCommand implements Callable<Integer> {
                 c.nLayers(), c.dModel(), c.nHeads(), c.dHead(), c.nCtx(), c.dVocab());
         out.printf("  normalization %s, positional embedding %s, eps %g, biases %s%n",
                 c.normalization().tlName(), c.positionalEmbedding().tlName(), c.eps(), c.biases() ? "yes" : "no");
-        out.printf("  tokenizer %s%n", m.chars().map(t -> "characters (" + t.vocabSize() + "): "
-                + String.join("", t.vocab()).replace("\n", "\\n").replace("\t", "\\t")).orElse("raw ids 0.." + (c.dVocab() - 1)));
+        out.printf("  tokenizer %s%n", switch (tok) {
+            case IdTokenizer i -> "raw ids 0.." + (c.dVocab() - 1);
+            case CharTokenizer ch -> "characters (" + ch.vocabSize() + "): " + String.join("", ch.vocab()).replace("\n", "\\n").replace("\t", "\\t");
+            case BpeTokenizer b -> "byte-level BPE (Hugging Face tokenizer.json), ids 0.." + (b.vocabSize() - 1) + ", specials "
+                    + (b.specialTokens().isEmpty() ? "none" : String.join(" ", b.specialTokens())) + ", BOS "
+                    + (b.bos().isPresent() ? Prompts.show(m, b.bos().getAsInt()) + " (id " + b.bos().getAsInt() + ")" : "none");
+        });
         out.printf("%n  %-28s %-16s %10s%n", "parameter", "shape", "count");
         for (Map<String, Object> p : params) {
             out.printf("  %-28s %-16s %10d%n", p.get("name"), Arrays.toString((int[]) p.get("shape")), p.get("count"));

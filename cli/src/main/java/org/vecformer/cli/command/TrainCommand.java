@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.vecformer.cli.UsageException;
 import org.vecformer.model.io.ModelFile;
+import org.vecformer.model.tokenize.Tokenizer;
 import org.vecformer.model.train.Checkpoint;
 import org.vecformer.model.train.LossCurve;
 import org.vecformer.model.train.TrainConfig;
@@ -238,7 +239,7 @@ public final class TrainCommand implements Callable<Integer> {
                 }
             }
         }
-        new ModelFile(trainer.weights(), d.chars()).save(model);
+        new ModelFile(trainer.weights(), d.chars().map(Tokenizer.class::cast)).save(model);
         double secs = (System.nanoTime() - start) * 1e-9;
         o.printf("done in %s; wrote %s, %s, %s%n", duration(secs), model, csv, ckptPath);
     }

@@ -15,6 +15,7 @@ import org.vecformer.cli.Main;
 import org.vecformer.engine.io.SafetensorsFile;
 import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.io.ModelFile;
+import org.vecformer.model.tokenize.CharTokenizer;
 import org.vecformer.model.transformer.Backward;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.Weights;
@@ -121,7 +122,7 @@ class TrainCommandTest {
         CliRun r = train(concat(TINY, "--task", "text", "--data", text.toString(), "--steps", "2", "--out", model.toString()));
         assertEquals(0, r.code(), r.err());
         ModelFile m = ModelFile.load(model);
-        assertTrue(m.chars().isPresent());
+        assertTrue(m.storedTokenizer().orElseThrow() instanceof CharTokenizer);
         assertEquals("the cat sat on the mat. ".chars().distinct().count(), m.config().dVocab());
     }
 

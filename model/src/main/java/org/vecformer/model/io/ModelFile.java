@@ -10,6 +10,7 @@ import org.vecformer.engine.io.SafetensorsException;
 import org.vecformer.engine.io.SafetensorsFile;
 import org.vecformer.engine.io.SafetensorsWriter;
 import org.vecformer.engine.tensor.Tensor;
+import org.vecformer.model.tokenize.BpeTokenizer;
 import org.vecformer.model.tokenize.CharTokenizer;
 import org.vecformer.model.tokenize.IdTokenizer;
 import org.vecformer.model.tokenize.Tokenizer;
@@ -19,20 +20,28 @@ import org.vecformer.model.transformer.Weights;
 
 /**
  * A model file: safetensors with the state dict under TransformerLens names, the config as JSON in
- * {@code __metadata__.config}, and, for a model trained on text, its character tokenizer in
- * {@code __metadata__.tokenizer}. Loading checks the tensors against the config (see
+ * {@code __metadata__.config}, and, for a model that reads text, its tokenizer in
+ * {@code __metadata__.tokenizer}: a character tokenizer as {@code {"type":"char","vocab":[…]}} (its vocabulary
+ * is exactly d_vocab), or a Hugging Face byte-level BPE as its own {@code tokenizer.json} (every id below
+ * d_vocab; models often pad d_vocab past the tokenizer). Loading checks the tensors against the config (see
  * {@link Weights#fromStateDict}); absent biases load as zero.
  */
-public record ModelFile(Weights weights, Optional<CharTokenizer> chars) {
+public record ModelFile(Weights weights, Optional<Tokenizer> storedTokenizer) {
     /** Metadata key of the config JSON. */
     public static final String CONFIG_KEY = "config";
     /** Metadata key of the tokenizer JSON. */
     public static final String TOKENIZER_KEY = "tokenizer";
 
     public ModelFile {
-        if (chars.isPresent() && chars.get().vocabSize() != weights.config().dVocab()) {
-            throw new IllegalArgumentException("the tokenizer has " + chars.get().vocabSize() + " characters but d_vocab is "
-                    + weights.config().dVocab());
+        int dVocab = weights.config().dVocab();
+        switch (storedTokenizer.orElse(null)) {
+            case null -> { }
+            case CharTokenizer c when c.vocabSize() != dVocab ->
+                    throw new IllegalArgumentException("the tokenizer has " + c.vocabSize() + " characters but d_vocab is " + dVocab);
+            case BpeTokenizer b when b.vocabSize() > dVocab ->
+                    throw new IllegalArgumentException("the tokenizer has ids up to " + (b.vocabSize() - 1) + " but d_vocab is " + dVocab);
+            case IdTokenizer i -> throw new IllegalArgumentException("raw ids are no tokenizer to store: leave the tokenizer out");
+            default -> { }
         }
     }
 
@@ -40,9 +49,9 @@ public record ModelFile(Weights weights, Optional<CharTokenizer> chars) {
         return weights.config();
     }
 
-    /** The text tokenizer: the stored characters, else raw ids in {@code [0, d_vocab)}. */
+    /** The text tokenizer: the stored one, else raw ids in {@code [0, d_vocab)}. */
     public Tokenizer tokenizer() {
-        return chars.<Tokenizer>map(t -> t).orElseGet(() -> new IdTokenizer(config().dVocab()));
+        return storedTokenizer.orElseGet(() -> new IdTokenizer(config().dVocab()));
     }
 
     public Transformer transformer() {
@@ -53,7 +62,11 @@ public record ModelFile(Weights weights, Optional<CharTokenizer> chars) {
     public void save(Path path) throws IOException {
         Map<String, String> metadata = new LinkedHashMap<>();
         metadata.put(CONFIG_KEY, config().toJson());
-        chars.ifPresent(t -> metadata.put(TOKENIZER_KEY, t.toJson()));
+        storedTokenizer.ifPresent(t -> metadata.put(TOKENIZER_KEY, switch (t) {
+            case CharTokenizer c -> c.toJson();
+            case BpeTokenizer b -> b.toJson();
+            case IdTokenizer i -> throw new IllegalStateException("the constructor refuses a stored IdTokenizer");
+        }));
         SafetensorsWriter.write(path, metadata, weights.stateDict());
     }
 
@@ -82,7 +95,7 @@ public record ModelFile(Weights weights, Optional<CharTokenizer> chars) {
             }
             Weights weights = Weights.fromStateDict(config, dict);
             String tok = file.metadata().get(TOKENIZER_KEY);
-            return new ModelFile(weights, tok == null ? Optional.empty() : Optional.of(CharTokenizer.fromJson(tok)));
+            return new ModelFile(weights, tok == null ? Optional.empty() : Optional.of(Tokenizer.fromJson(tok)));
         } catch (ModelFileException e) {
             throw e;
         } catch (SafetensorsException e) {

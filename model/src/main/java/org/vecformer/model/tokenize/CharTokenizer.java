@@ -65,6 +65,11 @@ public record CharTokenizer(List<String> vocab) implements Tokenizer {
         return vocab.get(id);
     }
 
+    @Override
+    public String piece(int id) {
+        return decode(id);
+    }
+
     /** {@code 'x' (U+0078)}. */
     static String describe(int cp) {
         String shown = Character.isISOControl(cp) || Character.isWhitespace(cp) ? "" : "'" + Character.toString(cp) + "' ";
@@ -91,8 +96,14 @@ public record CharTokenizer(List<String> vocab) implements Tokenizer {
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("tokenizer is not a JSON object");
         }
-        if (m == null || !"char".equals(m.get("type"))) {
-            throw new IllegalArgumentException("tokenizer type must be \"char\", not " + (m == null ? "null" : m.get("type")));
+        if (m == null) throw new IllegalArgumentException("tokenizer type must be \"char\", not null");
+        return fromMap(m);
+    }
+
+    /** {@link #fromJson} on the parsed object. */
+    static CharTokenizer fromMap(Map<String, Object> m) {
+        if (!"char".equals(m.get("type"))) {
+            throw new IllegalArgumentException("tokenizer type must be \"char\", not " + m.get("type"));
         }
         if (!(m.get("vocab") instanceof List<?> list) || !list.stream().allMatch(String.class::isInstance)) {
             throw new IllegalArgumentException("tokenizer vocab must be a list of one-character strings");

@@ -38,6 +38,11 @@ public record IdTokenizer(int vocabSize) implements Tokenizer {
     }
 
     @Override
+    public String piece(int id) {
+        return Integer.toString(id);
+    }
+
+    @Override
     public String decode(int[] ids) {
         return String.join(" ", Arrays.stream(ids).mapToObj(Integer::toString).toList());
     }

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vecformer.engine.io.SafetensorsWriter;
 import org.vecformer.engine.tensor.Tensor;
+import org.vecformer.model.tokenize.BpeTokenizer;
 import org.vecformer.model.tokenize.CharTokenizer;
 import org.vecformer.model.tokenize.IdTokenizer;
 import org.vecformer.model.transformer.Config;
@@ -40,7 +41,7 @@ class ModelFileTest {
         new ModelFile(w, Optional.of(chars)).save(f);
         ModelFile back = ModelFile.load(f);
         assertEquals(C, back.config());
-        assertEquals(Optional.of(chars), back.chars());
+        assertEquals(Optional.of(chars), back.storedTokenizer());
         assertEquals(w.stateDict().keySet(), back.weights().stateDict().keySet());
         w.stateDict().forEach((name, t) -> {
             Tensor b = back.weights().stateDict().get(name);
@@ -51,6 +52,30 @@ class ModelFileTest {
         });
         int[][] tok = {{0, 4, 2, 1}};
         assertArrayEquals(new ModelFile(w, Optional.empty()).transformer().forward(tok).data(), back.transformer().forward(tok).data());
+    }
+
+    @Test
+    void aBpeTokenizerIsStoredAsItsOwnTokenizerJsonAndMayHaveFewerIdsThanDVocab() throws IOException {
+        String json;
+        try (var in = ModelFileTest.class.getResourceAsStream("/tokenize/nfc-specials.json")) {
+            json = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        BpeTokenizer bpe = BpeTokenizer.fromJson(json);
+        Config padded = new Config(1, 8, 2, 4, 6, bpe.vocabSize() + 10, Normalization.LN, PositionalEmbedding.STANDARD, 1e-5, true);
+        Path f = dir.resolve("bpe.safetensors");
+        new ModelFile(Weights.init(padded, 5), Optional.of(bpe)).save(f);
+        ModelFile back = ModelFile.load(f);
+        BpeTokenizer loaded = assertInstanceOf(BpeTokenizer.class, back.tokenizer());
+        assertEquals(json, loaded.toJson());
+        assertArrayEquals(bpe.encode("Hello <|BOS|> café"), loaded.encode("Hello <|BOS|> café"));
+        assertEquals(bpe.bos(), loaded.bos());
+
+        Config small = new Config(1, 8, 2, 4, 6, bpe.vocabSize() - 1, Normalization.LN, PositionalEmbedding.STANDARD, 1e-5, true);
+        assertEquals("the tokenizer has ids up to " + (bpe.vocabSize() - 1) + " but d_vocab is " + (bpe.vocabSize() - 1),
+                assertThrows(IllegalArgumentException.class, () -> new ModelFile(Weights.init(small, 5), Optional.of(bpe))).getMessage());
+        Path unsupported = write(Map.of("config", padded.toJson(), "tokenizer", json.replace("\"type\":\"NFC\"", "\"type\":\"NFKC\"")),
+                Weights.init(padded, 5).stateDict());
+        assertEquals("model file " + unsupported + ": normalizer NFKC is not supported (only NFC or none)", message(unsupported));
     }
 
     @Test
