@@ -18,6 +18,7 @@ import org.vecformer.model.tl.TlConfig;
 import org.vecformer.model.tl.TlImport;
 import org.vecformer.model.tl.TlProcessing;
 import org.vecformer.model.tl.TlStateDict;
+import org.vecformer.model.tokenize.Tokenizer;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.Weights;
 import picocli.CommandLine.Command;
@@ -46,6 +47,11 @@ public final class ImportCommand implements Callable<Integer> {
     @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Model file to write (safetensors).")
     Path out;
 
+    @Option(names = "--tokenizer", paramLabel = "FILE",
+            description = "The model's Hugging Face tokenizer.json (byte-level BPE), stored in the model file so --prompt works"
+                    + " in every command (NeelNanda/gpt-neox-tokenizer-digits for the attn-only models).")
+    Path tokenizer;
+
     @Option(names = "--process", defaultValue = "none", paramLabel = "none|tl",
             description = "none: the weights as stored (TransformerLens from_pretrained_no_processing); tl: from_pretrained's"
                     + " default processing (fold_ln, center_writing_weights, center_unembed, fold_value_biases). Default: ${DEFAULT-VALUE}.")
@@ -65,6 +71,11 @@ public final class ImportCommand implements Callable<Integer> {
         PhaseTimes times = new PhaseTimes();
 
         TlConfig tl = readConfig();
+        Optional<Tokenizer> tok = tokenizer == null ? Optional.empty() : Optional.of(TextFiles.readTokenizer(tokenizer));
+        if (tok.isPresent() && tok.get().vocabSize() > tl.config().dVocab()) {
+            throw new IOException("tokenizer " + tokenizer + " has ids up to " + (tok.get().vocabSize() - 1) + " but the config's d_vocab is "
+                    + tl.config().dVocab() + ": is it the tokenizer of another model?");
+        }
         times.end("config");
         ProgressLine[] progress = new ProgressLine[1];
         TlStateDict dict = TlStateDict.read(weights, total -> progress[0] = new ProgressLine(err, "reading tensors", total),
@@ -84,7 +95,7 @@ public final class ImportCommand implements Callable<Integer> {
             result = processed.weights();
             times.end("process");
         }
-        new ModelFile(result, Optional.empty()).save(target);
+        new ModelFile(result, tok).save(target);
         times.end("write");
 
         for (String note : tl.notes()) err.println("note: " + note);
@@ -122,6 +133,7 @@ public final class ImportCommand implements Callable<Integer> {
             all.put("config_format", tl.format().label());
             all.put("config", JSON.std.mapFrom(c.toJson()));
             all.put("tokenizer_name", tl.tokenizerName().orElse(null));
+            all.put("tokenizer", tokenizer == null ? null : tokenizer.toString());
             all.put("tensors_read", dict.tensors().size() + dict.skipped().size());
             all.put("skipped", imported.ignored());
             all.put("zero_biases", imported.zeroBiases());
@@ -141,6 +153,11 @@ public final class ImportCommand implements Callable<Integer> {
                 imported.ignored().size(), imported.zeroBiases().isEmpty() ? "" : ", " + imported.zeroBiases().size() + " absent biases set to zero");
         o.printf("  processing: %s%n", processed == null ? "none (weights as stored)" : String.join(", ", applied)
                 + (processed.skipped().isEmpty() ? "" : "; not applied: " + String.join("; ", processed.skipped())));
-        tl.tokenizerName().ifPresent(t -> o.printf("  the config names the tokenizer %s%n", t));
+        if (tokenizer != null) {
+            o.printf("  tokenizer %s stored (--prompt now takes text)%n", tokenizer);
+        } else {
+            tl.tokenizerName().ifPresent(t -> o.printf("  the config names the tokenizer %s: give its tokenizer.json as --tokenizer to"
+                    + " use --prompt%n", t));
+        }
     }
 }
