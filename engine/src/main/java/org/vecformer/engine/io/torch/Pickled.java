@@ -81,9 +81,14 @@ final class Pickled {
         };
     }
 
-    /** {@code s} in single quotes on one line: control characters escaped, at most 80 characters kept. */
+    /** {@code s} in single quotes, made safe for a one-line message by {@link #clean(String)}. */
     static String quote(String s) {
-        StringBuilder b = new StringBuilder("'");
+        return "'" + clean(s) + "'";
+    }
+
+    /** {@code s} on one line: control characters escaped, at most 80 characters kept. */
+    static String clean(String s) {
+        StringBuilder b = new StringBuilder();
         int n = Math.min(s.length(), 80);
         for (int i = 0; i < n; i++) {
             char c = s.charAt(i);
@@ -91,6 +96,6 @@ final class Pickled {
             else b.append(c);
         }
         if (n < s.length()) b.append("...");
-        return b.append('\'').toString();
+        return b.toString();
     }
 }

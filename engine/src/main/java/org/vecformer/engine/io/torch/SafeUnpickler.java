@@ -217,7 +217,7 @@ final class SafeUnpickler {
     private List<Object> popN(int n) throws PickleException {
         if (stack.size() - floor() < n) throw new PickleException("TUPLE" + n + " with fewer than " + n + " items on the stack");
         List<Object> top = stack.subList(stack.size() - n, stack.size());
-        List<Object> items = new ArrayList<>(top);
+        List<Object> items = List.copyOf(top);
         top.clear();
         return items;
     }

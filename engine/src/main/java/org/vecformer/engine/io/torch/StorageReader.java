@@ -2,10 +2,9 @@ package org.vecformer.engine.io.torch;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.nio.ByteBuffer;
+import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.nio.ByteOrder;
-import java.nio.DoubleBuffer;
-import java.nio.ShortBuffer;
 import java.util.function.LongConsumer;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipFile;
@@ -22,16 +21,20 @@ final class StorageReader {
 
     private final String file;
     private final ZipFile zip;
-    private final ByteOrder order;
     private final LongConsumer bytesDone;
     private final byte[] chunk = new byte[CHUNK];
+    private final ValueLayout.OfFloat f32;
+    private final ValueLayout.OfShort u16;
+    private final ValueLayout.OfDouble f64;
     private long done;
 
     StorageReader(String file, ZipFile zip, ByteOrder order, LongConsumer bytesDone) {
         this.file = file;
         this.zip = zip;
-        this.order = order;
         this.bytesDone = bytesDone;
+        this.f32 = ValueLayout.JAVA_FLOAT_UNALIGNED.withOrder(order);
+        this.u16 = ValueLayout.JAVA_SHORT_UNALIGNED.withOrder(order);
+        this.f64 = ValueLayout.JAVA_DOUBLE_UNALIGNED.withOrder(order);
     }
 
     float[] read(ZipEntry entry, StorageType type, int numel) throws TorchCheckpointException {
@@ -47,7 +50,7 @@ final class StorageReader {
                             + (bytes - left + got) + " of " + bytes + " bytes: the file is truncated or damaged");
                 }
                 int n = want / type.itemSize();
-                convert(type.conversion(), ByteBuffer.wrap(chunk, 0, want).order(order), out, at, n);
+                convert(type.conversion(), out, at, n);
                 at += n;
                 left -= want;
                 done += want;
@@ -60,20 +63,19 @@ final class StorageReader {
         return out;
     }
 
-    private static void convert(StorageType.Conversion c, ByteBuffer b, float[] out, int at, int n) {
+    /** Elements {@code [at, at + n)} of {@code out} from the first {@code n} elements of the chunk. */
+    private void convert(StorageType.Conversion c, float[] out, int at, int n) {
+        MemorySegment b = MemorySegment.ofArray(chunk);
         switch (c) {
-            case F32 -> b.asFloatBuffer().get(out, at, n);
+            case F32 -> MemorySegment.copy(b, f32, 0, out, at, n);
             case F16 -> {
-                ShortBuffer s = b.asShortBuffer();
-                for (int i = 0; i < n; i++) out[at + i] = Float.float16ToFloat(s.get(i));
+                for (int i = 0; i < n; i++) out[at + i] = Float.float16ToFloat(b.get(u16, 2L * i));
             }
             case BF16 -> {
-                ShortBuffer s = b.asShortBuffer();
-                for (int i = 0; i < n; i++) out[at + i] = Float.intBitsToFloat((s.get(i) & 0xFFFF) << 16);
+                for (int i = 0; i < n; i++) out[at + i] = Float.intBitsToFloat((b.get(u16, 2L * i) & 0xFFFF) << 16);
             }
             case F64 -> {
-                DoubleBuffer d = b.asDoubleBuffer();
-                for (int i = 0; i < n; i++) out[at + i] = (float) d.get(i);
+                for (int i = 0; i < n; i++) out[at + i] = (float) b.get(f64, 8L * i);
             }
         }
     }

@@ -29,7 +29,7 @@ final class TorchGlobals {
             StorageType s = StorageType.named(name);
             if (s != null) return s;
         }
-        String dotted = Pickled.quote(module + "." + name);
+        String dotted = Pickled.clean(module + "." + name);
         if (module.startsWith("__torch__")) {
             throw new PickleException("refuses global " + dotted + ": this is a TorchScript archive (torch.jit.save),"
                     + " not a state dict; save its state_dict() with torch.save");
