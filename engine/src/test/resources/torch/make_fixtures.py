@@ -296,19 +296,24 @@ def hostile_fixtures():
     for name, n in [("truncated_half", len(module) // 2), ("truncated_tail", len(module) - 10), ("truncated_header", 30)]:
         with open(os.path.join(HOSTILE, name + ".pth"), "wb") as f:
             f.write(module[:n])
-    # a zip whose central directory says a record is longer than the bytes that are there
+    # zips whose central directory says a record is longer than the bytes that are there: 4 MiB stored in a
+    # file of 500 bytes, and 1 KiB that inflate to 16 bytes
     with open(os.path.join(HOSTILE, "lying_sizes.pth"), "wb") as f:
-        f.write(lying_sizes())
+        f.write(lying_sizes(zipfile.ZIP_STORED, 1 << 20))
+    with open(os.path.join(HOSTILE, "lying_deflated.pth"), "wb") as f:
+        f.write(lying_sizes(zipfile.ZIP_DEFLATED, 256))
 
 
-def lying_sizes():
+def lying_sizes(method, numel):
     buf = io.BytesIO()
-    torch_zip(buf, craft(collections.OrderedDict(w=rebuild(Storage(torch.FloatStorage, "0", 1 << 20), 0, (4,), (1,)))),
-              {"0": b"\0" * 16})
+    torch_zip(buf, craft(collections.OrderedDict(w=rebuild(Storage(torch.FloatStorage, "0", numel), 0, (4,), (1,)))),
+              {"0": b"\0" * 16}, method=method)
     data = bytearray(buf.getvalue())
     at = data.find(b"archive/data/0", data.find(b"PK\x01\x02")) - 46
     assert data[at:at + 4] == b"PK\x01\x02"
-    struct.pack_into("<II", data, at + 20, 4 << 20, 4 << 20)
+    if method == zipfile.ZIP_STORED:
+        struct.pack_into("<I", data, at + 20, 4 * numel)
+    struct.pack_into("<I", data, at + 24, 4 * numel)
     return bytes(data)
 
 

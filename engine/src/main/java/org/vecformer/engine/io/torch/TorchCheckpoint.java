@@ -57,11 +57,11 @@ public final class TorchCheckpoint {
         if (startsWith(head, LEGACY)) return true;
         if (!startsWith(head, ZIP)) return false;
         try (ZipFile zip = new ZipFile(path.toFile())) {
-            return zip.stream().anyMatch(e -> stemOf(e.getName()) != null);
+            return zip.stream().anyMatch(e -> TorchArchive.stemOf(e.getName()) != null);
         } catch (ZipException damaged) {
             // PyTorch writes data.pkl first: name length at byte 26 of the local header, name at 30
             int n = head.length >= 30 ? (head[26] & 0xFF) | (head[27] & 0xFF) << 8 : 0;
-            return head.length >= 30 + n && stemOf(new String(head, 30, n, StandardCharsets.UTF_8)) != null;
+            return head.length >= 30 + n && TorchArchive.stemOf(new String(head, 30, n, StandardCharsets.UTF_8)) != null;
         }
     }
 
@@ -93,7 +93,7 @@ public final class TorchCheckpoint {
                     + " checkpoint (torch.save writes zips since PyTorch 1.6)");
         }
         try (ZipFile zip = new ZipFile(path.toFile())) {
-            return load(file, zip, bytesDone);
+            return load(new TorchArchive(file, zip, Files.size(path)), bytesDone);
         } catch (ZipException e) {
             throw new TorchCheckpointException(file, "not a readable zip archive (" + e.getMessage()
                     + "): the file is truncated or damaged");
@@ -102,11 +102,10 @@ public final class TorchCheckpoint {
         }
     }
 
-    private static StateDict load(String file, ZipFile zip, LongConsumer bytesDone) throws TorchCheckpointException {
-        String stem = stem(file, zip);
-        ByteOrder order = byteOrder(file, zip, stem);
-        byte[] pickle = small(file, zip, zip.getEntry(stem + "/data.pkl"), MAX_PICKLE_BYTES);
-        Object top = SafeUnpickler.load(file, pickle);
+    private static StateDict load(TorchArchive archive, LongConsumer bytesDone) throws TorchCheckpointException {
+        String file = archive.file;
+        ByteOrder order = archive.byteOrder();
+        Object top = SafeUnpickler.load(file, archive.pickle());
         if (!(top instanceof PDict dict)) {
             throw new TorchCheckpointException(file, "data.pkl holds " + Pickled.kind(top) + ", not a dict of tensors:"
                     + " save a state dict (torch.save(model.state_dict(), f))");
@@ -127,7 +126,7 @@ public final class TorchCheckpoint {
                         + " (torch.save(model.state_dict(), f))");
             }
             long numel = checkView(file, name, t);
-            if (!records.containsKey(t.storage.key())) records.put(t.storage.key(), record(file, zip, stem, name, t.storage));
+            if (!records.containsKey(t.storage.key())) records.put(t.storage.key(), archive.storageRecord(name, t.storage));
             if (t.storage.type().conversion() == null) {
                 skipped.add(name);
             } else {
@@ -141,7 +140,7 @@ public final class TorchCheckpoint {
             i++;
         }
         checkHeap(file, floats);
-        StorageReader reader = new StorageReader(file, zip, order, bytesDone);
+        StorageReader reader = new StorageReader(file, archive.zip, order, bytesDone);
         Map<String, float[]> decoded = new HashMap<>();
         LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
         for (Map.Entry<String, TensorRef> e : floats.entrySet()) {
@@ -183,27 +182,6 @@ public final class TorchCheckpoint {
         return numel;
     }
 
-    /** The storage's record, after checking it holds exactly numel elements. */
-    private static ZipEntry record(String file, ZipFile zip, String stem, String name, StorageRef s) throws TorchCheckpointException {
-        String path = stem + "/data/" + s.key();
-        ZipEntry entry = zip.getEntry(path);
-        if (entry == null || entry.isDirectory()) {
-            throw new TorchCheckpointException(file, "tensor " + Pickled.quote(name) + " uses storage record " + path
-                    + ", which the archive lacks: the file is truncated or damaged");
-        }
-        long need;
-        try {
-            need = Math.multiplyExact(s.numel(), s.type().itemSize());
-        } catch (ArithmeticException e) {
-            need = -1;
-        }
-        if (entry.getSize() != need) {
-            throw new TorchCheckpointException(file, "storage record " + path + " holds " + entry.getSize() + " bytes but its "
-                    + s.type().dotted() + " of " + s.numel() + " elements needs " + (need < 0 ? "more than 2^63" : need));
-        }
-        return entry;
-    }
-
     /** Refuses a file whose float tensors (plus the storages only some of them view) would not fit the heap. */
     private static void checkHeap(String file, Map<String, TensorRef> floats) throws TorchCheckpointException {
         long bytes = 0;
@@ -225,57 +203,6 @@ public final class TorchCheckpoint {
         int[] shape = new int[t.size.length];
         for (int d = 0; d < shape.length; d++) shape[d] = (int) t.size[d];
         return shape;
-    }
-
-    /** The archive's directory name: the one {@code <stem>} with a {@code <stem>/data.pkl}. */
-    private static String stem(String file, ZipFile zip) throws TorchCheckpointException {
-        List<String> stems = zip.stream().map(e -> stemOf(e.getName())).filter(s -> s != null).limit(2).toList();
-        if (stems.isEmpty()) {
-            throw new TorchCheckpointException(file, "a zip archive without a <name>/data.pkl record: not a PyTorch checkpoint");
-        }
-        if (stems.size() > 1) {
-            throw new TorchCheckpointException(file, "a zip archive with several data.pkl records (" + stems.get(0) + ", "
-                    + stems.get(1) + "): not one PyTorch checkpoint");
-        }
-        return stems.getFirst();
-    }
-
-    private static String stemOf(String entryName) {
-        if (!entryName.endsWith("/data.pkl")) return null;
-        String stem = entryName.substring(0, entryName.length() - "/data.pkl".length());
-        return stem.isEmpty() || stem.contains("/") ? null : stem;
-    }
-
-    private static ByteOrder byteOrder(String file, ZipFile zip, String stem) throws TorchCheckpointException {
-        ZipEntry entry = zip.getEntry(stem + "/byteorder");
-        if (entry == null) return ByteOrder.LITTLE_ENDIAN;
-        String order = new String(small(file, zip, entry, 16), StandardCharsets.ISO_8859_1);
-        return switch (order) {
-            case "little" -> ByteOrder.LITTLE_ENDIAN;
-            case "big" -> ByteOrder.BIG_ENDIAN;
-            default -> throw new TorchCheckpointException(file, "byteorder record says " + Pickled.quote(order)
-                    + ", not \"little\" or \"big\"");
-        };
-    }
-
-    /** A record of at most {@code limit} bytes, read whole. */
-    private static byte[] small(String file, ZipFile zip, ZipEntry entry, int limit) throws TorchCheckpointException {
-        if (entry.getSize() > limit) {
-            throw new TorchCheckpointException(file, entry.getName() + " is " + entry.getSize() + " bytes, more than the "
-                    + limit + " this reader accepts");
-        }
-        try (InputStream in = zip.getInputStream(entry)) {
-            byte[] b = in.readNBytes(limit + 1);
-            if (b.length > limit) throw new TorchCheckpointException(file, entry.getName() + " is more than " + limit + " bytes");
-            if (entry.getSize() >= 0 && b.length != entry.getSize()) {
-                throw new TorchCheckpointException(file, entry.getName() + " ends after " + b.length + " of " + entry.getSize()
-                        + " bytes: the file is truncated or damaged");
-            }
-            return b;
-        } catch (IOException e) {
-            throw new TorchCheckpointException(file, "cannot read " + entry.getName() + " (" + e.getMessage()
-                    + "): the file is truncated or damaged");
-        }
     }
 
     private static byte[] head(Path path, int n) throws IOException {

@@ -67,7 +67,8 @@ class TorchCheckpointHostileTest {
         negative_stride    | tensor 'w' has a negative stride -1 on axis 0
         missing_storage    | tensor 'w' uses storage record archive/data/5, which the archive lacks
         short_record       | storage record archive/data/0 holds 16 bytes but its torch.FloatStorage of 8 elements needs 32
-        lying_sizes        | storage record archive/data/0 ends after 268 of 4194304 bytes: the file is truncated or damaged
+        lying_sizes        | archive/data/0 claims 4194304 bytes (4194304 stored) in a file of 526 bytes: the zip directory is damaged
+        lying_deflated     | storage record archive/data/0 ends after 16 of 1024 bytes: the file is truncated or damaged
         no_data_pkl        | a zip archive without a <name>/data.pkl record: not a PyTorch checkpoint
         truncated_half     | not a readable zip archive
         truncated_tail     | not a readable zip archive
