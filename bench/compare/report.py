@@ -452,8 +452,45 @@ def section_train(threads, peaks):
                       + " or ".join(f"`{' '.join(f)}`" for _, f in SIZES.train)])
 
 
+def java_home():
+    p = subprocess.run(["sh", "-c", ". .mvn/jdk.sh && vecformer_jdk_home"], capture_output=True, text=True, cwd=ROOT)
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr.strip())
+    return p.stdout.strip()
+
+
+def section_checkpoint(threads, peaks):
+    """Checkpoint import: reading a PyTorch .pth state dict"""
+    require_torch()
+    quick = SIZES is QUICK
+    path = f"/tmp/vecformer-{'quick' if quick else 'attn-only-4l'}.pth"
+    shape = TINY_2L if quick else ["--layers", "4", "--d-model", "512", "--heads", "8", "--d-head", "64", "--ctx", "1024",
+                                   "--vocab", "48262"]
+    made = run_json([TORCH_PYTHON, "bench/compare/torch_checkpoint.py", "--make", path, *shape])
+    heap_mb = max(64, 2 * made["bytes"] >> 20)
+    read = ["-cp", "cli/target/vecformer.jar", "bench/compare/TorchCheckpointRead.java", path, "3"]
+    ours = run_json([f"{java_home()}/bin/java", f"-Xmx{heap_mb}m", *read])
+    theirs = run_json([TORCH_PYTHON, "bench/compare/torch_checkpoint.py", "--load", path, "--runs", "3"])
+    mb = made["bytes"] / 1e6
+    rows = ["| file MB | tensors read / skipped | vecformer first read s | vecformer best s | GB/s | peak heap MB (-Xmx) "
+            "| torch.load best s |", "|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {mb:.0f} | {ours['tensors']} / {ours['skipped']} | {ours['runs_s'][0]:.2f} | {ours['best_s']:.3f} "
+            f"| {mb / 1e3 / ours['best_s']:.2f} | {ours['peak_heap_bytes'] / 1e6:.0f} ({heap_mb}) | {theirs['best_s']:.3f} |"]
+    return "\n".join([f"## {section_checkpoint.__doc__.strip()}", "",
+                      "An attn-only-4l-shaped state dict (d_model 512, 8 heads × 64, 4 layers, d_vocab 48262, n_ctx 1024, "
+                      "LN; TransformerLens names, float32 weights, a bool mask per layer) written by `torch.save`. Ours: "
+                      "`TorchCheckpoint.read` (safe unpickling, checks, every float storage streamed once into its "
+                      "float[]) in one JVM whose heap is capped at twice the file, the first read (touching fresh heap "
+                      "pages) and the best of 3; PyTorch: `torch.load(f, map_location='cpu')`, best of 3.",
+                      "", *rows, "",
+                      f"Commands: `/usr/bin/python3 bench/compare/torch_checkpoint.py --make {path} {' '.join(shape)}`, then "
+                      f"`java -Xmx{heap_mb}m {' '.join(read)}` against "
+                      f"`/usr/bin/python3 bench/compare/torch_checkpoint.py --load {path} --runs 3`"])
+
+
 SECTIONS = {"gemm": section_gemm, "attention": section_attention, "softmax": section_softmax, "exp": section_exp,
-            "layernorm": section_layernorm, "forward": section_forward, "decode": section_decode, "train": section_train}
+            "layernorm": section_layernorm, "forward": section_forward, "decode": section_decode, "train": section_train,
+            "checkpoint": section_checkpoint}
 
 if __name__ == "__main__":
     main()
