@@ -25,7 +25,8 @@ final class TorchGlobals {
     PickleGlobal resolve(String module, String name) throws PickleException {
         TorchFunction f = TorchFunction.named(module, name);
         if (f != null) return f;
-        if (module.equals("torch")) {
+        // storage classes live in torch; UntypedStorage is defined in (and may be pickled from) torch.storage
+        if (module.equals("torch") || module.equals("torch.storage") && name.equals("UntypedStorage")) {
             StorageType s = StorageType.named(name);
             if (s != null) return s;
         }

@@ -146,6 +146,24 @@ class TorchCheckpointHostileTest {
         }
     }
 
+    @ParameterizedTest(name = "{0}")
+    @CsvSource({"slice.pth", "deflated.pth", "bigendian.pth"})
+    void randomlyBentFilesReadOrFailWithOneLine(String name, @TempDir Path dir) throws Exception {
+        byte[] good = Files.readAllBytes(fixture(name));
+        Random random = new Random(name.hashCode());
+        Path file = dir.resolve("bent.pth");
+        for (int run = 0; run < 150; run++) {
+            byte[] bent = good.clone();
+            for (int k = 1 + random.nextInt(4); k > 0; k--) bent[random.nextInt(bent.length)] = (byte) random.nextInt(256);
+            Files.write(file, bent);
+            try {
+                TorchCheckpoint.read(file);
+            } catch (TorchCheckpointException e) {
+                assertOneLine(file, e.getMessage());
+            }
+        }
+    }
+
     private static void assertRefused(Path file, String problem) {
         TorchCheckpointException e = assertThrows(TorchCheckpointException.class, () -> TorchCheckpoint.read(file));
         assertOneLine(file, e.getMessage());
