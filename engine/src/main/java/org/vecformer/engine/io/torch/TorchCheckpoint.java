@@ -78,6 +78,11 @@ public final class TorchCheckpoint {
      * is a {@link TorchCheckpointException} with one line naming the file and the problem.
      */
     public static StateDict read(Path path, LongConsumer bytesDone) throws TorchCheckpointException {
+        return read(path, bytesDone, Runtime.getRuntime().maxMemory());
+    }
+
+    /** {@link #read(Path, LongConsumer)} refusing a file whose float tensors need more than {@code heapBytes}. */
+    static StateDict read(Path path, LongConsumer bytesDone, long heapBytes) throws TorchCheckpointException {
         String file = path.toString();
         byte[] head;
         try {
@@ -93,7 +98,7 @@ public final class TorchCheckpoint {
                     + " checkpoint (torch.save writes zips since PyTorch 1.6)");
         }
         try (ZipFile zip = new ZipFile(path.toFile())) {
-            return load(new TorchArchive(file, zip, Files.size(path)), bytesDone);
+            return load(new TorchArchive(file, zip, Files.size(path)), bytesDone, heapBytes);
         } catch (ZipException e) {
             throw new TorchCheckpointException(file, "not a readable zip archive (" + e.getMessage()
                     + "): the file is truncated or damaged");
@@ -102,7 +107,7 @@ public final class TorchCheckpoint {
         }
     }
 
-    private static StateDict load(TorchArchive archive, LongConsumer bytesDone) throws TorchCheckpointException {
+    private static StateDict load(TorchArchive archive, LongConsumer bytesDone, long heapBytes) throws TorchCheckpointException {
         String file = archive.file;
         ByteOrder order = archive.byteOrder();
         Object top = SafeUnpickler.load(file, archive.pickle());
@@ -139,7 +144,7 @@ public final class TorchCheckpoint {
             }
             i++;
         }
-        checkHeap(file, floats);
+        checkHeap(file, floats, heapBytes);
         StorageReader reader = new StorageReader(file, archive.zip, order, bytesDone);
         Map<String, float[]> decoded = new HashMap<>();
         LinkedHashMap<String, Tensor> tensors = new LinkedHashMap<>();
@@ -183,7 +188,7 @@ public final class TorchCheckpoint {
     }
 
     /** Refuses a file whose float tensors (plus the storages only some of them view) would not fit the heap. */
-    private static void checkHeap(String file, Map<String, TensorRef> floats) throws TorchCheckpointException {
+    private static void checkHeap(String file, Map<String, TensorRef> floats, long max) throws TorchCheckpointException {
         long bytes = 0;
         Map<String, Long> partial = new HashMap<>();
         for (TensorRef t : floats.values()) {
@@ -192,11 +197,14 @@ public final class TorchCheckpoint {
             if (!Strided.isWhole(t, numel)) partial.put(t.storage.key(), 4 * t.storage.numel());
         }
         for (long b : partial.values()) bytes += b;
-        long max = Runtime.getRuntime().maxMemory();
         if (bytes > max) {
-            throw new TorchCheckpointException(file, "needs " + (bytes >> 20) + " MiB of heap for its float tensors but the JVM"
-                    + " may use " + (max >> 20) + " MiB: run java with a larger -Xmx");
+            throw new TorchCheckpointException(file, "needs " + mib(bytes) + " MiB of heap for its float tensors but the JVM"
+                    + " may use " + mib(max) + " MiB: run java with a larger -Xmx");
         }
+    }
+
+    private static String mib(long bytes) {
+        return String.format(java.util.Locale.ROOT, "%.1f", bytes / 1048576.0);
     }
 
     private static int[] shape(TensorRef t) {

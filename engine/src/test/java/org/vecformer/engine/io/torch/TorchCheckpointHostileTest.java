@@ -1,5 +1,6 @@
 package org.vecformer.engine.io.torch;
 
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -77,6 +78,19 @@ class TorchCheckpointHostileTest {
     void refusesWithOneLine(String name, String problem) {
         Path file = fixture("hostile/" + name + ".pth");
         assertRefused(file, problem.strip());
+    }
+
+    @Test
+    void moreFloatsThanTheHeapHoldsIsRefusedBeforeAllocating() {
+        Path file = fixture("strided.pth");
+        // 24 + 15 + 5 floats of views, plus the [4, 6] and [1, 5] storages that the transposed and expanded views copy from
+        long need = 4 * (24 + 15 + 5 + 24 + 5 + 10);
+        TorchCheckpointException e = assertThrows(TorchCheckpointException.class,
+                () -> TorchCheckpoint.read(file, bytes -> { }, need - 1));
+        assertOneLine(file, e.getMessage());
+        assertTrue(e.getMessage().endsWith("needs 0.0 MiB of heap for its float tensors but the JVM may use 0.0 MiB: run java with a"
+                + " larger -Xmx"), e.getMessage());
+        assertDoesNotThrow(() -> TorchCheckpoint.read(file, bytes -> { }, need));
     }
 
     @Test

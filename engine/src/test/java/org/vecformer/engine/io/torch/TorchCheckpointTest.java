@@ -95,6 +95,16 @@ class TorchCheckpointTest {
     }
 
     @Test
+    void readsTheZip64EndRecordsTorchWrites() throws Exception {
+        byte[] bytes = Files.readAllBytes(fixture("f32.pth"));
+        byte[] zip64End = {'P', 'K', 6, 6};
+        boolean found = false;
+        for (int i = 0; i + 4 <= bytes.length && !found; i++) found = java.util.Arrays.equals(bytes, i, i + 4, zip64End, 0, 4);
+        assertTrue(found, "torch.save writes a ZIP64 end of central directory");
+        assertEquals(6, TorchCheckpoint.read(fixture("f32.pth")).tensors().size());
+    }
+
+    @Test
     void legacyFileGetsOneLineSayingHowToResave() {
         Path legacy = fixture("legacy.pth");
         TorchCheckpointException e = assertThrows(TorchCheckpointException.class, () -> TorchCheckpoint.read(legacy));
