@@ -19,7 +19,8 @@ Good checkpoints, NAME.pth each with NAME.expected.safetensors:
   many                     310 rows of one storage, so the pickle memo passes 256 (LONG_BINPUT)
   parameter                nn.Parameter values (torch._utils._rebuild_parameter)
   from_type                hand-pickled torch._tensor._rebuild_from_type_v2, a 7-argument
-                           _rebuild_tensor_v2 (newer PyTorch adds metadata) and an explicit "little" byteorder
+                           _rebuild_tensor_v2 (newer PyTorch adds metadata), a torch.Size size and an
+                           explicit "little" byteorder
   bigendian                the storages of a mixed-dtype dict byte-swapped, with a "big" byteorder record
   deflated                 module.pth re-zipped with DEFLATE by Python's zipfile
   legacy                   torch.save(..., _use_new_zipfile_serialization=False): the reader only names it
@@ -209,10 +210,11 @@ def from_type():
     sd["param_type"] = Call(torch._tensor._rebuild_from_type_v2, torch._utils._rebuild_tensor_v2,
                             torch.nn.Parameter, (sa, 1, (2, 2), (1, 2), False, collections.OrderedDict()), {})
     sd["with_metadata"] = rebuild(sb, 0, (3,), (1,), {})
+    sd["torch_size"] = rebuild(sa, 0, Call(torch.Size, (3, 2)), (2, 1))
     torch_zip(os.path.join(HERE, "from_type.pth"), craft(sd), {"0": le(a), "1": le(b)}, stem="from_type",
               byteorder=b"little")
     expected("from_type", collections.OrderedDict(
-        plain_type=a.view(2, 3), param_type=a.as_strided((2, 2), (1, 2), 1), with_metadata=b))
+        plain_type=a.view(2, 3), param_type=a.as_strided((2, 2), (1, 2), 1), with_metadata=b, torch_size=a.view(3, 2)))
 
 
 def bigendian(g):

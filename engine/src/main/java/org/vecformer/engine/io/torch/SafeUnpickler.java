@@ -55,10 +55,7 @@ final class SafeUnpickler {
             while (pos < p.length) {
                 at = pos;
                 int op = p[pos++] & 0xFF;
-                if (op == '.') {
-                    if (stack.isEmpty()) throw new PickleException("STOP with an empty stack");
-                    return stack.getLast();
-                }
+                if (op == '.') return peek(); // STOP
                 step(op);
             }
             throw new PickleException("data.pkl ends without STOP: truncated or damaged");
@@ -79,8 +76,8 @@ final class SafeUnpickler {
                 if (markCount == marks.length) marks = Arrays.copyOf(marks, 2 * markCount);
                 marks[markCount++] = stack.size();
             }
-            case '0' -> { // POP
-                if (stack.isEmpty()) popMark();
+            case '0' -> { // POP: an empty frame pops its MARK instead
+                if (stack.size() == floor()) popMark();
                 else pop();
             }
             case '1' -> popMark(); // POP_MARK

@@ -15,6 +15,8 @@ enum TorchFunction implements PickleGlobal {
     REBUILD_PARAMETER_WITH_STATE("torch._utils", "_rebuild_parameter_with_state"),
     /** {@code _rebuild_from_type_v2(func, new_type, args, state)}: {@code func(*args)} viewed as {@code new_type}. */
     REBUILD_FROM_TYPE_V2("torch._tensor", "_rebuild_from_type_v2"),
+    /** {@code torch.Size(sizes)}: a tuple of ints. */
+    SIZE("torch", "Size"),
     /** A type {@link #REBUILD_FROM_TYPE_V2} may name; never called. */
     TENSOR_TYPE("torch", "Tensor"),
     /** The same type under the module that defines it. */

@@ -49,6 +49,11 @@ final class TorchGlobals {
                 if (!a.isEmpty()) throw new PickleException("collections.OrderedDict is called with arguments; state dicts build it empty");
                 yield new PDict();
             }
+            case SIZE -> {
+                if (a.size() != 1 || !(a.getFirst() instanceof Tuple sizes)) throw new PickleException("torch.Size takes one tuple");
+                ints(f.dotted(), a, 0, "sizes");
+                yield sizes;
+            }
             case REBUILD_TENSOR_V2 -> rebuildTensor(a);
             case REBUILD_PARAMETER -> parameter(f, a, 3);
             case REBUILD_PARAMETER_WITH_STATE -> parameter(f, a, 4);
