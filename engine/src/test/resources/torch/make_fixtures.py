@@ -16,7 +16,8 @@ Good checkpoints, NAME.pth each with NAME.expected.safetensors:
   slice                    views at a storage offset (rows 2:5, a column)
   shared                   tied weights (W_E and W_U = W_E.T) and a reshaped view, one storage
   module                   a nested nn.Module state dict: _metadata, bool mask and int64 buffers
-  many                     310 rows of one storage, so the pickle memo passes 256 (LONG_BINPUT)
+  many                     310 rows of one storage, so the pickle memo passes 256 (LONG_BINPUT), then a
+                           tensor and its row (LONG_BINGET)
   parameter                nn.Parameter values (torch._utils._rebuild_parameter)
   from_type                hand-pickled torch._tensor._rebuild_from_type_v2, a 7-argument
                            _rebuild_tensor_v2 (newer PyTorch adds metadata), a torch.Size size and an
@@ -117,7 +118,10 @@ def good_fixtures():
     save("module", sd, skipped=[k for k, v in sd.items() if not v.is_floating_point()])
 
     rows = torch.randn(310, 2, generator=g)
-    save("many", collections.OrderedDict((f"row.{i}", rows[i]) for i in range(310)))
+    many = collections.OrderedDict((f"row.{i}", rows[i]) for i in range(310))
+    tail = torch.randn(2, 2, generator=g)  # its storage key is memoized past 255, so its second use is a LONG_BINGET
+    many.update(tail=tail, tail_row=tail[1])
+    save("many", many)
 
     p = torch.nn.Parameter(torch.randn(2, 3, generator=g))
     q = torch.nn.Parameter(torch.randn(3, generator=g).to(torch.float16), requires_grad=False)

@@ -17,7 +17,8 @@ import org.vecformer.engine.io.torch.Pickled.Tuple;
  * A pickle interpreter that never runs code: it knows the opcodes of protocols 2-5 that plain data and
  * state dicts use, builds {@link Pickled} values, and leaves every global, call, BUILD and persistent id
  * to {@link TorchGlobals}, which allows only what builds tensors. Opcodes that construct arbitrary
- * objects (INST, OBJ, NEWOBJ, EXT*) or belong to protocols 0-1 are refused with their name and offset.
+ * objects (INST, OBJ, NEWOBJ, EXT*), protocol 0's text forms (INT, STRING, GET, PUT, ...) and sets are
+ * refused with their name and offset.
  *
  * <p>It loops over the bytes without recursion and bounds what a hostile pickle can make it hold: the
  * stack and the marks at {@link #MAX_STACK} items, memo indices below {@link #MAX_MEMO}, strings and
@@ -27,7 +28,6 @@ final class SafeUnpickler {
     static final int MAX_STACK = 1 << 20;
     static final int MAX_MEMO = 1 << 22;
     private static final int MAX_GLOBAL_NAME = 256;
-    private static final Object MARK_SENTINEL = new Object();
 
     private final String file;
     private final byte[] p;
