@@ -73,7 +73,8 @@ public final class TorchCheckpoint {
     /**
      * The state dict of {@code path}: its float tensors (F32, F16, BF16 exactly, F64 rounded to nearest) as
      * row-major float32 tensors in the dict's order, and the names of the other tensors, which are skipped.
-     * {@code bytesDone} hears the storage bytes read so far (at most the file's size) after every chunk.
+     * {@code bytesDone} hears the (uncompressed) storage bytes read so far after every chunk of up to 1 MiB; for
+     * the uncompressed records torch.save writes, they end a little below the file's size.
      * Anything else (not a zip, damaged, a pickle that names another global, a view outside its storage...)
      * is a {@link TorchCheckpointException} with one line naming the file and the problem.
      */
