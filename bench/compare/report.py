@@ -491,9 +491,55 @@ def section_tokenizer(threads, peaks):
     return "\n".join(lines)
 
 
+def java_home():
+    p = subprocess.run(["sh", "-c", ". .mvn/jdk.sh && vecformer_jdk_home"], capture_output=True, text=True, cwd=ROOT)
+    if p.returncode != 0:
+        raise RuntimeError(p.stderr.strip())
+    return p.stdout.strip()
+
+
+def section_checkpoint(threads, peaks):
+    """Checkpoint import: reading a PyTorch .pth state dict"""
+    require_torch()
+    quick = SIZES is QUICK
+    path = f"/tmp/vecformer-{'quick' if quick else 'attn-only-4l'}.pth"
+    shape = TINY_2L if quick else ["--layers", "4", "--d-model", "512", "--heads", "8", "--d-head", "64", "--ctx", "1024",
+                                   "--vocab", "48262"]
+    made = run_json([TORCH_PYTHON, "bench/compare/torch_checkpoint.py", "--make", path, *shape])
+    heap_mb = max(64, 2 * made["bytes"] >> 20)
+    # the JVM flags of the `vecformer` launcher: transparent huge pages where the kernel gives them on request
+    try:
+        thp = ["-XX:+UseTransparentHugePages"] if "[madvise]" in open("/sys/kernel/mm/transparent_hugepage/enabled").read() else []
+    except OSError:
+        thp = []
+    jvm = [f"{java_home()}/bin/java", f"-Xmx{heap_mb}m", *thp, "-cp", "cli/target/vecformer.jar",
+           "bench/compare/TorchCheckpointRead.java", path]
+    ours = run_json([*jvm, "3"])
+    floor = run_json([*jvm, "--baseline"])
+    theirs = run_json([TORCH_PYTHON, "bench/compare/torch_checkpoint.py", "--load", path, "--runs", "3"])
+    mb = made["bytes"] / 1e6
+    rows = ["| file MB | tensors read / skipped | vecformer first read s | fresh-heap floor s | vecformer best s | GB/s "
+            "| peak heap MB (-Xmx) | torch.load best s |", "|---:|---:|---:|---:|---:|---:|---:|---:|",
+            f"| {mb:.0f} | {ours['tensors']} / {ours['skipped']} | {ours['runs_s'][0]:.2f} | {floor['baseline_s']:.2f} "
+            f"| {ours['best_s']:.3f} | {mb / 1e3 / ours['best_s']:.2f} | {ours['peak_heap_bytes'] / 1e6:.0f} ({heap_mb}) "
+            f"| {theirs['best_s']:.3f} |"]
+    return "\n".join([f"## {section_checkpoint.__doc__.strip()}", "",
+                      "An attn-only-4l-shaped state dict (d_model 512, 8 heads × 64, 4 layers, d_vocab 48262, n_ctx 1024, "
+                      "LN; TransformerLens names, float32 weights, a bool mask per layer) written by `torch.save`. Ours: "
+                      "`TorchCheckpoint.read` (safe unpickling, checks, every float storage streamed once into its "
+                      "float[]) in one JVM whose heap is capped at twice the file, with the launcher's JVM flags: the "
+                      "first read and the best of 3. The first read in a fresh JVM pays for the kernel handing the heap "
+                      "its pages; the fresh-heap floor is that cost alone, another fresh JVM allocating and filling as "
+                      "many floats. PyTorch: `torch.load(f, map_location='cpu')`, best of 3.",
+                      "", *rows, "",
+                      f"Commands: `/usr/bin/python3 bench/compare/torch_checkpoint.py --make {path} {' '.join(shape)}`, then "
+                      f"`{' '.join(['java', *jvm[1:]])} 3` (`--baseline` for the floor) against "
+                      f"`/usr/bin/python3 bench/compare/torch_checkpoint.py --load {path} --runs 3`"])
+
+
 SECTIONS = {"gemm": section_gemm, "attention": section_attention, "softmax": section_softmax, "exp": section_exp,
             "layernorm": section_layernorm, "forward": section_forward, "decode": section_decode, "train": section_train,
-            "tokenizer": section_tokenizer}
+            "tokenizer": section_tokenizer, "checkpoint": section_checkpoint}
 
 if __name__ == "__main__":
     main()
