@@ -78,7 +78,7 @@ public final class ImportCommand implements Callable<Integer> {
         }
         times.end("config");
         ProgressLine[] progress = new ProgressLine[1];
-        TlStateDict dict = TlStateDict.read(weights, total -> progress[0] = new ProgressLine(err, "reading tensors", total),
+        TlStateDict dict = TlStateDict.read(weights, total -> progress[0] = new ProgressLine(err, "reading weights", total),
                 n -> progress[0].done(n));
         times.end("read");
         TlImport.Result imported;

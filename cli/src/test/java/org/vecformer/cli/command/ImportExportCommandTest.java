@@ -78,18 +78,23 @@ class ImportExportCommandTest {
         return max + Math.log(sum);
     }
 
-    @ParameterizedTest(name = "{0} --process {1}")
-    @CsvSource({"LN-standard-f32, none", "LN-standard-f32, tl", "LNPre-shortformer-f16, tl", "none-standard-f16, none", "none-shortformer-f32, tl"})
-    void importedFixtureRunsToThePyTorchLogits(String variant, String process) throws IOException {
+    @ParameterizedTest(name = "{0} --process {1} from {2}")
+    @CsvSource({"LN-standard-f32, none, model.safetensors", "LN-standard-f32, tl, model.safetensors",
+                "LNPre-shortformer-f16, tl, model.safetensors", "none-standard-f16, none, model.safetensors",
+                "none-shortformer-f32, tl, model.safetensors", "LN-standard-f32, tl, model_final.pth",
+                "LN-shortformer-f16, none, model_final.pth", "LN-standard-f32, none, model_views.pth"})
+    void importedFixtureRunsToThePyTorchLogits(String variant, String process, String weights) throws IOException {
         Path v = FIXTURES.resolve(variant), model = dir.resolve(variant + ".safetensors");
-        CliRun imported = CliRun.of("import", "--weights", v.resolve("model.safetensors").toString(), "--config",
+        CliRun imported = CliRun.of("import", "--weights", v.resolve(weights).toString(), "--config",
                 v.resolve("config.json").toString(), "--out", model.toString(), "--process", process, "--json");
         assertEquals(0, imported.code(), imported.err());
         Map<String, Object> summary = JSON.std.mapFrom(imported.out());
         assertEquals("training config (Hub)", summary.get("config_format"));
         assertEquals(process, summary.get("processing"));
         int layers = ((Number) ((Map<?, ?>) summary.get("config")).get("n_layers")).intValue();
-        assertEquals(variant.endsWith("f32") ? 2 * layers : 0, ((List<?>) summary.get("skipped")).size(), "mask and IGNORE per layer");
+        assertEquals(weights.endsWith(".pth") ? "pytorch" : "safetensors", summary.get("weights_format"));
+        assertEquals(weights.endsWith(".pth") || variant.endsWith("f32") ? 2 * layers : 0, ((List<?>) summary.get("skipped")).size(),
+                "mask and IGNORE per layer");
         double[][] got = logits(CliRun.of("run", "--model", model.toString(), "--tokens", TOKENS, "--json"));
         double[][] want = referenceLogits(v);
         double error = relativeError(got, want, process.equals("tl"));
@@ -162,6 +167,16 @@ class ImportExportCommandTest {
         CliRun ok = CliRun.of("import", "--weights", w, "--config", hub.toString(), "--out", out);
         assertEquals(0, ok.code(), ok.err());
         assertEquals(ModelFile.load(Path.of(out)).weights().stateDict().keySet(), good().keySet());
+    }
+
+    @Test
+    void hostilePyTorchCheckpointsAreRefusedInOneLineAndRunNothing() throws IOException {
+        Path hostile = Path.of("..", "engine", "src", "test", "resources", "torch", "hostile");
+        String hub = FIXTURES.resolve("LN-standard-f32/config.json").toString(), out = dir.resolve("m.safetensors").toString();
+        refused(Main.FAILURE, "refuses global posix.system", "--weights", hostile.resolve("os_system.pth").toString(), "--config", hub, "--out", out);
+        refused(Main.FAILURE, "elements needs 4398046511104", "--weights", hostile.resolve("huge_storage.pth").toString(), "--config", hub, "--out", out);
+        refused(Main.FAILURE, "legacy (pre-1.6) PyTorch file", "--weights",
+                hostile.getParent().resolve("legacy.pth").toString(), "--config", hub, "--out", out);
     }
 
     @Test

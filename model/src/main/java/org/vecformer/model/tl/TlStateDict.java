@@ -13,6 +13,8 @@ import org.vecformer.engine.io.Dtype;
 import org.vecformer.engine.io.SafetensorsException;
 import org.vecformer.engine.io.SafetensorsFile;
 import org.vecformer.engine.io.SafetensorsTensor;
+import org.vecformer.engine.io.torch.TorchCheckpoint;
+import org.vecformer.engine.io.torch.TorchCheckpointException;
 import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.io.FileKind;
 
@@ -30,34 +32,38 @@ public record TlStateDict(Map<String, Tensor> tensors, List<String> skipped, Str
     }
 
     /**
-     * Reads the state dict in {@code path}, whatever format it is in (safetensors; PyTorch checkpoints through
-     * {@link #readPyTorch}). {@code onTensor} is told the number of tensors read so far after each one, and the total
-     * before the first (for progress).
+     * Reads the state dict in {@code path}, whatever format it is in (safetensors, or a PyTorch checkpoint through the
+     * engine's safe {@link TorchCheckpoint} reader). For progress, {@code onTotal} hears the size of the work before it
+     * starts and {@code onDone} how much is done after each step: tensors for safetensors, MiB of storage for PyTorch.
      *
      * @throws IOException one line naming the file and the problem: missing, not a state dict (a tokenizer or a
      *     config is named as such), malformed
      */
-    public static TlStateDict read(Path path, IntConsumer onTotal, IntConsumer onTensor) throws IOException {
+    public static TlStateDict read(Path path, IntConsumer onTotal, IntConsumer onDone) throws IOException {
         if (!Files.exists(path)) throw new IOException(path + ": no such file");
         if (Files.isDirectory(path)) throw new IOException(path + ": is a directory, not a state dict file");
         FileKind kind = FileKind.sniff(path);
         return switch (kind) {
-            case PYTORCH -> readPyTorch(path);
+            case PYTORCH -> readPyTorch(path, onTotal, onDone);
             case TOKENIZER_JSON -> throw new IOException(path + ": this is a tokenizer, not a state dict");
             case CONFIG_JSON -> throw new IOException(path + ": this is a model config, not a state dict (give it as --config)");
             case JSON_OBJECT -> throw new IOException(path + ": this is a JSON file, not a state dict (safetensors or PyTorch)");
-            case OTHER -> readSafetensors(path, onTotal, onTensor);
+            case OTHER -> readSafetensors(path, onTotal, onDone);
         };
     }
 
     /**
-     * A PyTorch checkpoint ({@code torch.save} of a state dict, as the Hub's {@code model_final.pth}). This build
-     * has no PyTorch reader, so it says how to turn one into safetensors instead.
+     * A PyTorch checkpoint ({@code torch.save} of a state dict, as the Hub's {@code model_final.pth}), read without
+     * running any of its pickle: float tensors as float32, the others (the bool {@code attn.mask} buffers) skipped.
      */
-    static TlStateDict readPyTorch(Path path) throws IOException {
-        throw new IOException(path + ": this is a PyTorch checkpoint, which this build cannot read; save it as safetensors"
-                + " with python3 -c \"import torch, safetensors.torch as s; s.save_file({k: v.contiguous() for k, v in"
-                + " torch.load('" + path + "', map_location='cpu').items()}, 'model.safetensors')\" and import that");
+    static TlStateDict readPyTorch(Path path, IntConsumer onTotal, IntConsumer onMiB) throws IOException {
+        onTotal.accept((int) Math.max(1, Files.size(path) >> 20));
+        try {
+            TorchCheckpoint.StateDict sd = TorchCheckpoint.read(path, bytes -> onMiB.accept((int) (bytes >> 20)));
+            return new TlStateDict(sd.tensors(), sd.skipped(), "pytorch");
+        } catch (TorchCheckpointException e) {
+            throw new IOException(e.getMessage(), e);
+        }
     }
 
     /** Every float entry (F32, F16, BF16, F64) of a safetensors file as float32; the others skipped by name. */

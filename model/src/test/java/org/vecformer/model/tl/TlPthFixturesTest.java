@@ -17,7 +17,7 @@ import org.vecformer.engine.tensor.Tensor;
  * The {@code .pth} copies of the fixtures (torch.save of the same state dicts, with the mask/IGNORE buffers) read to
  * exactly the tensors of their safetensors copies, so everything {@link TlFixturesTest} proves for safetensors holds
  * for PyTorch checkpoints; {@code model_views.pth} (W_U a transposed view, W_pos and b_U slices of one storage) reads
- * to the same values as {@code model_final.pth}. Enabled once {@link TlStateDict#readPyTorch} uses the PyTorch reader.
+ * to the same values as {@code model_final.pth}.
  */
 class TlPthFixturesTest {
     static Stream<Path> variants() {
