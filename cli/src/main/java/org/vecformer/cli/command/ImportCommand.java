@@ -77,18 +77,9 @@ public final class ImportCommand implements Callable<Integer> {
                     + tl.config().dVocab() + ": is it the tokenizer of another model?");
         }
         times.end("config");
-        ProgressLine[] progress = new ProgressLine[1];
-        TlStateDict dict = TlStateDict.read(weights, total -> progress[0] = new ProgressLine(err, "reading weights", total),
-                n -> progress[0].done(n));
-        times.end("read");
-        TlImport.Result imported;
-        try {
-            imported = TlImport.weights(tl.config(), dict);
-        } catch (IllegalArgumentException e) {
-            throw new IOException(weights + ": " + e.getMessage() + " (config " + config + ")", e);
-        }
+        Read read = readAndCheck(tl, err, times);
         times.end("check");
-        Weights result = imported.weights();
+        Weights result = read.imported().weights();
         TlProcessing.Result processed = null;
         if (process.equals("tl")) {
             processed = TlProcessing.process(result);
@@ -99,9 +90,24 @@ public final class ImportCommand implements Callable<Integer> {
         times.end("write");
 
         for (String note : tl.notes()) err.println("note: " + note);
-        report(tl, dict, imported, processed, result.config());
+        report(tl, read, processed, result.config());
         times.print(err, Main.verbose(spec.root().commandLine().getParseResult()));
         return 0;
+    }
+
+    /** The checked weights and what the file held; the file's own dict is not kept, so it can be freed before processing. */
+    private record Read(TlImport.Result imported, String format, int tensorsRead) {}
+
+    private Read readAndCheck(TlConfig tl, PrintWriter err, PhaseTimes times) throws IOException {
+        ProgressLine[] progress = new ProgressLine[1];
+        TlStateDict dict = TlStateDict.read(weights, total -> progress[0] = new ProgressLine(err, "reading weights", total),
+                n -> progress[0].done(n));
+        times.end("read");
+        try {
+            return new Read(TlImport.weights(tl.config(), dict), dict.format(), dict.tensors().size() + dict.skipped().size());
+        } catch (IllegalArgumentException e) {
+            throw new IOException(weights + ": " + e.getMessage() + " (config " + config + ")", e);
+        }
     }
 
     private TlConfig readConfig() throws IOException {
@@ -120,7 +126,7 @@ public final class ImportCommand implements Callable<Integer> {
         }
     }
 
-    private void report(TlConfig tl, TlStateDict dict, TlImport.Result imported, TlProcessing.Result processed, Config c)
+    private void report(TlConfig tl, Read read, TlProcessing.Result processed, Config c)
             throws IOException {
         PrintWriter o = spec.commandLine().getOut();
         List<String> applied = processed == null ? List.of() : processed.applied();
@@ -128,15 +134,15 @@ public final class ImportCommand implements Callable<Integer> {
             Map<String, Object> all = new LinkedHashMap<>();
             all.put("out", out.toString());
             all.put("weights", weights.toString());
-            all.put("weights_format", dict.format());
+            all.put("weights_format", read.format());
             all.put("config_file", config.toString());
             all.put("config_format", tl.format().label());
             all.put("config", JSON.std.mapFrom(c.toJson()));
             all.put("tokenizer_name", tl.tokenizerName().orElse(null));
             all.put("tokenizer", tokenizer == null ? null : tokenizer.toString());
-            all.put("tensors_read", dict.tensors().size() + dict.skipped().size());
-            all.put("skipped", imported.ignored());
-            all.put("zero_biases", imported.zeroBiases());
+            all.put("tensors_read", read.tensorsRead());
+            all.put("skipped", read.imported().ignored());
+            all.put("zero_biases", read.imported().zeroBiases());
             all.put("processing", process);
             all.put("applied", applied);
             all.put("not_applied", processed == null ? List.of() : processed.skipped());
@@ -149,8 +155,8 @@ public final class ImportCommand implements Callable<Integer> {
         o.printf("  normalization %s, positional embedding %s, eps %g (from the %s)%n",
                 c.normalization().tlName() == null ? "none" : c.normalization().tlName(), c.positionalEmbedding().tlName(), c.eps(),
                 tl.format().label());
-        o.printf("  %d tensors read (%s), %d buffers skipped%s%n", dict.tensors().size() + dict.skipped().size(), dict.format(),
-                imported.ignored().size(), imported.zeroBiases().isEmpty() ? "" : ", " + imported.zeroBiases().size() + " absent biases set to zero");
+        o.printf("  %d tensors read (%s), %d buffers skipped%s%n", read.tensorsRead(), read.format(),
+                read.imported().ignored().size(), read.imported().zeroBiases().isEmpty() ? "" : ", " + read.imported().zeroBiases().size() + " absent biases set to zero");
         o.printf("  processing: %s%n", processed == null ? "none (weights as stored)" : String.join(", ", applied)
                 + (processed.skipped().isEmpty() ? "" : "; not applied: " + String.join("; ", processed.skipped())));
         if (tokenizer != null) {

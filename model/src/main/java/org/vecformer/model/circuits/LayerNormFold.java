@@ -36,6 +36,19 @@ public final class LayerNormFold {
      *     weights, so no LNPre model computes the same function
      */
     public static Weights fold(Weights weights) {
+        return fold(weights, false);
+    }
+
+    /**
+     * {@link #fold} without copies: the folded matrices overwrite W_Q, W_K, W_V and W_U, and the result shares every
+     * other tensor with {@code weights}, which must not be used afterwards. For importing large models, where a copy
+     * of the unembedding alone is d_model × d_vocab floats.
+     */
+    public static Weights foldInPlace(Weights weights) {
+        return fold(weights, true);
+    }
+
+    private static Weights fold(Weights weights, boolean inPlace) {
         Config c = weights.config();
         if (!applies(c)) return weights;
         if (c.positionalEmbedding() == PositionalEmbedding.SHORTFORMER) {
@@ -43,8 +56,8 @@ public final class LayerNormFold {
         }
         Config folded = c.withNormalization(Normalization.LN_PRE);
         Map<String, Tensor> dict = new LinkedHashMap<>();
-        dict.put("embed.W_E", weights.wE().copy());
-        dict.put("pos_embed.W_pos", weights.wPos().copy());
+        dict.put("embed.W_E", inPlace ? weights.wE() : weights.wE().copy());
+        dict.put("pos_embed.W_pos", inPlace ? weights.wPos() : weights.wPos().copy());
         int dm = c.dModel(), dh = c.dHead();
         for (int l = 0; l < c.nLayers(); l++) {
             Block b = weights.blocks().get(l);
@@ -53,7 +66,9 @@ public final class LayerNormFold {
             String[] mats = {"W_Q", "W_K", "W_V"}, biases = {"b_Q", "b_K", "b_V"};
             Tensor[] ws = {b.wQ(), b.wK(), b.wV()}, bs = {b.bQ(), b.bK(), b.bV()};
             for (int s = 0; s < 3; s++) {
-                Tensor wOut = Tensor.zeros(c.nHeads(), dm, dh), bOut = Tensor.zeros(c.nHeads(), dh);
+                // foldMatrix reads each element before it writes it, so the output may be its input
+                Tensor wOut = inPlace ? ws[s] : Tensor.zeros(c.nHeads(), dm, dh);
+                Tensor bOut = inPlace && bs[s] != null ? bs[s] : Tensor.zeros(c.nHeads(), dh);
                 for (int h = 0; h < c.nHeads(); h++) {
                     int off = h * dm * dh;
                     foldMatrix(ws[s].data(), off, dm, dh, w, bias, bs[s] == null ? null : bs[s].data(), h * dh,
@@ -62,11 +77,12 @@ public final class LayerNormFold {
                 dict.put(p + mats[s], wOut);
                 dict.put(p + biases[s], bOut);
             }
-            dict.put(p + "W_O", b.wO().copy());
-            if (b.bO() != null) dict.put(p + "b_O", b.bO().copy());
+            dict.put(p + "W_O", inPlace ? b.wO() : b.wO().copy());
+            if (b.bO() != null) dict.put(p + "b_O", inPlace ? b.bO() : b.bO().copy());
         }
         int vocab = c.dVocab();
-        Tensor wU = Tensor.zeros(dm, vocab), bU = Tensor.zeros(vocab);
+        Tensor wU = inPlace ? weights.wU() : Tensor.zeros(dm, vocab);
+        Tensor bU = inPlace && weights.bU() != null ? weights.bU() : Tensor.zeros(vocab);
         foldMatrix(weights.wU().data(), 0, dm, vocab, weights.lnFinalW().data(),
                 weights.lnFinalB() == null ? null : weights.lnFinalB().data(),
                 weights.bU() == null ? null : weights.bU().data(), 0, wU.data(), 0, bU.data(), 0);

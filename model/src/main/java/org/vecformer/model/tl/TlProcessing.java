@@ -48,14 +48,17 @@ public final class TlProcessing {
         }
     }
 
-    /** Applies TransformerLens' default processing to a copy of {@code w} (the argument is not changed). */
+    /**
+     * Applies TransformerLens' default processing in place: {@code w}'s tensors are overwritten and shared by the
+     * result, so {@code w} must not be used afterwards (pass a {@link Weights#copy()} to keep it). In place because
+     * an imported model may be hundreds of megabytes: processing then needs no second copy of it.
+     */
     public static Result process(Weights w) {
         Config c = w.config();
         List<String> applied = new ArrayList<>(), skipped = new ArrayList<>();
         boolean shortformer = c.positionalEmbedding() == PositionalEmbedding.SHORTFORMER;
         boolean fold = !shortformer && c.normalization() == Normalization.LN;
-        // LayerNormFold.fold returns new tensors throughout, so only the other path needs its own copy.
-        Weights out = fold ? LayerNormFold.fold(w) : w.copy();
+        Weights out = fold ? LayerNormFold.foldInPlace(w) : w;
         if (shortformer) {
             skipped.add("fold_ln, center_writing_weights, center_unembed: not for shortformer positions (as TransformerLens)");
         }
