@@ -97,8 +97,8 @@ public final class DemoCommand implements Callable<Integer> {
     /** The numbers of the three parts, written as summary.json. */
     private final Map<String, Object> summary = new LinkedHashMap<>();
 
-    /** A trained model with its task data. */
-    private record Trained(ModelFile model, TrainTask.Data data) {}
+    /** A trained model with its task data and its loss chart (shown after the part's text). */
+    private record Trained(ModelFile model, TrainTask.Data data, Section.LossCurves loss) {}
 
     @Override
     public Integer call() throws IOException {
@@ -150,9 +150,9 @@ public final class DemoCommand implements Callable<Integer> {
         Path model = out.resolve(task + ".safetensors"), csv = out.resolve(task + ".loss.csv"), ckpt = out.resolve(task + ".ckpt.safetensors");
         List<Trainer.Progress> progress = new ArrayList<>();
         TrainCommand.train(o, trainer, t, d, csv, ckpt, model, nThreads, progress::add);
-        sections.add(lossChart(task + ": loss of the " + c.nLayers() + "-layer model", vocab, progress));
         written.addAll(List.of(model, csv, ckpt));
-        return new Trained(new ModelFile(trainer.weights(), Optional.empty()), d);
+        return new Trained(new ModelFile(trainer.weights(), Optional.empty()), d,
+                lossChart("Loss of the " + c.nLayers() + "-layer model on " + task + " data", vocab, progress));
     }
 
     /**
@@ -218,6 +218,7 @@ public final class DemoCommand implements Callable<Integer> {
         for (int i = 0; i < v; i++) labels.add(Integer.toString(i));
         sections.add(new Section.Text("1. Zero layers: the direct path is the bigram table", List.of(String.format(Locale.ROOT,
                 "Zero layers: the logits are the direct path W_E W_U + b_U (through the final layer norm). Mean KL(true ‖ model) = %.4f nats; correlation of true and model log-probabilities = %.4f.", kl, r))));
+        sections.add(t.loss());
         sections.add(new Section.Matrix("P(next | current): the true bigram table and the model's", String.format(Locale.ROOT,
                 "All %d tokens. Left: the chain the data was drawn from. Right: softmax of the zero-layer model's logits W_E W_U + b_U "
                         + "(through the final layer norm). Row: the current token; column: the next token; each row sums to 1.", v),
@@ -269,10 +270,11 @@ public final class DemoCommand implements Callable<Integer> {
                         + "%d tokens are fillers.", found, k, predicted, k, k / Math.max(1, (int) planted.triples().stream().map(SkipTrigrams.Triple::b).distinct().count()),
                 fillers), "How a triple is read: the QK circuit W_E W_Q W_Kᵀ W_Eᵀ must let B's query score A above every filler (QK rank 1; "
                         + "the heads where it does are the attending heads), and the OV circuit W_E W_V W_O W_U, summed over the attending "
-                        + "heads, must raise C more from A than from B's other A's (OV rank 1 among B's planted outputs; the margin is in "
-                        + "logits without the layer-norm scale). The direct path and B itself can raise all of B's outputs alike, so only "
+                        + "heads, must raise C more from A than from B's other A's (OV rank 1 among B's planted outputs, by a margin of at "
+                        + "least 1% of the spread of A's OV row; the margin is in logits without the layer-norm scale). The direct path and B itself can raise all of B's outputs alike, so only "
                         + "that difference tells them apart. Model P(C): the model's probability of C at B, mean over " + PREDICTION_SAMPLES
                         + " random filler contexts with A near the start and B later; top-1: the share of them where C is the most likely next token.")));
+        sections.add(t.loss());
         sections.add(new Section.Table("Planted skip-trigrams and what the model's circuits show", List.of(Section.Table.Column.plain("planted A … B → C"),
                 Section.Table.Column.plain("head"), Section.Table.Column.plain("QK rank of A (among A + fillers)"),
                 Section.Table.Column.plain("attending heads"), Section.Table.Column.plain("OV rank of C (among B's outputs)"),
@@ -372,6 +374,7 @@ public final class DemoCommand implements Callable<Integer> {
                         kc, qc, vc),
                 String.format(Locale.ROOT, "Loss on the repeated halves of [r, r] sequences %.3f nats against %.3f on the first halves (ln %d = %.3f).",
                         repeated, first, c.dVocab(), Math.log(c.dVocab())))));
+        sections.add(t.loss());
         List<List<Cell>> rows = new ArrayList<>();
         List<Object> heads = new ArrayList<>();
         for (int l = 0; l < c.nLayers(); l++) {

@@ -51,8 +51,8 @@ class DemoCommandTest {
         Path html = out.resolve("report.html");
         String report = Files.readString(html);
         assertEquals(8, count(report, "class=\"head-heatmap\""), "one heatmap per head of the 2x4-head model");
-        for (String section : List.of("bigram: loss of the 0-layer model", "skip-trigram: loss of the 1-layer model",
-                "induction: loss of the 2-layer model", "Planted skip-trigrams and what the model", "Copying scores",
+        for (String section : List.of("Loss of the 0-layer model on bigram data", "Loss of the 1-layer model on skip-trigram data",
+                "Loss of the 2-layer model on induction data", "Planted skip-trigrams and what the model", "Copying scores",
                 "Head scores of the two-layer model", "Composition between heads", "P(next | current): the true bigram table and the model")) {
             assertTrue(report.contains(section), section);
         }

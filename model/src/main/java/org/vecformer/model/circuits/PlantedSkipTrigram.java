@@ -18,13 +18,21 @@ import org.vecformer.model.data.SkipTrigrams;
  *   d(o) = Σ_{h attending} ( OV_h[A][o] − mean_{A' ∈ A's of B} OV_h[A'][o] ),   OV_h = W_E W_V^h W_O^h W_U'
  * </pre>
  * and {@code ovRank} is C's rank by d among B's planted outputs (1: first), {@code ovMargin} = d(C) − max d(C') over
- * B's other outputs C'. For a B with a single triple there is nothing to tell apart: d is the plain OV row of A and
- * C is ranked among all outputs. {@code found} = some head attends and ovRank = 1 with a positive margin. The
+ * B's other outputs C', {@code ovSpread} = max − min of A's summed row Σ_{h attending} OV_h[A][·]. For a B with a single
+ * triple there is nothing to tell apart: d is the plain OV row of A and C is ranked among all outputs. {@code found} =
+ * some head attends, ovRank = 1, and the margin is at least {@link #MIN_RELATIVE_MARGIN} of the spread: a model that
+ * has not learnt a pair of triples still has contrasts of either sign, only tiny ones. The
  * {@code head} shown is the attending head with the largest own contrast margin (or the head with the best qkRank
  * when none attends). Circuit values leave out the layer-norm scale, so margins compare within a model only.
  */
 public record PlantedSkipTrigram(SkipTrigrams.Triple triple, int head, int qkRank, int attendingHeads, int ovRank, double ovMargin,
-                                 boolean found) {
+                                 double ovSpread, boolean found) {
+    /**
+     * Smallest margin, as a share of the spread, that counts as found. On the one-layer models trained while writing
+     * this (seeds 1–3, 600–2000 steps), the triples the model had not learnt (its P(C) at B ≈ 0.5) had at most 0.004
+     * and the learnt ones at least 0.019.
+     */
+    public static final double MIN_RELATIVE_MARGIN = 0.01;
 
     /** The reading of every planted triple of {@code planted} in layer {@code layer}; {@code circuits} over the whole vocabulary. */
     public static List<PlantedSkipTrigram> of(Circuits circuits, int layer, SkipTrigrams planted) {
@@ -34,7 +42,7 @@ public record PlantedSkipTrigram(SkipTrigrams.Triple triple, int head, int qkRan
             List<SkipTrigrams.Triple> siblings = planted.triples().stream().filter(s -> s.b() == t.b()).toList();
             int bestQkHead = 0, bestQk = Integer.MAX_VALUE, attending = 0, shownHead = -1;
             double shownMargin = Double.NEGATIVE_INFINITY;
-            double[] d = null;
+            double[] d = null, plain = null;
             for (int h = 0; h < heads; h++) {
                 int rank = qkRank(circuits.qkCircuit(layer, h).row(t.b()), t.a(), planted.fillers());
                 if (rank < bestQk) {
@@ -49,19 +57,31 @@ public record PlantedSkipTrigram(SkipTrigrams.Triple triple, int head, int qkRan
                     shownMargin = margin;
                     shownHead = h;
                 }
+                double[] row = circuits.ovCircuit(layer, h).row(t.a());
                 if (d == null) {
                     d = own;
+                    plain = row;
                 } else {
-                    for (int o = 0; o < d.length; o++) d[o] += own[o];
+                    for (int o = 0; o < d.length; o++) {
+                        d[o] += own[o];
+                        plain[o] += row[o];
+                    }
                 }
             }
             if (d == null) {
-                out.add(new PlantedSkipTrigram(t, bestQkHead, bestQk, 0, 0, Double.NaN, false));
+                out.add(new PlantedSkipTrigram(t, bestQkHead, bestQk, 0, 0, Double.NaN, Double.NaN, false));
                 continue;
             }
             int ovRank = ovRank(d, t, siblings);
             double margin = margin(d, t, siblings);
-            out.add(new PlantedSkipTrigram(t, shownHead, 1, attending, ovRank, margin, ovRank == 1 && margin > 0));
+            double max = Double.NEGATIVE_INFINITY, min = Double.POSITIVE_INFINITY;
+            for (double x : plain) {
+                max = Math.max(max, x);
+                min = Math.min(min, x);
+            }
+            double spread = max - min;
+            out.add(new PlantedSkipTrigram(t, shownHead, 1, attending, ovRank, margin, spread,
+                    ovRank == 1 && margin > 0 && margin >= MIN_RELATIVE_MARGIN * spread));
         }
         return List.copyOf(out);
     }

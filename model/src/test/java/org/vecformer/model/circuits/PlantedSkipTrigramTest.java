@@ -63,6 +63,7 @@ class PlantedSkipTrigramTest {
         assertEquals(1, r.get(0).attendingHeads());
         assertEquals(1, r.get(0).ovRank());
         assertEquals(0.75, r.get(0).ovMargin(), 1e-6);
+        assertEquals(1.0, r.get(0).ovSpread(), 1e-6);
         assertTrue(r.get(0).found());
         // contrast row of A2: at C2: 0.75 − 0.5 = 0.25, at C1: 0 − 0.5 = −0.5
         assertEquals(0.75, r.get(1).ovMargin(), 1e-6);
@@ -82,6 +83,21 @@ class PlantedSkipTrigramTest {
         assertEquals(2, r.get(0).ovRank(), "a tie counts against C");
         assertFalse(r.get(0).found());
         assertFalse(r.get(1).found());
+    }
+
+    @Test
+    void aMarginBelowOnePercentOfTheRowsSpreadIsNotFound() {
+        double[][] ov = new double[V][V];
+        ov[A1][C1] = 1.0;
+        ov[A1][C2] = 0.99;
+        ov[A2][C1] = 0.995;
+        ov[A2][C2] = 0.995;
+        List<PlantedSkipTrigram> r = PlantedSkipTrigram.of(model(qkAttendingToTheAs(0.5), ov), 0, PLANTED);
+        // A1's contrast: C1 1 − 0.9975 = 0.0025, C2 0.99 − 0.9925 = −0.0025: first, margin 0.005; A1's row spans 0..1
+        assertEquals(1, r.get(0).ovRank());
+        assertEquals(0.005, r.get(0).ovMargin(), 1e-6);
+        assertEquals(1.0, r.get(0).ovSpread(), 1e-6);
+        assertFalse(r.get(0).found(), "0.005 < 1% of the spread");
     }
 
     @Test
