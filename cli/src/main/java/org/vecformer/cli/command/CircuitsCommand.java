@@ -8,6 +8,7 @@ import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.vecformer.cli.Main;
@@ -164,8 +165,10 @@ public final class CircuitsCommand implements Callable<Integer> {
         out.printf("%s: %d layers x %d heads, d_model %d, d_head %d, d_vocab %d%n", model.path, c.nLayers(), c.nHeads(), c.dModel(), c.dHead(), c.dVocab());
         out.println(lnNote);
         out.println(detectorNote);
-        out.printf("%n%-6s %8s %9s %10s %10s%n", "head", "copying", "prev-tok", "duplicate", "induction");
-        for (HeadRow r : heads) out.printf("%-6s %8.3f %9.3f %10.3f %10.3f%n", r.label(), r.copying(), r.prev(), r.duplicate(), r.induction());
+        if (c.nLayers() > 0) {
+            out.printf("%n%-6s %8s %9s %10s %10s%n", "head", "copying", "prev-tok", "duplicate", "induction");
+            for (HeadRow r : heads) out.printf("%-6s %8.3f %9.3f %10.3f %10.3f%n", r.label(), r.copying(), r.prev(), r.duplicate(), r.induction());
+        }
         if (c.nLayers() > 1) {
             out.printf("%nstrongest compositions (%s = %.4f)%n", baselineNote, composition.baseline());
             for (Link k : links.subList(0, Math.min(topK, links.size()))) {
@@ -230,14 +233,14 @@ public final class CircuitsCommand implements Callable<Integer> {
         all.put("heads", rows);
         all.put("head_scores_sequence", Map.of("repeat_length", n, "definition",
                 "mean attention over query positions i in [n, 2n) of [r1..rn, r1..rn]: prev i-1, duplicate i-n, induction i-n+1"));
-        Map<String, Object> composition = new LinkedHashMap<>();
-        composition.put("q", comp.q());
-        composition.put("k", comp.k());
-        composition.put("v", comp.v());
-        composition.put("baseline", comp.baseline());
-        composition.put("baseline_definition", "mean score of " + Composition.BASELINE_SAMPLES
-                + " pairs of random Gaussian factored d_model x d_head x d_model matrices");
-        all.put("composition", composition);
+        if (c.nLayers() > 1) {
+            Map<String, Object> composition = new LinkedHashMap<>();
+            for (Composition.Kind kind : Composition.Kind.values()) composition.put(kind.name().toLowerCase(Locale.ROOT), pairs(comp.of(kind)));
+            composition.put("baseline", comp.baseline());
+            composition.put("baseline_definition", "mean score of " + Composition.BASELINE_SAMPLES
+                    + " pairs of random Gaussian factored d_model x d_head x d_model matrices");
+            all.put("composition", composition);
+        }
         if (c.nLayers() > 1) {
             InductionPair p = InductionPair.of(heads, comp, c);
             Map<String, Object> pair = new LinkedHashMap<>();
@@ -253,9 +256,28 @@ public final class CircuitsCommand implements Callable<Integer> {
         return all;
     }
 
+    /** Scores [l1][h1][l2][h2] with null where no composition exists (l2 &lt;= l1: the later head is not in a later layer). */
+    static List<List<List<List<Double>>>> pairs(double[][][][] s) {
+        List<List<List<List<Double>>>> out = new ArrayList<>();
+        for (int l1 = 0; l1 < s.length; l1++) {
+            List<List<List<Double>>> byHead = new ArrayList<>();
+            for (double[][] toLayers : s[l1]) {
+                List<List<Double>> byLayer = new ArrayList<>();
+                for (int l2 = 0; l2 < toLayers.length; l2++) {
+                    List<Double> row = new ArrayList<>();
+                    for (double v : toLayers[l2]) row.add(l2 > l1 ? v : null);
+                    byLayer.add(row);
+                }
+                byHead.add(byLayer);
+            }
+            out.add(byHead);
+        }
+        return out;
+    }
+
     /** The listed circuit entries: skip-trigrams for one layer, else top QK/OV entries per head and virtual heads. */
     record Entries(List<List<SkipTrigram>> skipTrigrams, List<List<FactoredMatrix.Entry>> qk, List<List<FactoredMatrix.Entry>> ov,
-                   List<VirtualHead> virtualHeads, CircuitWeights view, int heads) {
+                   List<VirtualHead> virtualHeads, List<FactoredMatrix.Entry> directPath, int[] directPathArgMax, CircuitWeights view, int heads) {
         /**
          * The top-k entries of every head's circuits: the skip-trigrams of each head for one layer, else layer by layer
          * the QK and OV circuit of each head ({@link Circuits#layer}). The circuits are spread over the engine's threads,
@@ -266,7 +288,13 @@ public final class CircuitsCommand implements Callable<Integer> {
             int heads = c.nHeads();
             List<List<SkipTrigram>> tri = new ArrayList<>();
             List<List<FactoredMatrix.Entry>> qk = new ArrayList<>(), ov = new ArrayList<>();
-            if (c.nLayers() == 1) {
+            List<FactoredMatrix.Entry> direct = List.of();
+            int[] argMax = null;
+            if (c.nLayers() == 0) {
+                FactoredMatrix path = view.directPath();
+                direct = path.topK(k);
+                if (path.rows() <= BIGRAM_TABLE_MAX_VOCAB) argMax = path.rowArgMax();
+            } else if (c.nLayers() == 1) {
                 tri.addAll(Collections.nCopies(heads, null));
                 Parallel.forRange(heads, 1, (from, to) -> {
                     for (int h = from; h < to; h++) {
@@ -294,7 +322,7 @@ public final class CircuitsCommand implements Callable<Integer> {
             List<VirtualHead> virtual = c.nLayers() > 1 ? VirtualHead.all(view) : List.of();
             times.end("virtual heads");
             return new Entries(List.copyOf(tri), List.copyOf(qk), List.copyOf(ov), virtual.subList(0, Math.min(k, virtual.size())),
-                    view.weights(), c.nHeads());
+                    List.copyOf(direct), argMax, view.weights(), c.nHeads());
         }
 
         /** Circuits searched per head: the skip-trigrams of a one-layer model, else its QK and its OV circuit. */
@@ -303,11 +331,26 @@ public final class CircuitsCommand implements Callable<Integer> {
         }
 
         void print(PrintWriter out, ModelFile m) {
+            if (!directPath.isEmpty()) {
+                out.println("direct path W_E W_U' + b_U' (the bigram logits of a model without attention): top entries (current -> next: logit)");
+                for (FactoredMatrix.Entry e : directPath) {
+                    out.printf("  %s -> %s  %.3g%n", Prompts.show(m, view.tokenId(e.row())), Prompts.show(m, view.tokenId(e.col())), e.value());
+                }
+                if (directPathArgMax != null) {
+                    out.println("most likely next token of every current token (row argmax of the direct path)");
+                    StringBuilder line = new StringBuilder(" ");
+                    for (int i = 0; i < directPathArgMax.length; i++) {
+                        line.append("  ").append(Prompts.show(m, view.tokenId(i))).append("->").append(Prompts.show(m, view.tokenId(directPathArgMax[i])));
+                    }
+                    out.println(line);
+                }
+                return;
+            }
             if (!skipTrigrams.isEmpty()) {
                 out.println("top skip-trigrams per head (source ... destination -> output: OV logit, QK score)");
                 for (List<SkipTrigram> list : skipTrigrams) {
                     for (SkipTrigram t : list) {
-                        out.printf("  L%dH%d  %s ... %s -> %s   ov %.3f  qk %.3f%n", t.layer(), t.head(), Prompts.show(m, t.source()),
+                        out.printf("  L%dH%d  %s ... %s -> %s   ov %.3g  qk %.3g%n", t.layer(), t.head(), Prompts.show(m, t.source()),
                                 Prompts.show(m, t.destination()), Prompts.show(m, t.output()), t.ov(), t.qk());
                     }
                 }
@@ -317,21 +360,32 @@ public final class CircuitsCommand implements Callable<Integer> {
             for (int i = 0; i < qk.size(); i++) {
                 StringBuilder line = new StringBuilder(String.format("  L%dH%d  QK", i / heads, i % heads));
                 for (FactoredMatrix.Entry e : qk.get(i)) {
-                    line.append(String.format("  %s<-%s %.2f", Prompts.show(m, view.tokenId(e.row())), Prompts.show(m, view.tokenId(e.col())), e.value()));
+                    line.append(String.format("  %s<-%s %.3g", Prompts.show(m, view.tokenId(e.row())), Prompts.show(m, view.tokenId(e.col())), e.value()));
                 }
                 line.append("   OV");
                 for (FactoredMatrix.Entry e : ov.get(i)) {
-                    line.append(String.format("  %s->%s %.2f", Prompts.show(m, view.tokenId(e.row())), Prompts.show(m, view.tokenId(e.col())), e.value()));
+                    line.append(String.format("  %s->%s %.3g", Prompts.show(m, view.tokenId(e.row())), Prompts.show(m, view.tokenId(e.col())), e.value()));
                 }
                 out.println(line);
             }
             out.println("largest virtual heads (V-composition W_V1 W_O1 W_V2 W_O2, Frobenius norm)");
             for (VirtualHead v : virtualHeads) {
-                out.printf("  L%dH%d -> L%dH%d  %.4f%n", v.layer1(), v.head1(), v.layer2(), v.head2(), v.norm());
+                out.printf("  L%dH%d -> L%dH%d  %.4g%n", v.layer1(), v.head1(), v.layer2(), v.head2(), v.norm());
             }
         }
 
         void json(Map<String, Object> all) {
+            if (!directPath.isEmpty()) {
+                Map<String, Object> direct = new LinkedHashMap<>();
+                direct.put("top", entries(directPath, "current", "next"));
+                if (directPathArgMax != null) {
+                    List<Integer> next = new ArrayList<>();
+                    for (int i : directPathArgMax) next.add(view.tokenId(i));
+                    direct.put("row_argmax", next);
+                }
+                all.put("direct_path", direct);
+                return;
+            }
             if (!skipTrigrams.isEmpty()) {
                 List<Map<String, Object>> rows = new ArrayList<>();
                 for (List<SkipTrigram> list : skipTrigrams) {

@@ -57,16 +57,12 @@ final class CircuitsReport {
         sections.add(new Section.Text("How these were computed", notes));
         sections.add(scoreTable());
         sections.add(new Section.Attention("Attention patterns on one repeated random sequence", tokens, patterns));
-        if (c.nLayers() > 1) {
-            sections.add(new Section.Text("Composition", List.of("Each heatmap row is a later head, each column an earlier head whose "
-                    + "output it reads: through its queries (Q), keys (K) or values (V). Compare with the baseline.")));
-            for (Composition.Kind kind : Composition.Kind.values()) sections.add(compositionMatrix(composition, model.config(), kind));
-        }
+        if (c.nLayers() > 1) sections.add(compositionMatrix(composition, c));
         sections.add(entryTable());
-        sections.add(new Section.Text("Positional QK circuits", List.of("W_pos W_Q W_Kᵀ W_posᵀ per head over the first "
-                + Math.min(POSITIONS_SHOWN, c.nCtx()) + " positions: the score a query position gives a key position from positions alone"
-                + " (no tokens, no 1/sqrt(d_head)). Only keys at or before the query are used (causal mask); a previous-token head"
-                + " is large on the diagonal just below the main one.")));
+        sections.add(new Section.Text("Positional QK circuits", List.of("W_pos W_Q W_Kᵀ W_posᵀ per head: the score a query position "
+                + "gives a key position from positions alone (no tokens, no 1/sqrt(d_head), no layer-norm scale, so only the sizes "
+                + "within a row compare). Each row is centred: its mean over the keys the query can see (k ≤ q) is subtracted. A "
+                + "previous-token head has its row maxima (dots) on the diagonal just below the main one.")));
         for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nHeads(); h++) sections.add(positionalQk(l, h));
         if (directPath != null) sections.add(bigrams());
         String subtitle = String.format(Locale.ROOT, "%s · %d layers × %d heads · d_model %d · d_vocab %d", name, c.nLayers(), c.nHeads(),
@@ -76,7 +72,7 @@ final class CircuitsReport {
 
     /**
      * One PNG per head ({@code L{l}H{h}.png}, pattern on the repeated sequence), per head's positional QK circuit
-     * ({@code positional-L{l}H{h}.png}) and per composition kind ({@code composition-q.png} …).
+     * ({@code positional-L{l}H{h}.png}) and one of the Q-, K- and V-composition side by side ({@code composition.png}).
      */
     void writePngs(Path dir) throws IOException {
         AttentionPatterns.writePngs(tokens, patterns, dir);
@@ -84,30 +80,54 @@ final class CircuitsReport {
         for (int l = 0; l < c.nLayers(); l++) {
             for (int h = 0; h < c.nHeads(); h++) PngHeatmap.write(positionalQk(l, h), dir.resolve("positional-L" + l + "H" + h + ".png"));
         }
-        if (model.config().nLayers() > 1) {
-            for (Composition.Kind kind : Composition.Kind.values()) {
-                PngHeatmap.write(compositionMatrix(composition, model.config(), kind), dir.resolve("composition-" + kind.name().toLowerCase(Locale.ROOT) + ".png"));
-            }
-        }
+        if (c.nLayers() > 1) PngHeatmap.write(compositionMatrix(composition, c), dir.resolve("composition.png"));
     }
 
     /**
      * The positional QK circuit {@code (W_pos W_Q^h)·(W_pos W_K^h)ᵀ} of head h in layer l on its first
-     * {@link #POSITIONS_SHOWN} query and key positions (row: query, column: key), on a range symmetric about zero.
+     * {@link #POSITIONS_SHOWN} query and key positions (row: query, column: key), each row centred over the keys its
+     * query sees ({@link #centredCausalRows}), keys after the query masked, each row's maximum marked, on a range
+     * symmetric about zero.
      */
     private Section.Matrix positionalQk(int l, int h) {
         FactoredMatrix qk = circuits.positionalQk(l, h);
         int n = Math.min(POSITIONS_SHOWN, qk.rows());
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < n; i++) labels.add(Integer.toString(i));
-        double[][] v = new double[n][];
+        double[][] raw = new double[n][];
+        for (int i = 0; i < n; i++) raw[i] = Arrays.copyOf(qk.row(i), n);
+        double[][] v = centredCausalRows(raw);
         double max = 1e-9;
+        int previous = 0;
         for (int i = 0; i < n; i++) {
-            v[i] = Arrays.copyOf(qk.row(i), n);
-            for (double x : v[i]) max = Math.max(max, Math.abs(x));
+            int best = 0;
+            for (int j = 0; j <= i; j++) {
+                max = Math.max(max, Math.abs(v[i][j]));
+                if (v[i][j] > v[i][best]) best = j;
+            }
+            if (i > 0 && best == i - 1) previous++;
         }
-        return new Section.Matrix("Positional QK circuit of L" + l + "H" + h + " (row: query position, column: key position)", labels, labels, v,
-                new ValueRange(-max, max));
+        String shown = n == qk.rows() ? "all " + n + " positions" : "positions 0.." + (n - 1) + " of " + qk.rows();
+        return new Section.Matrix("Positional QK circuit of L" + l + "H" + h, String.format(Locale.ROOT,
+                "W_pos W_Q W_Kᵀ W_posᵀ, %s; each row centred (its mean over keys k ≤ q subtracted); keys after the query masked. "
+                        + "The row maximum is the previous position (k = q−1) in %d of %d rows.", shown, previous, n - 1),
+                new Section.Matrix.Axes("query position", "key position"), List.of(new Section.Matrix.Panel("", labels, labels, v)),
+                new ValueRange(-max, max), Section.Matrix.Mask.causal("masked (key after query)"), true);
+    }
+
+    /**
+     * Each row minus its mean over its causal part: {@code out[i][j] = m[i][j] − mean_{k ≤ i} m[i][k]} for j ≤ i, and 0
+     * for j &gt; i (masked, not shown). m is square.
+     */
+    static double[][] centredCausalRows(double[][] m) {
+        double[][] out = new double[m.length][m.length];
+        for (int i = 0; i < m.length; i++) {
+            double mean = 0;
+            for (int j = 0; j <= i; j++) mean += m[i][j];
+            mean /= i + 1;
+            for (int j = 0; j <= i; j++) out[i][j] = m[i][j] - mean;
+        }
+        return out;
     }
 
     /** The direct path W_E W_U' + b_U' as a heatmap on a range symmetric about zero. */
@@ -121,8 +141,9 @@ final class CircuitsReport {
             v[i] = directPath.row(i);
             for (double x : v[i]) max = Math.max(max, Math.abs(x));
         }
-        return new Section.Matrix("Direct path W_E W_U + b_U (row: current token, column: logit of the next token)", labels, labels, v,
-                new ValueRange(-max, max));
+        return new Section.Matrix("Direct path W_E W_U + b_U", "The bigram logits of the direct path (layer norm weights folded in): "
+                + "row: the current token, column: the logit it gives the next token.", new Section.Matrix.Axes("current token", "next token"),
+                List.of(new Section.Matrix.Panel("", labels, labels, v)), new ValueRange(-max, max), Section.Matrix.Mask.NONE, false);
     }
 
     private Section.Table scoreTable() {
@@ -137,25 +158,39 @@ final class CircuitsReport {
                 Section.Table.Column.heat("induction", ValueRange.PROBABILITY)), rows);
     }
 
-    /** Rows: the later head (layers 1..), columns: the earlier head (layers ..L−2); values [l2·H + h2][l1·H + h1]. */
-    static Section.Matrix compositionMatrix(Composition composition, Config c, Composition.Kind kind) {
+    /**
+     * The Q-, K- and V-composition side by side on one scale anchored at the random baseline (white), from 0 to the
+     * largest score (at least twice the baseline). Rows: the later head (layers 1..), columns: the earlier head (layers
+     * ..L−2); values [l2·H + h2 − H][l1·H + h1]; pairs whose earlier head is not in an earlier layer are masked.
+     */
+    static Section.Matrix compositionMatrix(Composition composition, Config c) {
         int h = c.nHeads(), later = (c.nLayers() - 1) * h;
-        double[][][][] s = composition.of(kind);
         List<String> rows = new ArrayList<>(), cols = new ArrayList<>();
-        double[][] v = new double[later][later];
-        double max = 2 * composition.baseline();
-        for (int r = 0; r < later; r++) {
-            int l2 = 1 + r / h, h2 = r % h;
-            rows.add("L" + l2 + "H" + h2);
-            for (int col = 0; col < later; col++) {
-                int l1 = col / h, h1 = col % h;
-                v[r][col] = s[l1][h1][l2][h2];
-                max = Math.max(max, v[r][col]);
-            }
-        }
+        for (int r = 0; r < later; r++) rows.add("L" + (1 + r / h) + "H" + r % h);
         for (int col = 0; col < later; col++) cols.add("L" + col / h + "H" + col % h);
-        return new Section.Matrix(kind + "-composition (baseline " + String.format(Locale.ROOT, "%.3f", composition.baseline()) + ")",
-                rows, cols, v, new ValueRange(0, Math.max(max, 1e-9)));
+        double max = 2 * composition.baseline();
+        List<Section.Matrix.Panel> panels = new ArrayList<>();
+        for (Composition.Kind kind : Composition.Kind.values()) {
+            double[][][][] s = composition.of(kind);
+            double[][] v = new double[later][later];
+            for (int r = 0; r < later; r++) {
+                int l2 = 1 + r / h, h2 = r % h;
+                for (int col = 0; col < later; col++) {
+                    int l1 = col / h, h1 = col % h;
+                    if (l1 < l2) {
+                        v[r][col] = s[l1][h1][l2][h2];
+                        max = Math.max(max, v[r][col]);
+                    }
+                }
+            }
+            panels.add(new Section.Matrix.Panel(kind + "-composition", rows, cols, v));
+        }
+        return new Section.Matrix("Composition between heads", String.format(Locale.ROOT, "How much a later head (row) reads an earlier "
+                + "head's output (column) through its queries (Q), keys (K) or values (V): ‖A·B‖_F/(‖A‖_F‖B‖_F). One colour scale for "
+                + "all three, white at the random baseline %.3f (the mean score of random matrices of the same shapes): blue above it, red "
+                + "below.", composition.baseline()), new Section.Matrix.Axes("later head", "earlier head"), panels,
+                ValueRange.anchored(0, composition.baseline(), max, "random baseline"),
+                new Section.Matrix.Mask(c.nLayers() > 2 ? "not an earlier layer" : "", h), false);
     }
 
     private Section.Table entryTable() {
@@ -187,7 +222,7 @@ final class CircuitsReport {
         List<String> parts = new ArrayList<>();
         for (FactoredMatrix.Entry e : list) {
             parts.add(Prompts.show(model, entries.view().tokenId(e.row())) + arrow + Prompts.show(model, entries.view().tokenId(e.col()))
-                    + String.format(Locale.ROOT, " %.2f", e.value()));
+                    + String.format(Locale.ROOT, " %.3g", e.value()));
         }
         return String.join(", ", parts);
     }

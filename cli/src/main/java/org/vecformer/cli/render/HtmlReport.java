@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -76,13 +77,26 @@ public final class HtmlReport {
     }
 
     private static Object lossCurves(Section.LossCurves curves, StringBuilder body) {
+        caption(curves.caption(), body);
         body.append("<div class=\"loss-chart\"><svg class=\"chart\" role=\"img\" aria-label=\"")
                 .append(Html.escape(curves.title())).append("\"></svg></div>\n");
         List<Object> series = new ArrayList<>();
         for (Series s : curves.series()) {
-            series.add(Json.object("name", s.name(), "steps", s.steps(), "loss", s.loss()));
+            series.add(Json.object("name", s.name(), "steps", s.steps(), "loss", s.loss(),
+                    "style", s.style().name().toLowerCase(Locale.ROOT), "group", s.group()));
         }
-        return Json.object("kind", "loss", "yLabel", curves.yLabel(), "log", curves.logScale(), "series", series);
+        List<Object> references = new ArrayList<>();
+        for (Section.LossCurves.Reference r : curves.references()) {
+            references.add(Json.object("name", r.name(), "value", r.value()));
+        }
+        return Json.object("kind", "loss", "yLabel", curves.yLabel(), "log", curves.logScale(), "series", series,
+                "references", references);
+    }
+
+    private static void caption(String caption, StringBuilder body) {
+        if (!caption.isEmpty()) {
+            body.append("<p class=\"caption\">").append(Html.escape(caption)).append("</p>\n");
+        }
     }
 
     private static Object attention(Section.Attention attention, StringBuilder body) {
@@ -151,10 +165,17 @@ public final class HtmlReport {
     }
 
     private static Object matrix(Section.Matrix matrix, StringBuilder body) {
-        body.append("<div class=\"matrix\"><div class=\"plot\"></div></div>\n");
-        return Json.object("kind", "matrix", "rows", matrix.rowLabels().stream().map(Tokens::visible).toList(),
-                "cols", matrix.columnLabels().stream().map(Tokens::visible).toList(), "values", matrix.values(),
-                "min", matrix.range().min(), "max", matrix.range().max());
+        caption(matrix.caption(), body);
+        body.append("<div class=\"matrix\"><div class=\"panels\"></div></div>\n");
+        List<Object> panels = new ArrayList<>();
+        for (Section.Matrix.Panel p : matrix.panels()) {
+            panels.add(Json.object("name", p.name(), "rows", p.rowLabels().stream().map(Tokens::visible).toList(),
+                    "cols", p.columnLabels().stream().map(Tokens::visible).toList(), "values", p.values()));
+        }
+        ValueRange range = matrix.range();
+        return Json.object("kind", "matrix", "panels", panels, "rowAxis", matrix.axes().rows(),
+                "colAxis", matrix.axes().columns(), "min", range.min(), "max", range.max(), "centre", range.centre(),
+                "centreLabel", range.centreLabel(), "mask", matrix.mask().label(), "maskBlock", matrix.mask().block(), "markRowMax", matrix.markRowMax());
     }
 
     private static String resource(String name) {

@@ -8,11 +8,15 @@
     fail('script error: ' + e.message + (e.lineno ? ' (line ' + e.lineno + ')' : ''));
   });
 
-  var BLUE = [8, 69, 148], RED = [165, 15, 21], MASKED = '#eef1f4';
+  var BLUE = [8, 69, 148], RED = [165, 15, 21], MASKED = '#d9dee4';
 
-  /* Same scale as HeatColour.java: white blended towards blue (t > 0) or red (t < 0) by |t|. */
-  function intensity(v, min, max) {
-    if (min < 0 && max > 0) { return Math.max(-1, Math.min(1, v >= 0 ? v / max : -v / min)); }
+  /* Same scale as ValueRange/HeatColour.java: white at the centre (default 0) blended towards blue (t > 0) or red
+     (t < 0) by |t|; a range that does not straddle its centre is sequential from min (white) to max (blue). */
+  function intensity(v, min, max, centre) {
+    centre = centre || 0;
+    if (min < centre && max > centre) {
+      return Math.max(-1, Math.min(1, v >= centre ? (v - centre) / (max - centre) : -(centre - v) / (centre - min)));
+    }
     return Math.max(0, Math.min(1, (v - min) / (max - min)));
   }
   function colour(t) {
@@ -186,53 +190,148 @@
     el.dataset.rendered = '1';
   }
 
-  /* ---------- labelled matrix ---------- */
+  /* ---------- labelled matrices ---------- */
+  /* Panels side by side on one colour scale, then one legend: the colour bar with min, max and the labelled centre
+     (e.g. the random baseline), the masked-cell swatch and the row-maximum dot when used. What was drawn is written
+     into data attributes of the section (data-panels, data-masked, data-marked, data-ticks) for tests and tools. */
   function matrixSection(el, data) {
-    var rows = data.rows.length, cols = data.cols.length;
-    var cell = Math.max(4, Math.min(56, Math.floor(Math.min(720 / Math.max(1, cols), 560 / Math.max(1, rows)))));
-    var left = gutterFor(data.rows, cell), top = gutterFor(data.cols, cell);
-    var grid = new Grid(left, top, rows, cols, cell);
-    var barX = left + cols * cell + 24, barH = Math.max(120, rows * cell);
-    var ctx = makeCanvas(el.querySelector('.plot'), barX + 90, top + barH + 8);
-    grid.paint(ctx, function (r, c) { return colour(intensity(data.values[r][c], data.min, data.max)); });
-    drawAxisLabels(ctx, grid, data.rows, data.cols, { left: left, top: top });
-    if (cell >= 40) {
-      ctx.font = '12px ' + MONO;
+    var host = el.querySelector('.panels'), AXIS = 18;
+    var masked = 0, marked = 0, barH = 120;
+    function isMasked(r, c) { return data.mask !== '' && Math.floor(c / data.maskBlock) > Math.floor(r / data.maskBlock); }
+    function cellColour(v) { return colour(intensity(v, data.min, data.max, data.centre)); }
+    var width = Math.min(1100, document.body.clientWidth || 1100) - 220;
+    data.panels.forEach(function (p) {
+      var rows = p.rows.length, cols = p.cols.length;
+      var cell = Math.max(4, Math.min(48, Math.floor(Math.min((width / data.panels.length - 90) / Math.max(1, cols),
+        560 / Math.max(1, rows)))));
+      var left = gutterFor(p.rows, cell) + (data.rowAxis ? AXIS : 0), top = gutterFor(p.cols, cell) + (data.colAxis ? AXIS : 0);
+      var grid = new Grid(left, top, rows, cols, cell);
+      var fig = document.createElement('figure');
+      fig.className = 'matrix-panel';
+      if (p.name) {
+        var cap = document.createElement('figcaption');
+        cap.textContent = p.name;
+        fig.appendChild(cap);
+      }
+      var plot = document.createElement('div');
+      plot.className = 'plot';
+      fig.appendChild(plot);
+      host.appendChild(fig);
+      var ctx = makeCanvas(plot, left + cols * cell + 2, top + rows * cell + 2);
+      grid.paint(ctx, function (r, c) {
+        if (isMasked(r, c)) { masked++; return MASKED; }
+        return cellColour(p.values[r][c]);
+      });
+      drawAxisLabels(ctx, grid, p.rows, p.cols, { left: left - (data.rowAxis ? AXIS : 0), top: top - (data.colAxis ? AXIS : 0) });
+      ctx.font = '13px system-ui, "DejaVu Sans", sans-serif';
+      ctx.fillStyle = '#1f2328';
       ctx.textAlign = 'center';
       ctx.textBaseline = 'middle';
-      for (var r = 0; r < rows; r++) {
-        for (var c = 0; c < cols; c++) {
-          var t = Math.abs(intensity(data.values[r][c], data.min, data.max));
-          ctx.fillStyle = t > 0.55 ? '#fff' : '#1f2328';
-          ctx.fillText(fmt(data.values[r][c], 2), left + (c + 0.5) * cell, top + (r + 0.5) * cell);
+      if (data.colAxis) { ctx.fillText(data.colAxis + ' →', left + cols * cell / 2, 9); }
+      if (data.rowAxis) {
+        ctx.save();
+        ctx.translate(9, top + rows * cell / 2);
+        ctx.rotate(-Math.PI / 2);
+        ctx.fillText('← ' + data.rowAxis, 0, 0);
+        ctx.restore();
+      }
+      if (cell >= 40) {
+        ctx.font = '12px ' + MONO;
+        for (var r = 0; r < rows; r++) {
+          for (var c = 0; c < cols; c++) {
+            if (isMasked(r, c)) { continue; }
+            var t = Math.abs(intensity(p.values[r][c], data.min, data.max, data.centre));
+            ctx.fillStyle = t > 0.55 ? '#fff' : '#1f2328';
+            ctx.fillText(fmt(p.values[r][c], 2), left + (c + 0.5) * cell, top + (r + 0.5) * cell);
+          }
         }
       }
-    }
-    legend(ctx, barX, top, barH, data.min, data.max);
-    hover(ctx.canvas, grid, function (r, c) {
-      return 'row ' + data.rows[r] + '\ncol ' + data.cols[c] + '\nvalue ' + fmt(data.values[r][c], 4);
+      if (data.markRowMax) {
+        for (var row = 0; row < rows; row++) {
+          var best = 0;
+          for (var col = 1; col < cols; col++) {
+            if (!isMasked(row, col) && p.values[row][col] > p.values[row][best]) { best = col; }
+          }
+          dot(ctx, left + (best + 0.5) * cell, top + (row + 0.5) * cell, cell);
+          marked++;
+        }
+      }
+      hover(ctx.canvas, grid, function (r, c) {
+        return (p.name ? p.name + '\n' : '') + (data.rowAxis || 'row') + ' ' + p.rows[r] + '\n' + (data.colAxis || 'column')
+          + ' ' + p.cols[c] + '\n' + (isMasked(r, c) ? data.mask : 'value ' + fmt(p.values[r][c], 4));
+      });
+      barH = Math.max(barH, rows * cell);
     });
+    var legendFig = document.createElement('figure');
+    legendFig.className = 'matrix-legend';
+    var legendPlot = document.createElement('div');
+    legendPlot.className = 'plot';
+    legendFig.appendChild(legendPlot);
+    host.appendChild(legendFig);
+    var extra = (data.mask ? 22 : 0) + (data.markRowMax ? 22 : 0);
+    var lctx = makeCanvas(legendPlot, 230, barH + 40 + extra);
+    var ticks = legend(lctx, 4, 24, barH, data);
+    var y = barH + 46;
+    lctx.textAlign = 'left';
+    lctx.textBaseline = 'middle';
+    if (data.mask) {
+      lctx.fillStyle = MASKED;
+      lctx.fillRect(4, y - 7, 16, 14);
+      lctx.fillStyle = '#1f2328';
+      lctx.fillText(data.mask, 26, y);
+      y += 22;
+    }
+    if (data.markRowMax) {
+      lctx.fillStyle = '#fff';
+      lctx.fillRect(4, y - 7, 16, 14);
+      dot(lctx, 12, y, 14);
+      lctx.fillStyle = '#1f2328';
+      lctx.fillText('largest in its row', 26, y);
+    }
+    el.dataset.panels = String(data.panels.length);
+    el.dataset.masked = String(masked);
+    el.dataset.marked = String(marked);
+    el.dataset.ticks = ticks.join('|');
     el.dataset.rendered = '1';
   }
-  function legend(ctx, x, y, height, min, max) {
+  /* A white dot with a dark ring: visible on white, blue, red and masked cells. */
+  function dot(ctx, x, y, cell) {
+    ctx.beginPath();
+    ctx.arc(x, y, Math.max(1.5, Math.min(5, cell * 0.22)), 0, 2 * Math.PI);
+    ctx.fillStyle = '#fff';
+    ctx.fill();
+    ctx.lineWidth = Math.max(1, Math.min(2, cell * 0.08));
+    ctx.strokeStyle = '#1f2328';
+    ctx.stroke();
+  }
+  /* The colour bar at (x, y), height px, with ticks at max, min and the centre of a diverging range; returns the tick
+     labels drawn. */
+  function legend(ctx, x, y, height, data) {
+    var min = data.min, max = data.max, centre = data.centre || 0;
     for (var i = 0; i < height; i++) {
       var v = max - (max - min) * i / Math.max(1, height - 1);
-      ctx.fillStyle = colour(intensity(v, min, max));
+      ctx.fillStyle = colour(intensity(v, min, max, centre));
       ctx.fillRect(x, y + i, 16, 1);
     }
     ctx.strokeStyle = '#8c959f';
+    ctx.lineWidth = 1;
     ctx.strokeRect(x + 0.5, y + 0.5, 15, height - 1);
     ctx.fillStyle = '#1f2328';
     ctx.font = '12px system-ui, "DejaVu Sans", sans-serif';
     ctx.textAlign = 'left';
     ctx.textBaseline = 'middle';
-    var ticks = [max, min];
-    if (min < 0 && max > 0) { ticks.push(0); }
-    for (var t = 0; t < ticks.length; t++) {
-      var ty = y + (max - ticks[t]) / (max - min) * (height - 1);
-      ctx.fillText(fmt(ticks[t], 2), x + 22, ty);
-      ctx.fillRect(x + 16, Math.round(ty), 4, 1);
+    var ticks = [[max, fmt(max, 3)], [min, fmt(min, 3)]], drawn = [];
+    if (min < centre && max > centre) {
+      ticks.push([centre, (data.centreLabel ? data.centreLabel + ' ' : '') + fmt(centre, 3)]);
     }
+    for (var t = 0; t < ticks.length; t++) {
+      var ty = y + (max - ticks[t][0]) / (max - min) * (height - 1);
+      var strong = t === 2 && data.centreLabel;
+      ctx.fillRect(x + (strong ? -3 : 16), Math.round(ty) - (strong ? 1 : 0), strong ? 25 : 4, strong ? 2 : 1);
+      ctx.fillText(ticks[t][1], x + 24, ty);
+      drawn.push(ticks[t][1]);
+    }
+    return drawn;
   }
 
   /* ---------- loss curves ---------- */
@@ -270,7 +369,9 @@
     var W = 860, H = 360, m = { left: 70, right: 20, top: 16, bottom: 50 };
     svg.setAttribute('viewBox', '0 0 ' + W + ' ' + H);
     var xs = [], ys = [];
+    var refs = data.references || [];
     data.series.forEach(function (s) { xs = xs.concat(s.steps); ys = ys.concat(s.loss); });
+    refs.forEach(function (r) { ys.push(r.value); });
     if (xs.length === 0) { add(svg, 'text', { x: 20, y: 30 }, 'no data'); el.dataset.rendered = '1'; return; }
     var x0 = Math.min.apply(null, xs), x1 = Math.max.apply(null, xs);
     var y0 = Math.min.apply(null, ys), y1 = Math.max.apply(null, ys);
@@ -301,17 +402,43 @@
     var legend = document.createElement('ul');
     legend.className = 'legend';
     svg.parentNode.appendChild(legend);
+    function swatch(item, c, style) {
+      var sw = document.createElement('span');
+      sw.className = 'swatch ' + style;
+      sw.style.background = style === 'reference' || style === 'points' ? 'none' : c;
+      sw.style.borderColor = c;
+      item.insertBefore(sw, item.firstChild);
+    }
     data.series.forEach(function (s, i) {
-      var c = PALETTE[i % PALETTE.length], points = [];
+      var c = PALETTE[(s.group >= 0 ? s.group : i) % PALETTE.length], points = [], style = s.style || 'line';
       for (var p = 0; p < s.steps.length; p++) { points.push(sx(s.steps[p]).toFixed(1) + ',' + sy(s.loss[p]).toFixed(1)); }
-      add(svg, 'polyline', { points: points.join(' '), fill: 'none', stroke: c, 'stroke-width': 2, 'stroke-linejoin': 'round' });
-      var item = document.createElement('li'), swatch = document.createElement('span');
-      swatch.className = 'swatch';
-      swatch.style.background = c;
-      item.appendChild(swatch);
+      var attrs = { 'class': 'series ' + style, points: points.join(' '), fill: 'none', stroke: c, 'stroke-linejoin': 'round',
+        'stroke-width': style === 'line' ? 2 : 1 };
+      if (style === 'faint') { attrs['stroke-opacity'] = 0.3; }
+      if (style === 'points') { attrs['stroke-dasharray'] = '3 3'; attrs['stroke-opacity'] = 0.7; }
+      add(svg, 'polyline', attrs);
+      if (style === 'points') {
+        for (var d = 0; d < s.steps.length; d++) {
+          add(svg, 'circle', { 'class': 'point', cx: sx(s.steps[d]).toFixed(1), cy: sy(s.loss[d]).toFixed(1), r: 3.5, fill: '#fff',
+            stroke: c, 'stroke-width': 1.5 });
+        }
+      }
+      var item = document.createElement('li');
       item.appendChild(document.createTextNode(s.name));
+      swatch(item, c, style);
       legend.appendChild(item);
     });
+    refs.forEach(function (r) {
+      add(svg, 'line', { 'class': 'reference', x1: m.left, x2: m.left + pw, y1: sy(r.value), y2: sy(r.value),
+        stroke: '#57606a', 'stroke-dasharray': '6 4', 'stroke-width': 1.2 });
+      add(svg, 'text', { 'class': 'reference-label', x: m.left + pw - 4, y: sy(r.value) - 5, 'text-anchor': 'end' }, r.name);
+      var item = document.createElement('li');
+      item.appendChild(document.createTextNode(r.name));
+      swatch(item, '#57606a', 'reference');
+      legend.appendChild(item);
+    });
+    el.dataset.series = data.series.map(function (s) { return s.style || 'line'; }).join('|');
+    el.dataset.references = refs.map(function (r) { return r.name; }).join('|');
     var guide = add(svg, 'line', { 'class': 'axis', x1: 0, x2: 0, y1: m.top, y2: m.top + ph, visibility: 'hidden' });
     var overlay = add(svg, 'rect', { x: m.left, y: m.top, width: pw, height: ph, fill: 'transparent' });
     overlay.addEventListener('mousemove', function (ev) {

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import org.jsoup.Jsoup;
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.vecformer.cli.CliRun;
+import org.vecformer.engine.linalg.Matrix;
 import org.vecformer.engine.parallel.Parallel;
 import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.circuits.CircuitWeights;
@@ -47,7 +49,7 @@ class CircuitsCommandTest {
     }
 
     @Test
-    void circuitsJsonHasEveryHeadAndCompositionArraysOfShapeLHLH() throws IOException {
+    void circuitsJsonHasEveryHeadAndCompositionArraysOfShapeLHLHWithNullForImpossiblePairs() throws IOException {
         CliRun r = CliRun.of("circuits", "--model", twoLayer.toString(), "--json", "--top-k", "3");
         assertEquals(0, r.code(), r.err());
         Map<String, Object> all = JSON.std.mapFrom(r.out());
@@ -81,7 +83,11 @@ class CircuitsCommandTest {
                         List<?> row = (List<?>) later.get(l2);
                         assertEquals(3, row.size());
                         for (int h2 = 0; h2 < 3; h2++) {
-                            assertEquals(want.of(kind)[l1][h1][l2][h2], ((Number) row.get(h2)).doubleValue(), 1e-12);
+                            if (l2 > l1) {
+                                assertEquals(want.of(kind)[l1][h1][l2][h2], ((Number) row.get(h2)).doubleValue(), 1e-12);
+                            } else {
+                                assertEquals(null, row.get(h2), "no composition into a head that is not in a later layer");
+                            }
                         }
                     }
                 }
@@ -125,6 +131,69 @@ class CircuitsCommandTest {
         assertEquals(0, one.code(), one.err());
         assertTrue(one.out().contains("top skip-trigrams"), one.out());
         assertTrue(!one.out().contains("strongest compositions"), "no composition in a one-layer model");
+    }
+
+    /** QK/OV entries of a small random model are ~1e-2: printed with 3 significant digits, not rounded to 0.00. */
+    @Test
+    void textEntriesKeepThreeSignificantDigits() throws IOException {
+        CliRun text = CliRun.of("circuits", "--model", twoLayer.toString(), "--top-k", "2");
+        CliRun json = CliRun.of("circuits", "--model", twoLayer.toString(), "--top-k", "2", "--json");
+        assertEquals(0, text.code(), text.err());
+        List<?> top = (List<?>) JSON.std.mapFrom(json.out()).get("top_entries");
+        for (Object o : top) {
+            Map<?, ?> head = (Map<?, ?>) o;
+            String line = text.out().lines().filter(l -> l.startsWith("  L" + head.get("layer") + "H" + head.get("head") + "  QK")).findFirst().orElseThrow();
+            for (String kind : List.of("qk", "ov")) {
+                for (Object e : (List<?>) head.get(kind)) {
+                    double v = ((Number) ((Map<?, ?>) e).get("value")).doubleValue();
+                    assertTrue(line.contains(" " + String.format(Locale.ROOT, "%.3g", v)), v + " in " + line);
+                }
+            }
+        }
+    }
+
+    @Test
+    void oneLayerJsonHasNoCompositionField() throws IOException {
+        CliRun r = CliRun.of("circuits", "--model", oneLayer.toString(), "--json");
+        assertEquals(0, r.code(), r.err());
+        assertTrue(!JSON.std.mapFrom(r.out()).containsKey("composition"), "a one-layer model has no pairs of heads to compose");
+    }
+
+    /** A zero-layer model is its direct path: circuits lists its top bigram logits and each token's most likely successor. */
+    @Test
+    void zeroLayerModelsShowTheDirectPathBigramTable() throws IOException {
+        CharTokenizer abc = CharTokenizer.fromText("abcde");
+        ModelFile zero = new ModelFile(Weights.init(Config.of(0, 16, 1, 4, 8, abc.vocabSize()), 7, 0.5), Optional.of(abc));
+        Path file = dir.resolve("zero.safetensors");
+        zero.save(file);
+        CliRun text = CliRun.of("circuits", "--model", file.toString(), "--top-k", "3");
+        assertEquals(0, text.code(), text.err());
+        assertTrue(text.out().contains("direct path W_E W_U' + b_U'"), text.out());
+        assertTrue(!text.out().contains("induction"), "no head table without heads: " + text.out());
+        CliRun json = CliRun.of("circuits", "--model", file.toString(), "--top-k", "3", "--json");
+        Map<?, ?> direct = (Map<?, ?>) JSON.std.mapFrom(json.out()).get("direct_path");
+        Matrix table = new Circuits(CircuitWeights.of(zero.weights())).directPath().materialize();
+        int v = abc.vocabSize();
+        List<double[]> all = new ArrayList<>();
+        for (int i = 0; i < v; i++) for (int j = 0; j < v; j++) all.add(new double[] {i, j, table.get(i, j)});
+        all.sort((x, y) -> Double.compare(y[2], x[2]));
+        List<?> top = (List<?>) direct.get("top");
+        assertEquals(3, top.size());
+        for (int i = 0; i < 3; i++) {
+            Map<?, ?> e = (Map<?, ?>) top.get(i);
+            assertEquals((int) all.get(i)[0], ((Number) e.get("current")).intValue());
+            assertEquals((int) all.get(i)[1], ((Number) e.get("next")).intValue());
+            assertEquals(all.get(i)[2], ((Number) e.get("value")).doubleValue(), 1e-4);
+            String line = "  '" + abc.decode((int) all.get(i)[0]) + "' -> '" + abc.decode((int) all.get(i)[1]) + "'  "
+                    + String.format(Locale.ROOT, "%.3g", all.get(i)[2]);
+            assertTrue(text.out().contains(line), line + " in\n" + text.out());
+        }
+        List<?> argMax = (List<?>) direct.get("row_argmax");
+        for (int i = 0; i < v; i++) {
+            int best = 0;
+            for (int j = 1; j < v; j++) if (table.get(i, j) > table.get(i, best)) best = j;
+            assertEquals(best, ((Number) argMax.get(i)).intValue(), "row " + i);
+        }
     }
 
     @Test
@@ -173,7 +242,7 @@ class CircuitsCommandTest {
         Document doc = Jsoup.parse(Files.readString(html));
         assertEquals(6, doc.select("figure.head-heatmap").size());
         String text = doc.text();
-        for (String s : List.of("Head scores", "Q-composition", "K-composition", "V-composition", "fold_ln", "Direct path",
+        for (String s : List.of("Head scores", "Composition between heads", "fold_ln", "Direct path",
                 "Positional QK circuit of L0H0", "Positional QK circuit of L1H2")) {
             assertTrue(text.contains(s), s);
         }
@@ -181,11 +250,58 @@ class CircuitsCommandTest {
         try (var list = Files.list(png)) {
             list.forEach(p -> files.add(p.getFileName().toString()));
         }
-        for (String f : List.of("L0H0.png", "L1H2.png", "positional-L0H0.png", "positional-L1H2.png", "composition-q.png", "composition-k.png",
-                "composition-v.png")) {
+        for (String f : List.of("L0H0.png", "L1H2.png", "positional-L0H0.png", "positional-L1H2.png", "composition.png")) {
             assertTrue(files.contains(f), f + " in " + files);
         }
-        assertEquals(6 + 6 + 3, files.size());
+        assertEquals(6 + 6 + 1, files.size());
+        assertChartsShowWhatTheyClaim(doc);
+    }
+
+    /**
+     * Positional QK heatmaps: every n_ctx position, the future masked, each row centred over its causal part (the
+     * centred values differ by the raw circuit's differences); composition: Q, K, V as panels of one figure on one scale
+     * anchored at the random baseline.
+     */
+    @SuppressWarnings("unchecked")
+    private static void assertChartsShowWhatTheyClaim(Document doc) throws IOException {
+        List<Map<String, Object>> sections = (List<Map<String, Object>>) (List<?>) JSON.std.mapFrom(doc.getElementById("report-data").data()).get("sections");
+        Circuits circuits = new Circuits(CircuitWeights.of(twoLayerModel.weights()));
+        int positional = 0, compositions = 0;
+        for (Map<String, Object> m : sections) {
+            if (!"matrix".equals(m.get("kind"))) continue;
+            List<Map<String, Object>> panels = (List<Map<String, Object>>) m.get("panels");
+            if ("masked (key after query)".equals(m.get("mask"))) {
+                int l = positional / 3, h = positional % 3;
+                positional++;
+                assertEquals(Boolean.TRUE, m.get("markRowMax"));
+                assertEquals("query position", m.get("rowAxis"));
+                List<List<Number>> v = (List<List<Number>>) panels.get(0).get("values");
+                assertEquals(12, v.size(), "all n_ctx = 12 positions");
+                for (int q = 0; q < 12; q++) {
+                    double[] raw = circuits.positionalQk(l, h).row(q);
+                    double sum = 0;
+                    for (int k = 0; k <= q; k++) {
+                        sum += v.get(q).get(k).doubleValue();
+                        assertEquals(raw[k] - raw[0], v.get(q).get(k).doubleValue() - v.get(q).get(0).doubleValue(), 1e-9);
+                    }
+                    assertEquals(0, sum, 1e-9, "row " + q + " centred over k <= q");
+                }
+            } else if (panels.size() == 3) {
+                compositions++;
+                Composition comp = Composition.of(circuits);
+                assertEquals(List.of("Q-composition", "K-composition", "V-composition"), panels.stream().map(p -> p.get("name")).toList());
+                assertEquals(comp.baseline(), ((Number) m.get("centre")).doubleValue(), 1e-12);
+                assertEquals("random baseline", m.get("centreLabel"));
+                assertEquals(0, ((Number) m.get("min")).doubleValue());
+                double max = 0;
+                for (Composition.Kind kind : Composition.Kind.values()) {
+                    for (double[][] a : comp.of(kind)[0]) for (double x : a[1]) max = Math.max(max, x);
+                }
+                assertEquals(Math.max(max, 2 * comp.baseline()), ((Number) m.get("max")).doubleValue(), 1e-12, "one scale for Q, K and V");
+            }
+        }
+        assertEquals(6, positional);
+        assertEquals(1, compositions);
     }
 
     @Test

@@ -52,7 +52,7 @@ class BrowserRenderTest {
               var box = document.querySelector('.loss-chart').getBoundingClientRect();
               document.body.dataset.legendFits = Array.prototype.every.call(document.querySelectorAll('.legend li'),
                 function (li) { var r = li.getBoundingClientRect(); return r.left >= box.left && r.right <= box.right; });
-              document.body.dataset.matrixTip = hover(document.querySelector('.matrix canvas'), 2, 1);
+              document.body.dataset.matrixTip = hover(document.querySelectorAll('.matrix-panel canvas')[1], 2, 1);
               var figure = document.querySelector('.head-heatmap[data-layer="1"][data-head="2"]');
               figure.click();
               document.body.dataset.headTip = hover(figure.querySelector('canvas'), %d, %d);
@@ -79,6 +79,36 @@ class BrowserRenderTest {
         assertEquals(0, process.exitValue(), () -> "chromium failed: " + stderr);
         assertFalse(stderr.contains("Uncaught"), () -> "uncaught script error: " + stderr);
         return Files.readString(out, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * The charts as the page drew them (data attributes the script writes after drawing): the composition figure has
+     * three panels and one colour bar whose ticks include the labelled baseline; the positional circuit masks the
+     * n(n−1)/2 future cells and marks one maximum per row; the run's loss chart draws the per-step loss, its moving
+     * average, held-out points and the ln d_vocab line.
+     */
+    private static void assertFixedChartsAreDrawnAsDescribed(Report report, Document doc) {
+        List<String> titles = report.sections().stream().map(Section::title).toList();
+        var comp = doc.getElementById("s" + titles.indexOf(SampleReport.composition().title()));
+        assertEquals("3", comp.attr("data-panels"));
+        assertEquals("0", comp.attr("data-masked"));
+        assertEquals(List.of("0.700", "0.000", "random baseline " + String.format(Locale.ROOT, "%.3f", SampleReport.BASELINE)),
+                List.of(comp.attr("data-ticks").split("\\|")), "max, min and the labelled baseline on the colour bar");
+        assertEquals(List.of("Q-composition", "K-composition", "V-composition"), comp.select(".matrix-panel figcaption").eachText());
+
+        int n = SampleReport.POSITIONS;
+        var positional = doc.getElementById("s" + (report.sections().size() - 2));
+        assertEquals(String.valueOf(n * (n - 1) / 2), positional.attr("data-masked"), "every key after its query is masked");
+        assertEquals(String.valueOf(n), positional.attr("data-marked"), "one maximum per row");
+        assertTrue(positional.select(".matrix-legend").size() == 1);
+
+        var run = doc.getElementById("s" + (report.sections().size() - 1));
+        assertEquals("faint|line|points", run.attr("data-series"));
+        assertEquals("ln 64 = 4.16 (uniform guess)", run.attr("data-references"));
+        assertEquals(8, run.select("svg circle.point").size(), "one dot per held-out evaluation");
+        assertEquals(1, run.select("svg line.reference").size());
+        assertEquals(List.of("train, every step", "train, EMA 0.9", "held-out", "ln 64 = 4.16 (uniform guess)"),
+                run.select(".legend li").eachText());
     }
 
     @Test
@@ -111,9 +141,11 @@ class BrowserRenderTest {
         assertEquals(1, doc.select(".head-focus canvas").size(), "the first head is shown enlarged");
         assertEquals(report.sections().size() - 2, doc.select("section[data-rendered=1]").size(),
                 "every drawn section (all but text and table) says it is drawn");
-        assertEquals(2, doc.select(".matrix canvas").size());
-        assertEquals(2, doc.select(".loss-chart svg polyline").size(), "train and held-out lines");
-        assertEquals(List.of("train", "held-out"), doc.select(".loss-chart .legend li").eachText(), "one legend entry per line");
+        assertEquals(3 + 1 + 1, doc.select(".matrix-panel canvas").size(), "Q, K, V panels, the bigram table, the positional circuit");
+        assertEquals(3, doc.select(".matrix-legend canvas").size(), "one colour bar per figure");
+        assertEquals(2, doc.select("#s1 .loss-chart svg polyline").size(), "train and held-out lines");
+        assertEquals(List.of("train", "held-out"), doc.select("#s1 .loss-chart .legend li").eachText(), "one legend entry per line");
+        assertFixedChartsAreDrawnAsDescribed(report, doc);
         assertEquals("true", doc.body().attr("data-legend-fits"), "the legend lies inside the chart's box");
 
         Section.Attention attention = (Section.Attention) report.sections().get(2);
@@ -127,8 +159,8 @@ class BrowserRenderTest {
         assertEquals(List.of(KEY), doc.select(".prompt .tok.key").eachAttr("data-pos").stream()
                 .map(Integer::valueOf).toList(), "the hovered key token is highlighted");
         Section.Matrix composition = SampleReport.composition();
-        assertEquals("row L1H2\ncol L0H1\nvalue " + String.format(Locale.ROOT, "%.4f", composition.values()[2][1]),
-                doc.body().attr("data-matrix-tip"));
+        assertEquals("K-composition\nlater head L1H2\nearlier head L0H1\nvalue "
+                + String.format(Locale.ROOT, "%.4f", composition.panels().get(1).values()[2][1]), doc.body().attr("data-matrix-tip"));
 
         Section.LossCurves loss = (Section.LossCurves) report.sections().get(1);
         assertEquals("step 250\ntrain  " + String.format(Locale.ROOT, "%.4f", loss.series().get(0).loss()[50])

@@ -36,6 +36,18 @@ class ColourAndTokensTest {
     }
 
     @Test
+    void anchoredRangeIsWhiteAtItsCentreAndScalesEachSideByItsOwnEnd() {
+        ValueRange r = ValueRange.anchored(0, 0.125, 0.5, "random baseline");
+        assertTrue(r.diverging());
+        assertEquals(0.0, r.intensity(0.125));
+        assertEquals(1.0, r.intensity(0.5));
+        assertEquals(1.0 / 3, r.intensity(0.25), 1e-12);
+        assertEquals(-0.5, r.intensity(0.0625), 1e-12);
+        assertEquals(-1.0, r.intensity(0));
+        assertEquals(0xffffff, HeatColour.rgb(0.125, r), "the baseline is white");
+    }
+
+    @Test
     void coloursBlendFromWhiteTowardsBlueOrRed() {
         ValueRange r = new ValueRange(-1, 1);
         assertEquals(0xffffff, HeatColour.rgb(0, r));

@@ -123,8 +123,9 @@ class HtmlReportTest {
         Map<String, Object> loss = data.get(data.size() - 1);
         assertEquals(HOSTILE, loss.get("yLabel"));
         assertEquals(HOSTILE, ((Map<?, ?>) ((List<?>) loss.get("series")).get(0)).get("name"));
-        assertEquals(List.of(HOSTILE), matrix.get("rows"));
-        assertEquals(List.of(HOSTILE), matrix.get("cols"));
+        Map<?, ?> panel = (Map<?, ?>) ((List<?>) matrix.get("panels")).get(0);
+        assertEquals(List.of(HOSTILE), panel.get("rows"));
+        assertEquals(List.of(HOSTILE), panel.get("cols"));
     }
 
     @Test
@@ -163,10 +164,18 @@ class HtmlReportTest {
                     }
                 }
                 case Section.LossCurves c -> {
+                    List<Map<String, Object>> refs = (List<Map<String, Object>>) json.get("references");
+                    assertEquals(c.references().size(), refs.size());
+                    for (int i = 0; i < refs.size(); i++) {
+                        assertEquals(c.references().get(i).name(), refs.get(i).get("name"));
+                        assertEquals(c.references().get(i).value(), ((Number) refs.get(i).get("value")).doubleValue());
+                    }
                     List<Map<String, Object>> series = (List<Map<String, Object>>) json.get("series");
                     for (int i = 0; i < c.series().size(); i++) {
                         Series expected = c.series().get(i);
                         assertEquals(expected.name(), series.get(i).get("name"));
+                        assertEquals(expected.style().name().toLowerCase(), series.get(i).get("style"));
+                        assertEquals(expected.group(), ((Number) series.get(i).get("group")).intValue());
                         List<Number> steps = (List<Number>) series.get(i).get("steps");
                         List<Number> loss = (List<Number>) series.get(i).get("loss");
                         for (int p = 0; p < expected.steps().length; p++) {
@@ -176,14 +185,27 @@ class HtmlReportTest {
                     }
                 }
                 case Section.Matrix m -> {
-                    List<List<Number>> values = (List<List<Number>>) json.get("values");
-                    for (int r = 0; r < m.values().length; r++) {
-                        for (int c = 0; c < m.values()[r].length; c++) {
-                            assertEquals(m.values()[r][c], values.get(r).get(c).doubleValue());
+                    List<Map<String, Object>> panels = (List<Map<String, Object>>) json.get("panels");
+                    assertEquals(m.panels().size(), panels.size());
+                    for (int p = 0; p < panels.size(); p++) {
+                        double[][] want = m.panels().get(p).values();
+                        List<List<Number>> values = (List<List<Number>>) panels.get(p).get("values");
+                        assertEquals(m.panels().get(p).name(), panels.get(p).get("name"));
+                        for (int r = 0; r < want.length; r++) {
+                            for (int c = 0; c < want[r].length; c++) {
+                                assertEquals(want[r][c], values.get(r).get(c).doubleValue());
+                            }
                         }
                     }
                     assertEquals(m.range().min(), ((Number) json.get("min")).doubleValue());
                     assertEquals(m.range().max(), ((Number) json.get("max")).doubleValue());
+                    assertEquals(m.range().centre(), ((Number) json.get("centre")).doubleValue());
+                    assertEquals(m.range().centreLabel(), json.get("centreLabel"));
+                    assertEquals(m.mask().label(), json.get("mask"));
+                    assertEquals(m.mask().block(), ((Number) json.get("maskBlock")).intValue());
+                    assertEquals(m.axes().rows(), json.get("rowAxis"));
+                    assertEquals(m.axes().columns(), json.get("colAxis"));
+                    assertEquals(m.markRowMax(), json.get("markRowMax"));
                 }
                 case Section.Table t -> assertEquals("table", json.get("kind"));
                 case Section.Text t -> assertEquals("text", json.get("kind"));
@@ -208,6 +230,21 @@ class HtmlReportTest {
         assertEquals("1.000", rows.get(0).child(1).text());
         assertEquals("7", rows.get(1).child(2).text());
         assertEquals("0.12", rows.get(2).child(2).text());
+    }
+
+    @Test
+    void captionsAreShownAboveTheirCharts() {
+        Document doc = parse(SampleReport.build());
+        for (Section s : SampleReport.build().sections()) {
+            String caption = switch (s) {
+                case Section.Matrix m -> m.caption();
+                case Section.LossCurves c -> c.caption();
+                default -> "";
+            };
+            if (!caption.isEmpty()) {
+                assertTrue(doc.select("p.caption").eachText().contains(caption), caption);
+            }
+        }
     }
 
     @Test
@@ -241,6 +278,9 @@ class HtmlReportTest {
         assertThrows(IllegalArgumentException.class,
                 () -> new Section.Matrix("m", List.of("r"), List.of("c", "d"), new double[][] {{1}}, ValueRange.PROBABILITY));
         assertThrows(IllegalArgumentException.class, () -> new ValueRange(1, 1));
+        assertThrows(IllegalArgumentException.class, () -> ValueRange.anchored(0, 2, 1, "baseline"), "centre outside the range");
+        assertThrows(IllegalArgumentException.class, () -> new Section.Matrix("m", "", new Section.Matrix.Axes("", ""), List.of(),
+                ValueRange.PROBABILITY, Section.Matrix.Mask.NONE, false), "no panels");
         assertThrows(IllegalArgumentException.class,
                 () -> new Section.LossCurves("l", "loss", true, List.of(new Series("s", new long[] {0}, new double[] {0}))));
     }

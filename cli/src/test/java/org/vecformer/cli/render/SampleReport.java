@@ -40,6 +40,8 @@ final class SampleReport {
         sections.add(composition());
         sections.add(scores(heads));
         sections.add(bigrams());
+        sections.add(positional());
+        sections.add(trainingRun());
         return new Report("Induction heads in a 2-layer attention-only model",
                 "vecformer sample report · seed 42 · d_model 64, d_head 16, n_ctx 32", sections);
     }
@@ -106,6 +108,13 @@ final class SampleReport {
         return new Section.LossCurves("Loss", "cross-entropy loss (nats)", false, series);
     }
 
+    /** The random-matrix baseline of {@link #composition()}. */
+    static final double BASELINE = 0.124;
+
+    /**
+     * Q-, K- and V-composition of layer 1 (rows) reading layer 0 (columns) as three panels on one scale anchored at
+     * {@link #BASELINE}: noise around the baseline, and K-composition L0H1 → L1H2 = 0.62.
+     */
     static Section.Matrix composition() {
         List<String> rows = new ArrayList<>();
         List<String> cols = new ArrayList<>();
@@ -114,15 +123,72 @@ final class SampleReport {
             cols.add("L0H" + h);
         }
         Random random = new Random(3);
-        double[][] values = new double[HEADS][HEADS];
-        for (int r = 0; r < HEADS; r++) {
-            for (int c = 0; c < HEADS; c++) {
-                values[r][c] = 0.06 + 0.1 * random.nextDouble();
+        List<Section.Matrix.Panel> panels = new ArrayList<>();
+        for (String kind : List.of("Q", "K", "V")) {
+            double[][] values = new double[HEADS][HEADS];
+            for (int r = 0; r < HEADS; r++) {
+                for (int c = 0; c < HEADS; c++) {
+                    values[r][c] = BASELINE + 0.04 * (random.nextDouble() - 0.5);
+                }
+            }
+            if (kind.equals("K")) {
+                values[2][1] = 0.62;
+            }
+            panels.add(new Section.Matrix.Panel(kind + "-composition", rows, cols, values));
+        }
+        return new Section.Matrix("Composition scores (layer 1 reads layer 0)", "One scale for Q, K and V, white at the random baseline.",
+                new Section.Matrix.Axes("later head", "earlier head"), panels, ValueRange.anchored(0, BASELINE, 0.7, "random baseline"),
+                Section.Matrix.Mask.NONE, false);
+    }
+
+    /** Positions of {@link #positional()}. */
+    static final int POSITIONS = 16;
+
+    /**
+     * A previous-token head's positional QK circuit, row-centred over k ≤ q, future masked, row maxima marked: row q
+     * peaks at key q − 1 (row 0 has only key 0).
+     */
+    static Section.Matrix positional() {
+        Random random = new Random(13);
+        double[][] v = new double[POSITIONS][POSITIONS];
+        for (int q = 0; q < POSITIONS; q++) {
+            double mean = 0;
+            for (int k = 0; k <= q; k++) {
+                v[q][k] = 0.1 * random.nextGaussian() + (k == q - 1 ? 1 : 0);
+                mean += v[q][k];
+            }
+            mean /= q + 1;
+            for (int k = 0; k <= q; k++) {
+                v[q][k] -= mean;
             }
         }
-        values[2][1] = 0.62;
-        return new Section.Matrix("K-composition scores (layer 1 reads layer 0)", rows, cols, values,
-                new ValueRange(0, 0.7));
+        List<String> labels = new ArrayList<>();
+        for (int i = 0; i < POSITIONS; i++) {
+            labels.add(Integer.toString(i));
+        }
+        return new Section.Matrix("Positional QK circuit of L0H1", "Rows centred over keys k ≤ q; keys after the query masked.",
+                new Section.Matrix.Axes("query position", "key position"), List.of(new Section.Matrix.Panel("", labels, labels, v)),
+                new ValueRange(-1, 1), Section.Matrix.Mask.causal("masked (key after query)"), true);
+    }
+
+    /** A run's loss: every step (faint), its moving average (line), held-out points, and ln 64 as a reference. */
+    static Section.LossCurves trainingRun() {
+        Random random = new Random(17);
+        int n = 400;
+        long[] steps = new long[n];
+        double[] train = new double[n], ema = new double[n];
+        for (int i = 0; i < n; i++) {
+            steps[i] = i + 1;
+            train[i] = (i < 200 ? 4.1 : 1.6) + 0.15 * random.nextGaussian();
+            ema[i] = i == 0 ? train[0] : 0.9 * ema[i - 1] + 0.1 * train[i];
+        }
+        long[] evalSteps = {50, 100, 150, 200, 250, 300, 350, 400};
+        double[] held = {4.1, 4.05, 4.0, 3.9, 1.7, 1.62, 1.6, 1.6};
+        return new Section.LossCurves("Induction run", "Pale: every step; solid: EMA 0.9; dots: held-out; dashed: ln 64.", "loss (nats)", false,
+                List.of(new Series("train, every step", steps, train, Series.Style.FAINT, 0),
+                        new Series("train, EMA 0.9", steps, ema, Series.Style.LINE, 0),
+                        new Series("held-out", evalSteps, held, Series.Style.POINTS, 1)),
+                List.of(new Section.LossCurves.Reference("ln 64 = 4.16 (uniform guess)", Math.log(64))));
     }
 
     private static Section.Table scores(List<AttentionHead> heads) {
