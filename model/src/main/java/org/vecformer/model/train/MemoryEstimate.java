@@ -21,7 +21,8 @@ import org.vecformer.model.transformer.Weights;
  *                + 2·r                                        the shard's token ids
  *   training     = persistent + min(S, threads)·per shard     (shards running at once)
  *   checkpoint   = persistent + 3·P                           weights and moments copied for saving
- *   total        = max(training, checkpoint) + trace          trace: steps·batch·(T+1) recorded tokens, if any
+ *   total        = max(training, checkpoint) + trace          trace (if any): P initial weights + steps·batch·(T+1)
+ *                                                            tokens recorded, twice (ids, then floats to save)
  * </pre>
  * {@code largestArray} is the largest single buffer of a shard, max(n·H·T², r·V, 3·r·hd, r·D) elements: above
  * {@link #MAX_ARRAY} no heap can hold it. Layer norm buffers are counted even without normalization (an upper bound there). The JVM needs room beyond the
@@ -52,7 +53,7 @@ public record MemoryEstimate(long parameters, long persistentElements, long perS
                 + 2 * r * v + r
                 + 3 * r * dm + 4 * r * hd + dm * 3 * hd
                 + 2 * r;
-        long traceElements = trace ? (long) tc.steps() * tc.batch() * (t + 1) : 0;
+        long traceElements = trace ? p + 2L * tc.steps() * tc.batch() * (t + 1) : 0;
         long largest = Math.max(Math.max(n * c.nHeads() * t * t, r * v), Math.max(r * 3 * hd, r * dm));
         return new MemoryEstimate(p, persistent, perShard, Math.min(shards, Math.max(1, threads)), traceElements, largest);
     }

@@ -37,8 +37,9 @@ class MemoryEstimateTest {
         MemoryEstimate two = MemoryEstimate.of(TINY, TrainConfig.of(10, 2, 1e-3, 1), 8, true);
         assertEquals(2, two.concurrentShards(), "no more shards at once than there are");
         long shard = layer + fin + logits + backward + ids;
-        // two shards' activations (582) now outweigh the checkpoint copies (459); the trace adds steps·batch·(T+1) ids
-        assertEquals(4 * (persistent + 2 * shard + 10 * 2 * 4), two.bytes());
+        // two shards' activations (582) now outweigh the checkpoint copies (459); the trace adds the initial weights and
+        // steps·batch·(T+1) ids twice
+        assertEquals(4 * (persistent + 2 * shard + p + 2 * 10 * 2 * 4), two.bytes());
     }
 
     @Test
