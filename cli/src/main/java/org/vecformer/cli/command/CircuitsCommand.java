@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.vecformer.cli.Main;
+import org.vecformer.cli.OutputPaths;
 import org.vecformer.cli.UsageException;
 import org.vecformer.cli.render.Json;
 import org.vecformer.engine.linalg.FactoredMatrix;
@@ -108,6 +109,8 @@ public final class CircuitsCommand implements Callable<Integer> {
         if (topK < 1) throw new UsageException("--top-k must be >= 1, not " + topK);
         if (vocabLimit != null && vocabLimit < 1) throw new UsageException("--vocab-limit must be >= 1, not " + vocabLimit);
         if (batch < 1) throw new UsageException("--batch must be >= 1, not " + batch);
+        if (html != null) OutputPaths.file("--html", html);
+        if (png != null) OutputPaths.directory("--png", png);
         PhaseTimes times = new PhaseTimes();
         ModelFile m = model.load();
         times.end("load");

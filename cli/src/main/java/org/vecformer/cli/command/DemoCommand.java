@@ -16,6 +16,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
+import org.vecformer.cli.OutputPaths;
 import org.vecformer.cli.UsageException;
 import org.vecformer.cli.render.AttentionHead;
 import org.vecformer.cli.render.Cell;
@@ -94,8 +95,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         nThreads = threads.apply();
         if (!(stepsScale > 0 && stepsScale <= 1)) throw new UsageException("--steps-scale must be in (0, 1], not " + stepsScale);
-        if (Files.exists(out) && !Files.isDirectory(out)) throw new UsageException("--out " + out + " is a file; give a directory");
-        Files.createDirectories(out);
+        OutputPaths.directory("--out", out);
+        OutputPaths.create(out);
         o = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         summary.put("seed", seed);
         summary.put("threads", nThreads);
@@ -133,7 +134,7 @@ public final class DemoCommand implements Callable<Integer> {
         Path model = out.resolve(task + ".safetensors"), csv = out.resolve(task + ".loss.csv"), ckpt = out.resolve(task + ".ckpt.safetensors");
         List<Long> steps = new ArrayList<>();
         List<Double> losses = new ArrayList<>();
-        TrainCommand.train(o, trainer, t, d, csv, ckpt, model, nThreads, p -> {
+        TrainCommand.train(o, spec.commandLine().getErr(), trainer, t, d, csv, ckpt, model, nThreads, p -> {
             if (!Double.isNaN(p.heldOutLoss())) {
                 steps.add((long) p.step());
                 losses.add(p.heldOutLoss());
