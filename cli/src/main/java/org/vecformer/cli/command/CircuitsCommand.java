@@ -164,7 +164,8 @@ public final class CircuitsCommand implements Callable<Integer> {
             out.println(Json.write(json(c, heads, composition, entries, lnNote, n, vocab, weights.folded())));
             return finish(out, times);
         }
-        out.printf("%s: %d layers x %d heads, d_model %d, d_head %d, d_vocab %d%n", model.path, c.nLayers(), c.nHeads(), c.dModel(), c.dHead(), c.dVocab());
+        out.printf("%s: %s x %s, d_model %d, d_head %d, d_vocab %d%n", model.path, TrainCommand.plural(c.nLayers(), "layer"),
+                TrainCommand.plural(c.nHeads(), "head"), c.dModel(), c.dHead(), c.dVocab());
         out.println(lnNote);
         out.println(detectorNote);
         out.printf("%n%-6s %8s %9s %10s %10s%n", "head", "copying", "prev-tok", "duplicate", "induction");
