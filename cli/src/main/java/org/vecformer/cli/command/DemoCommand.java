@@ -56,7 +56,7 @@ import picocli.CommandLine.Spec;
  * loss curves, an HTML report, PNG heatmaps and the numbers as {@code summary.json} into one directory.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Train zero-, one- and two-layer models on bigram, skip-trigram and induction data and show their circuits (about 1.5 min).")
+        description = "Train zero-, one- and two-layer models on bigram, skip-trigram and induction data and show their circuits (about a minute on 2 cores).")
 public final class DemoCommand implements Callable<Integer> {
     /** Bigram table rows and columns the report shows. */
     private static final int BIGRAM_SHOWN = 8;
