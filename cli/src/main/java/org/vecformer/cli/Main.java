@@ -12,8 +12,8 @@ import picocli.CommandLine.UnmatchedArgumentException;
 /**
  * Entry point of {@code vecformer}. Every error is one line on standard error: a usage error (unknown command or
  * option, bad value) "vecformer: PROBLEM (vecformer CMD --help)", exit 2; a failure while running
- * "vecformer: error: PROBLEM", exit 1; {@code --verbose} adds the stack trace. An {@link OutOfMemoryError} anywhere
- * (picocli passes errors through) is such a line too, naming the launcher's option that raises the heap.
+ * "vecformer: error: PROBLEM", exit 1; {@code --verbose} adds the stack trace. An {@link Error} (picocli passes them
+ * through) is such a line too: an {@link OutOfMemoryError} names the launcher's option that raises the heap.
  */
 public final class Main {
     /** Exit code of a failure while running. */
@@ -34,10 +34,16 @@ public final class Main {
         CommandLine cli = commandLine(out, err);
         try {
             return cli.execute(args);
-        } catch (OutOfMemoryError e) {
+        } catch (Error e) {
+            // picocli hands errors on: the heap ran out, or a class could not initialise (e.g. a bad -Dvecformer.threads)
             out.flush();
             if (System.console() != null && System.console().isTerminal()) err.println();
-            err.println("vecformer: error: " + outOfMemory());
+            err.println("vecformer: error: " + switch (e) {
+                case OutOfMemoryError oom -> outOfMemory();
+                case ExceptionInInitializerError init when init.getCause() instanceof Exception cause -> describe(cause);
+                default -> "internal error " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + firstLine(e.getMessage()))
+                        + " (run again with --verbose for the stack trace)";
+            });
             if (verbose(args)) e.printStackTrace(err);
             return FAILURE;
         }
