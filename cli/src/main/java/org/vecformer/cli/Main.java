@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.util.List;
+import org.vecformer.model.train.MemoryEstimate;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -51,8 +52,8 @@ public final class Main {
 
     /** The line for a heap that ran out, with the JVM's limit. */
     static String outOfMemory() {
-        return String.format("out of memory: the JVM may use %.1f GB; %s (or make the run smaller)",
-                Runtime.getRuntime().maxMemory() / 1e9, RAISE_HEAP);
+        return "out of memory: the JVM may use " + MemoryEstimate.human(Runtime.getRuntime().maxMemory()) + "; " + RAISE_HEAP
+                + " (or make the run smaller)";
     }
 
     static CommandLine commandLine(PrintWriter out, PrintWriter err) {

@@ -58,8 +58,9 @@ class MemoryEstimateTest {
 
     @Test
     void bytesReadAsUnits() {
-        assertEquals("17.3 GB", MemoryEstimate.human(17_300_000_000L));
-        assertEquals("35 MB", MemoryEstimate.human(35_200_000L));
-        assertEquals("8 kB", MemoryEstimate.human(8_200L));
+        assertEquals("16.0 GiB", MemoryEstimate.human(16L << 30));
+        assertEquals("1.5 GiB", MemoryEstimate.human(3L << 29));
+        assertEquals("512 MiB", MemoryEstimate.human(512L << 20));
+        assertEquals("8 KiB", MemoryEstimate.human(8_192L));
     }
 }
