@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.vecformer.cli.OutputPaths;
 import org.vecformer.cli.render.AttentionHead;
 import org.vecformer.cli.render.HtmlReport;
 import org.vecformer.cli.render.Json;
@@ -48,6 +49,8 @@ public final class AttentionCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         threads.apply();
+        if (html != null) OutputPaths.file("--html", html);
+        if (png != null) OutputPaths.directory("--png", png);
         ModelFile m = model.load();
         int[] ids = prompt.encode(m);
         List<AttentionHead> heads = AttentionPatterns.of(m, ids);

@@ -1,10 +1,10 @@
 package org.vecformer.cli.command;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import org.vecformer.cli.OutputPaths;
 import org.vecformer.cli.render.AttentionHead;
 import org.vecformer.cli.render.PngHeatmap;
 import org.vecformer.engine.tensor.Tensor;
@@ -49,7 +49,7 @@ final class AttentionPatterns {
 
     /** Writes one PNG per head, {@code L{l}H{h}.png}, into {@code dir} (created if missing); returns the files. */
     static List<Path> writePngs(List<String> tokens, List<AttentionHead> heads, Path dir) throws IOException {
-        Files.createDirectories(dir);
+        OutputPaths.create(dir);
         List<Path> files = new ArrayList<>();
         for (AttentionHead h : heads) {
             Path f = dir.resolve(h.label() + ".png");

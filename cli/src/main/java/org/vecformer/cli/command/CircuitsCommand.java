@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.vecformer.cli.Main;
+import org.vecformer.cli.OutputPaths;
 import org.vecformer.cli.UsageException;
 import org.vecformer.cli.render.Json;
 import org.vecformer.engine.linalg.FactoredMatrix;
@@ -109,6 +110,8 @@ public final class CircuitsCommand implements Callable<Integer> {
         if (topK < 1) throw new UsageException("--top-k must be >= 1, not " + topK);
         if (vocabLimit != null && vocabLimit < 1) throw new UsageException("--vocab-limit must be >= 1, not " + vocabLimit);
         if (batch < 1) throw new UsageException("--batch must be >= 1, not " + batch);
+        if (html != null) OutputPaths.file("--html", html);
+        if (png != null) OutputPaths.directory("--png", png);
         PhaseTimes times = new PhaseTimes();
         ModelFile m = model.load();
         times.end("load");
@@ -162,7 +165,8 @@ public final class CircuitsCommand implements Callable<Integer> {
             out.println(Json.write(json(c, heads, composition, entries, lnNote, n, vocab, weights.folded())));
             return finish(out, times);
         }
-        out.printf("%s: %d layers x %d heads, d_model %d, d_head %d, d_vocab %d%n", model.path, c.nLayers(), c.nHeads(), c.dModel(), c.dHead(), c.dVocab());
+        out.printf("%s: %s x %s, d_model %d, d_head %d, d_vocab %d%n", model.path, TrainCommand.plural(c.nLayers(), "layer"),
+                TrainCommand.plural(c.nHeads(), "head"), c.dModel(), c.dHead(), c.dVocab());
         out.println(lnNote);
         out.println(detectorNote);
         if (c.nLayers() > 0) {

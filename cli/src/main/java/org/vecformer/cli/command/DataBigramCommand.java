@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
+import org.vecformer.cli.OutputPaths;
 import org.vecformer.cli.UsageException;
 import org.vecformer.cli.render.AtomicWrite;
 import org.vecformer.model.data.BigramChain;
@@ -50,9 +51,10 @@ public final class DataBigramCommand implements Callable<Integer> {
         if (vocab < 1) throw new UsageException("--vocab must be >= 1, not " + vocab);
         if (tokens < 2) throw new UsageException("--tokens must be >= 2, not " + tokens);
         if (!(temperature > 0) || Double.isInfinite(temperature)) throw new UsageException("--temperature must be a finite number > 0, not " + temperature);
+        OutputPaths.file("--out", out);
         Path file = out.toAbsolutePath();
-        if (!Files.isDirectory(file.getParent())) throw new UsageException("--out " + out + ": the directory " + file.getParent() + " does not exist");
         Path matrix = matrixBeside(file);
+        if (Files.isDirectory(matrix)) throw new UsageException("--out " + out + " writes " + matrix + ", which is a directory");
         BigramChain chain = BigramChain.random(vocab, temperature, seed);
         int[] ids = chain.walk(tokens, ~seed);
         AtomicWrite.write(file, o -> {

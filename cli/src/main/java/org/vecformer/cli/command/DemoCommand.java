@@ -14,6 +14,8 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
+import java.util.stream.Stream;
+import org.vecformer.cli.OutputPaths;
 import org.vecformer.cli.UsageException;
 import org.vecformer.cli.render.AttentionHead;
 import org.vecformer.cli.render.Cell;
@@ -53,7 +55,7 @@ import picocli.CommandLine.Spec;
  * loss curves, an HTML report, PNG heatmaps and the numbers as {@code summary.json} into one directory.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Train zero-, one- and two-layer models on bigram, skip-trigram and induction data and show their circuits (about 1-2.5 min on 2 cores).")
+        description = "Train zero-, one- and two-layer models on bigram, skip-trigram and induction data and show their circuits (about a minute on 2 cores).")
 public final class DemoCommand implements Callable<Integer> {
     /** Weight of the previous average in the train-loss moving average of the loss charts: s_t = 0.9 s_{t−1} + 0.1 loss_t. */
     static final double EMA = 0.9;
@@ -104,8 +106,8 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         nThreads = threads.apply();
         if (!(stepsScale > 0 && stepsScale <= 1)) throw new UsageException("--steps-scale must be in (0, 1], not " + stepsScale);
-        if (Files.exists(out) && !Files.isDirectory(out)) throw new UsageException("--out " + out + " is a file; give a directory");
-        Files.createDirectories(out);
+        OutputPaths.directory("--out", out);
+        OutputPaths.create(out);
         o = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         summary.put("seed", seed);
         summary.put("threads", nThreads);
@@ -149,7 +151,7 @@ public final class DemoCommand implements Callable<Integer> {
         Trainer trainer = new Trainer(Weights.init(c, seed, tc.initStd()), tc, d.train(), d.heldOut());
         Path model = out.resolve(task + ".safetensors"), csv = out.resolve(task + ".loss.csv"), ckpt = out.resolve(task + ".ckpt.safetensors");
         List<Trainer.Progress> progress = new ArrayList<>();
-        TrainCommand.train(o, trainer, t, d, csv, ckpt, model, nThreads, progress::add);
+        TrainCommand.train(o, spec.commandLine().getErr(), trainer, t, d, csv, ckpt, model, nThreads, progress::add);
         written.addAll(List.of(model, csv, ckpt));
         return new Trained(new ModelFile(trainer.weights(), Optional.empty()), d,
                 lossChart("Loss of the " + c.nLayers() + "-layer model on " + task + " data", vocab, progress));

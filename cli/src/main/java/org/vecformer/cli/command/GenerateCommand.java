@@ -43,8 +43,8 @@ public final class GenerateCommand implements Callable<Integer> {
     @Option(names = "--temperature", paramLabel = "X", defaultValue = "1.0", description = "Softmax temperature; 0 is greedy (default: ${DEFAULT-VALUE}).")
     double temperature;
 
-    @Option(names = "--top-k", paramLabel = "K", defaultValue = "0", description = "Draw only from the K most likely tokens; 0 = all (default).")
-    int topK;
+    @Option(names = "--top-k", paramLabel = "K", description = "Draw only from the K >= 1 most likely tokens (default: all of them).")
+    Integer topK;
 
     @Option(names = "--top-p", paramLabel = "P", defaultValue = "1.0", description = "Draw only from the smallest set of top tokens with probability >= P (default: 1, all).")
     double topP;
@@ -56,9 +56,10 @@ public final class GenerateCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         threads.apply();
         if (maxTokens < 0) throw new UsageException("--max-tokens must be >= 0, not " + maxTokens);
+        if (topK != null && topK < 1) throw new UsageException("--top-k must be >= 1, not " + topK + " (leave it out to draw from every token)");
         SamplingOptions options;
         try {
-            options = new SamplingOptions(temperature, topK, topP, seed != null ? seed : new SplittableRandom().nextLong());
+            options = new SamplingOptions(temperature, topK == null ? 0 : topK, topP, seed != null ? seed : new SplittableRandom().nextLong());
         } catch (IllegalArgumentException e) {
             throw new UsageException(e.getMessage());
         }

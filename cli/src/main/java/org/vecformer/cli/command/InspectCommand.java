@@ -74,8 +74,8 @@ public final class InspectCommand implements Callable<Integer> {
             return 0;
         }
         out.printf("%s%n", model.path);
-        out.printf("  attention-only transformer: %d layers, d_model %d, %d heads × d_head %d, n_ctx %d, d_vocab %d%n",
-                c.nLayers(), c.dModel(), c.nHeads(), c.dHead(), c.nCtx(), c.dVocab());
+        out.printf("  attention-only transformer: %s, d_model %d, %s × d_head %d, n_ctx %d, d_vocab %d%n",
+                TrainCommand.plural(c.nLayers(), "layer"), c.dModel(), TrainCommand.plural(c.nHeads(), "head"), c.dHead(), c.nCtx(), c.dVocab());
         out.printf("  normalization %s, positional embedding %s, eps %g, biases %s%n",
                 c.normalization().tlName(), c.positionalEmbedding().tlName(), c.eps(), c.biases() ? "yes" : "no");
         out.printf("  tokenizer %s%n", switch (tok) {

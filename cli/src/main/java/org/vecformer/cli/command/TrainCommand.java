@@ -5,14 +5,18 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import org.vecformer.cli.OutputPaths;
 import org.vecformer.cli.UsageException;
+import org.vecformer.engine.io.SafetensorsFile;
 import org.vecformer.model.io.ModelFile;
 import org.vecformer.model.tokenize.Tokenizer;
 import org.vecformer.model.train.Checkpoint;
 import org.vecformer.model.train.LossCurve;
+import org.vecformer.model.train.MemoryEstimate;
 import org.vecformer.model.train.TrainConfig;
 import org.vecformer.model.train.Trainer;
 import org.vecformer.model.transformer.Config;
@@ -95,16 +99,19 @@ public final class TrainCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         int nThreads = threads.apply();
+        OutputPaths.file("--out", out);
         Path base = out.toAbsolutePath();
         String stem = base.getFileName().toString().replaceFirst("\\.safetensors$", "");
-        if (base.getParent() != null && !Files.isDirectory(base.getParent())) {
-            throw new UsageException("--out " + out + ": the directory " + base.getParent() + " does not exist");
-        }
         Path csv = base.resolveSibling(stem + ".loss.csv"), ckptPath = base.resolveSibling(stem + ".ckpt.safetensors");
+        for (Path beside : List.of(csv, ckptPath)) {
+            if (Files.isDirectory(beside)) throw new UsageException("--out " + out + " writes " + beside + ", which is a directory");
+        }
+        if (trace != null) OutputPaths.file("--trace", trace);
         Trainer trainer;
         TrainTrace recorder = null;
         TrainTask spec;
         TrainTask.Data d;
+        Path resumedFrom = null;
         if (resume != null) {
             for (Object given : new Object[] {task, data, layers, dModel, heads, dHead, ctx, vocab, batch, lr, warmup, accumulation, initStd, seed}) {
                 if (given != null) {
@@ -112,13 +119,21 @@ public final class TrainCommand implements Callable<Integer> {
                 }
             }
             if (trace != null) throw new UsageException("--trace records a run from its initial weights; it does not combine with --resume");
+            notOverwritten("--resume", resume, base, csv);
+            checkMemoryOfCheckpoint(resume, nThreads);
             Checkpoint ck = Checkpoint.load(resume);
             String taskJson = ck.metadata().get(TrainTask.KEY);
             if (taskJson == null) throw new UsageException(resume + " was not written by vecformer train (no task in its metadata)");
             spec = TrainTask.fromJson(taskJson);
             TrainConfig tc = steps == null ? ck.train() : ck.train().withSteps(positive("--steps", steps));
+            if (tc.steps() <= ck.step()) {
+                throw new UsageException(steps == null
+                        ? "the checkpoint " + resume + " is at step " + ck.step() + ", the end of its run: give --steps > " + ck.step() + " to train further"
+                        : "the checkpoint is at step " + ck.step() + "; --steps " + steps + " would train nothing: give --steps > " + ck.step());
+            }
             d = spec.open(tc.evalSize());
             trainer = Trainer.resume(ck, tc, d.train(), d.heldOut());
+            resumedFrom = resume.toAbsolutePath();
         } else {
             if (task == null) throw new UsageException("give --task (" + String.join(", ", TrainTask.NAMES) + ") or --resume CKPT");
             if (!TrainTask.NAMES.contains(task)) throw new UsageException("--task must be one of " + String.join(", ", TrainTask.NAMES) + ", not '" + task + "'");
@@ -126,11 +141,14 @@ public final class TrainCommand implements Callable<Integer> {
             if (file && data == null) throw new UsageException("--task " + task + " needs --data FILE");
             if (!file && data != null) throw new UsageException("--data is only for --task tokens or text");
             if (file && !Files.isRegularFile(data)) throw new UsageException("--data " + data + ": no such file");
+            if (file) notOverwritten("--data", data, base, csv, ckptPath, trace);
             if (task.equals("text") && vocab != null) throw new UsageException("--vocab does not apply to --task text (the vocabulary is the file's characters)");
             int n = positive("--ctx", ctx == null ? 64 : ctx);
             int v = vocab == null ? (file ? 0 : TrainTask.defaultVocab(task)) : positive("--vocab", vocab);
             long s = seed == null ? 1 : seed;
             TrainConfig tc = trainConfig(s);
+            // a synthetic task's vocabulary is known now: refuse an impossible run before drawing its held-out batch
+            if (v > 0) checkMemory(modelConfig(v, n), tc, nThreads, trace != null);
             try {
                 d = new TrainTask(task, data, v, n, s).open(tc.evalSize());
             } catch (IllegalArgumentException e) {
@@ -138,23 +156,83 @@ public final class TrainCommand implements Callable<Integer> {
             }
             spec = new TrainTask(task, data == null ? null : data.toAbsolutePath(), d.train().dVocab(), n, s);
             Config c = modelConfig(d.train().dVocab(), n);
+            if (v == 0) {
+                warnSparseVocabulary(this.spec.commandLine().getErr(), d);
+                checkMemory(c, tc, nThreads, trace != null);
+            }
             Weights initial = Weights.init(c, s, tc.initStd());
             if (trace != null) {
-                Path dir = trace.toAbsolutePath().getParent();
-                if (!Files.isDirectory(dir)) throw new UsageException("--trace " + trace + ": the directory " + dir + " does not exist");
                 recorder = new TrainTrace(d.train(), initial);
                 trainer = new Trainer(initial, tc, recorder, d.heldOut());
             } else {
                 trainer = new Trainer(initial, tc, d.train(), d.heldOut());
             }
         }
-        train(this.spec.commandLine().getOut(), trainer, spec, d, csv, ckptPath, base, nThreads, recorder == null ? p -> {} : recorder::add);
+        train(this.spec.commandLine().getOut(), this.spec.commandLine().getErr(), trainer, spec, d, csv, ckptPath, base, resumedFrom, nThreads,
+                recorder == null ? p -> {} : recorder::add);
         if (recorder != null) {
             recorder.save(trace, trainer.config());
             this.spec.commandLine().getOut().println("wrote the trace " + trace.toAbsolutePath());
         }
         return 0;
     }
+
+    /** Refuses an input file that an output of the run would replace. */
+    private static void notOverwritten(String option, Path input, Path... outputs) throws IOException {
+        for (Path o : outputs) {
+            if (o != null && Files.exists(o) && Files.isSameFile(input, o)) {
+                throw new UsageException(option + " " + input + " would be overwritten by the run's output " + o + "; give another --out");
+            }
+        }
+    }
+
+    /**
+     * Refuses a run whose {@link MemoryEstimate} cannot fit: a buffer beyond a Java array's reach (usage error) or a
+     * peak beyond the heap left (failure), naming the -Xmx that would do.
+     */
+    static void checkMemory(Config c, TrainConfig tc, int nThreads, boolean trace) {
+        MemoryEstimate e = MemoryEstimate.of(c, tc, nThreads, trace);
+        if (e.largestArray() > MemoryEstimate.MAX_ARRAY) {
+            throw new UsageException(String.format("one buffer of this run (the attention patterns or logits of a shard) would hold %,d floats,"
+                    + " more than a Java array can (%,d): lower --ctx, --batch or --vocab", e.largestArray(), MemoryEstimate.MAX_ARRAY));
+        }
+        Runtime rt = Runtime.getRuntime();
+        long max = rt.maxMemory(), used = rt.totalMemory() - rt.freeMemory();
+        if (!e.fits(max - used)) {
+            long gb = (long) Math.ceil((e.bytes() / MemoryEstimate.HEADROOM + used) / (1L << 30));
+            throw new IllegalStateException("this run needs ~" + MemoryEstimate.human(e.bytes()) + " of memory, the JVM may use "
+                    + MemoryEstimate.human(max) + " (raise with VECFORMER_JAVA_OPTS=-Xmx" + gb + "g, or lower --ctx, --batch, --d-model or the vocabulary)");
+        }
+    }
+
+    /** {@link #checkMemory} for resuming {@code ckpt}, from its header alone (a file it cannot parse is left to {@link Checkpoint#load}). */
+    private void checkMemoryOfCheckpoint(Path ckpt, int nThreads) {
+        Config c;
+        TrainConfig tc;
+        try (SafetensorsFile f = SafetensorsFile.open(ckpt)) {
+            c = Config.fromJson(f.metadata().get(ModelFile.CONFIG_KEY));
+            tc = TrainConfig.fromJson(f.metadata().get(Checkpoint.TRAIN_KEY));
+        } catch (IOException | RuntimeException unreadable) {
+            return;
+        }
+        checkMemory(c, steps == null || steps < 1 ? tc : tc.withSteps(steps), nThreads, false);
+    }
+
+    /**
+     * Warns (one line on {@code err}) when a token file's inferred vocabulary, max id + 1, is far larger than the
+     * ids it uses: every unused id still costs a row of W_E and a column of W_U, with their gradients and moments.
+     */
+    static void warnSparseVocabulary(PrintWriter err, TrainTask.Data d) {
+        int vocab = d.train().dVocab(), used = d.distinctIds();
+        if (used > 0 && vocab >= 2L * used && vocab - used >= SPARSE_VOCABULARY_GAP) {
+            err.printf("vecformer: warning: the largest token id is %,d but only %,d distinct ids occur; d_vocab %,d gives W_E and W_U %,d unused rows"
+                    + " (renumber the ids from 0)%n", vocab - 1, used, vocab, vocab - used);
+            err.flush();
+        }
+    }
+
+    /** Unused ids that make an inferred vocabulary worth a warning (and at least as many as are used). */
+    static final int SPARSE_VOCABULARY_GAP = 1000;
 
     private TrainConfig trainConfig(long s) {
         int st = positive("--steps", steps == null ? TrainTask.defaultSteps(task) : steps), b = positive("--batch", batch == null ? 32 : batch);
@@ -198,9 +276,11 @@ public final class TrainCommand implements Callable<Integer> {
     /**
      * Runs {@code trainer} to its last step, printing progress to {@code o} (one updating line on a terminal, a line
      * per evaluation otherwise), appending to the loss CSV, checkpointing at each evaluation and handing each step to {@code listener}; then writes the model.
+     * Stopped by a signal before its end, it says on {@code err} where the checkpoint stands ({@link TrainInterrupt});
+     * {@code resumedFrom} is the checkpoint the run continues (null for a fresh run).
      */
-    static void train(PrintWriter o, Trainer trainer, TrainTask task, TrainTask.Data d, Path csv, Path ckptPath, Path model, int nThreads,
-                      Consumer<Trainer.Progress> listener)
+    static void train(PrintWriter o, PrintWriter err, Trainer trainer, TrainTask task, TrainTask.Data d, Path csv, Path ckptPath, Path model,
+                      Path resumedFrom, int nThreads, Consumer<Trainer.Progress> listener)
             throws IOException {
         boolean terminal = ProgressLine.onTerminal();
         TrainConfig tc = trainer.config();
@@ -208,28 +288,39 @@ public final class TrainCommand implements Callable<Integer> {
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(TrainTask.KEY, task.toJson());
         d.chars().ifPresent(t -> meta.put(ModelFile.TOKENIZER_KEY, t.toJson()));
-        o.printf("training %d-layer d_model %d, %d heads of %d, n_ctx %d, d_vocab %d (%,d parameters) on %s: steps %d..%d, batch %d"
-                        + " (%d micro-batches), lr %s, warm-up %d, init std %s, %d threads%n",
-                c.nLayers(), c.dModel(), c.nHeads(), c.dHead(), c.nCtx(), c.dVocab(), trainer.weights().parameterCount(), task.name(),
-                trainer.stepsDone() + 1, tc.steps(), tc.batch(), tc.accumulation(), tc.lr(), tc.warmup(), tc.initStd(), nThreads);
+        o.println(header(trainer, task, nThreads));
         long start = System.nanoTime();
         int first = trainer.stepsDone();
+        TrainInterrupt interrupt = new TrainInterrupt(tc.steps(), model, first, resumedFrom, first);
+        Thread hook = interrupt.install(err);
+        RecentRate rate = new RecentRate(start);
+        double tokensPerStep = (double) tc.batch() * d.train().nCtx();
         double smooth = Double.NaN;
         try (LossCurve curve = first == 0 ? LossCurve.create(csv) : LossCurve.resume(csv, first)) {
             while (!trainer.done()) {
                 Trainer.Progress p = trainer.step();
                 curve.add(p);
                 listener.accept(p);
+                interrupt.stepDone(p.step());
+                if (!Double.isFinite(p.trainLoss())) {
+                    throw new IllegalStateException("training diverged at step " + p.step() + ": the loss is " + p.trainLoss()
+                            + " (the model file is not written); lower --lr, " + tc.lr() + " now");
+                }
+                rate.step(System.nanoTime());
                 smooth = Double.isNaN(smooth) ? p.trainLoss() : 0.9 * smooth + 0.1 * p.trainLoss();
-                double elapsed = (System.nanoTime() - start) * 1e-9;
-                int done = p.step() - first;
-                double tokens = (double) done * tc.batch() * d.train().nCtx();
                 String line = String.format("step %d/%d  loss %.4f  %,.0f tokens/s  ETA %s", p.step(), tc.steps(), smooth,
-                        tokens / elapsed, duration(elapsed / done * (tc.steps() - p.step())));
+                        rate.perSecond(tokensPerStep), duration(rate.secondsPerStep() * (tc.steps() - p.step())));
                 boolean eval = !Double.isNaN(p.heldOutLoss());
                 if (eval) {
                     line += String.format("  held-out %.4f", p.heldOutLoss());
-                    trainer.checkpoint(meta).save(ckptPath);
+                    Checkpoint ck = trainer.checkpoint(meta);
+                    interrupt.saving().lock();
+                    try {
+                        ck.save(ckptPath);
+                        interrupt.saved(ckptPath, p.step());
+                    } finally {
+                        interrupt.saving().unlock();
+                    }
                 }
                 if (terminal) {
                     o.print("\r" + line + (eval ? "\n" : ""));
@@ -238,10 +329,49 @@ public final class TrainCommand implements Callable<Integer> {
                     o.println(line);
                 }
             }
+            interrupt.saving().lock();
+            try {
+                new ModelFile(trainer.weights(), d.chars().map(Tokenizer.class::cast)).save(model);
+                interrupt.finish();
+            } finally {
+                interrupt.saving().unlock();
+            }
+        } catch (IOException | RuntimeException | Error e) {
+            // a fresh run that fails before its first checkpoint leaves nothing to resume, so no loss curve either
+            if (first == 0 && !interrupt.checkpointed()) Files.deleteIfExists(csv);
+            throw e;
+        } finally {
+            TrainInterrupt.remove(hook);
         }
-        new ModelFile(trainer.weights(), d.chars().map(Tokenizer.class::cast)).save(model);
         double secs = (System.nanoTime() - start) * 1e-9;
         o.printf("done in %s; wrote %s, %s, %s%n", duration(secs), model, csv, ckptPath);
+    }
+
+    /** {@link #train(PrintWriter, PrintWriter, Trainer, TrainTask, TrainTask.Data, Path, Path, Path, Path, int, Consumer)} of a fresh run. */
+    static void train(PrintWriter o, PrintWriter err, Trainer trainer, TrainTask task, TrainTask.Data d, Path csv, Path ckptPath, Path model,
+                      int nThreads, Consumer<Trainer.Progress> listener) throws IOException {
+        train(o, err, trainer, task, d, csv, ckptPath, model, null, nThreads, listener);
+    }
+
+    /**
+     * The run's first line: "training 2-layer d_model 64, 4 heads of 16, n_ctx 64, d_vocab 64 (46,016 parameters) on
+     * induction: steps 1..800, batch 32, lr 0.002, warm-up 40, init std 0.02, 2 threads"; a zero-layer model has no
+     * heads to name, accumulation adds "(A micro-batches of B/A)".
+     */
+    static String header(Trainer trainer, TrainTask task, int nThreads) {
+        TrainConfig tc = trainer.config();
+        Config c = trainer.weights().config();
+        String heads = c.nLayers() == 0 ? "" : String.format(", %s of %d", plural(c.nHeads(), "head"), c.dHead());
+        String micro = tc.accumulation() == 1 ? "" : String.format(" (%d micro-batches of %d)", tc.accumulation(), tc.microBatch());
+        return String.format("training %d-layer d_model %d%s, n_ctx %d, d_vocab %,d (%,d parameters) on %s: steps %d..%d, batch %d%s, lr %s,"
+                        + " warm-up %d, init std %s, %s",
+                c.nLayers(), c.dModel(), heads, c.nCtx(), c.dVocab(), trainer.weights().parameterCount(), task.name(),
+                trainer.stepsDone() + 1, tc.steps(), tc.batch(), micro, tc.lr(), tc.warmup(), tc.initStd(), plural(nThreads, "thread"));
+    }
+
+    /** "1 head", "4 heads". */
+    static String plural(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
     }
 
     static String duration(double seconds) {

@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 import org.vecformer.cli.UsageException;
 import org.vecformer.model.data.Batch;
 import org.vecformer.model.data.BatchSource;
@@ -26,8 +27,11 @@ record TrainTask(String name, Path data, int dVocab, int nCtx, long seed) {
     static final String KEY = "task";
     static final List<String> NAMES = List.of("bigram", "skip-trigram", "induction", "tokens", "text");
 
-    /** The data of a task: training stream, fixed held-out batch, and for text the character tokenizer. */
-    record Data(BatchSource train, Batch heldOut, Optional<CharTokenizer> chars) {}
+    /**
+     * The data of a task: training stream, fixed held-out batch, for text the character tokenizer, and for file data
+     * the number of distinct ids the file uses (0 for synthetic tasks).
+     */
+    record Data(BatchSource train, Batch heldOut, Optional<CharTokenizer> chars, int distinctIds) {}
 
     /** Layers a task needs by default: bigram 0, skip-trigram 1, induction and file data 2. */
     static int defaultLayers(String task) {
@@ -65,15 +69,15 @@ record TrainTask(String name, Path data, int dVocab, int nCtx, long seed) {
         return switch (name) {
             case "bigram" -> {
                 BigramTask t = BigramTask.random(dVocab, nCtx, 0.5, seed);
-                yield new Data(t, t.heldOut().next(evalSize), Optional.empty());
+                yield new Data(t, t.heldOut().next(evalSize), Optional.empty(), 0);
             }
             case "skip-trigram" -> {
                 SkipTrigramTask t = SkipTrigramTask.random(dVocab, nCtx, Math.max(1, (dVocab - 2) / 10), 2, seed);
-                yield new Data(t, t.heldOut().next(evalSize), Optional.empty());
+                yield new Data(t, t.heldOut().next(evalSize), Optional.empty(), 0);
             }
             case "induction" -> {
                 InductionTask t = new InductionTask(dVocab, nCtx, seed);
-                yield new Data(t, t.heldOut().next(evalSize), Optional.empty());
+                yield new Data(t, t.heldOut().next(evalSize), Optional.empty(), 0);
             }
             case "tokens" -> files(TokenFile.read(data, dVocab), evalSize, Optional.empty());
             case "text" -> {
@@ -90,7 +94,8 @@ record TrainTask(String name, Path data, int dVocab, int nCtx, long seed) {
             throw new UsageException(data + ": the held-out last 10% has " + heldOut.ids().length + " tokens, fewer than n_ctx+1 = "
                     + (nCtx + 1) + "; use a longer file or a smaller --ctx");
         }
-        return new Data(stream.training().windows(nCtx, seed), heldOut.windows(nCtx, seed + 1).next(evalSize), chars);
+        int distinct = (int) IntStream.of(stream.ids()).distinct().count();
+        return new Data(stream.training().windows(nCtx, seed), heldOut.windows(nCtx, seed + 1).next(evalSize), chars, distinct);
     }
 
     String toJson() {

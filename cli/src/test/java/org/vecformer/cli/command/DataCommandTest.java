@@ -86,7 +86,7 @@ class DataCommandTest {
         for (String[] args : bad) {
             CliRun r = CliRun.of(args);
             assertEquals(Main.USAGE, r.code(), String.join(" ", args) + ": " + r.err());
-            assertTrue(r.err().startsWith("vecformer: ") && r.err().lines().count() == 2, r.err());
+            assertTrue(r.err().startsWith("vecformer: ") && r.err().lines().count() == 1, r.err());
             assertTrue(!Files.exists(out), String.join(" ", args));
         }
     }

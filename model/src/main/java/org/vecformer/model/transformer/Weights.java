@@ -88,7 +88,7 @@ public record Weights(Config config, Tensor wE, Tensor wPos, List<Block> blocks,
             }
             dict.put(e.getKey(), t);
         }
-        return fromStateDict(c, dict);
+        return build(c, dict, false);
     }
 
     /** {@link #init(Config, long, double)} with std 0.02. */
@@ -99,12 +99,17 @@ public record Weights(Config config, Tensor wE, Tensor wPos, List<Block> blocks,
     /**
      * Builds the weights from a state dict, checking it against the config: every parameter present
      * with its exact shape (biases may be absent and are then zero), TransformerLens buffers
-     * {@code blocks.{l}.attn.mask|IGNORE} ignored, anything else an error. Tensors are used as given
-     * (not copied) when contiguous from the start of their array.
+     * {@code blocks.{l}.attn.mask|IGNORE} ignored, anything else an error, and every value finite (a NaN or
+     * infinite weight would only show up later as NaN probabilities). Tensors are used as given (not copied) when
+     * contiguous from the start of their array.
      *
-     * @throws IllegalArgumentException naming the first offending tensor
+     * @throws IllegalArgumentException naming the first offending tensor (and for a non-finite value its index)
      */
     public static Weights fromStateDict(Config c, Map<String, Tensor> dict) {
+        return build(c, dict, true);
+    }
+
+    private static Weights build(Config c, Map<String, Tensor> dict, boolean checkFinite) {
         checkNames(c, dict.keySet());
         Map<String, int[]> shapes = shapes(c);
         Map<String, Tensor> p = new LinkedHashMap<>();
@@ -120,6 +125,7 @@ public record Weights(Config config, Tensor wE, Tensor wPos, List<Block> blocks,
             } else if (!t.isContiguous() || t.offset() != 0) {
                 t = t.copy();
             }
+            if (checkFinite) checkFinite(name, t);
             p.put(name, t);
         }
         List<Block> blocks = new ArrayList<>();
@@ -132,6 +138,30 @@ public record Weights(Config config, Tensor wE, Tensor wPos, List<Block> blocks,
         }
         return new Weights(c, p.get("embed.W_E"), p.get("pos_embed.W_pos"), blocks,
                 p.get("ln_final.w"), p.get("ln_final.b"), p.get("unembed.W_U"), p.get("unembed.b_U"));
+    }
+
+    /**
+     * Rejects a tensor holding NaN or ±Infinity: "tensor blocks.0.attn.W_Q holds NaN at [3, 1, 7] (and 4 more
+     * non-finite values)", the index of the first such value in row-major order.
+     */
+    static void checkFinite(String name, Tensor t) {
+        float[] d = t.data();
+        int first = -1;
+        long count = 0;
+        for (int i = 0, n = t.size(); i < n; i++) {
+            if (!Float.isFinite(d[i])) {
+                if (first < 0) first = i;
+                count++;
+            }
+        }
+        if (first < 0) return;
+        int[] shape = t.shape(), index = new int[shape.length];
+        for (int k = shape.length - 1, rest = first; k >= 0; k--) {
+            index[k] = rest % shape[k];
+            rest /= shape[k];
+        }
+        throw new IllegalArgumentException("tensor " + name + " holds " + d[first] + " at " + Arrays.toString(index)
+                + (count > 1 ? " (and " + (count - 1) + " more non-finite values)" : ""));
     }
 
     /**
@@ -193,6 +223,6 @@ public record Weights(Config config, Tensor wE, Tensor wPos, List<Block> blocks,
     public Weights copy() {
         Map<String, Tensor> d = new LinkedHashMap<>();
         stateDict().forEach((k, v) -> d.put(k, v.copy()));
-        return fromStateDict(config, d);
+        return build(config, d, false);
     }
 }

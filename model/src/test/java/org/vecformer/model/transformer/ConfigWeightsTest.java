@@ -135,4 +135,23 @@ class ConfigWeightsTest {
         wrong.put("embed.W_E", Tensor.zeros(6, 4));
         assertEquals("tensor embed.W_E has shape [6, 4] but the config needs [5, 4]", bad(() -> Weights.fromStateDict(c, wrong)));
     }
+
+    @Test
+    void nonFiniteWeightsAreNamedWithTheirIndex() {
+        Config c = Config.of(1, 8, 2, 4, 6, 5);
+        Map<String, Tensor> dict = new LinkedHashMap<>(Weights.init(c, 3).stateDict());
+        Tensor wq = dict.get("blocks.0.attn.W_Q").copy();
+        // [n_heads 2, d_model 8, d_head 4]: flat (1·8 + 3)·4 + 2 = 46 is [1, 3, 2]
+        wq.data()[46] = Float.NaN;
+        wq.data()[60] = Float.POSITIVE_INFINITY;
+        dict.put("blocks.0.attn.W_Q", wq);
+        assertEquals("tensor blocks.0.attn.W_Q holds NaN at [1, 3, 2] (and 1 more non-finite values)",
+                assertThrows(IllegalArgumentException.class, () -> Weights.fromStateDict(c, dict)).getMessage());
+        Tensor bu = Tensor.zeros(5);
+        bu.data()[4] = Float.NEGATIVE_INFINITY;
+        dict.put("blocks.0.attn.W_Q", Weights.init(c, 3).stateDict().get("blocks.0.attn.W_Q"));
+        dict.put("unembed.b_U", bu);
+        assertEquals("tensor unembed.b_U holds -Infinity at [4]",
+                assertThrows(IllegalArgumentException.class, () -> Weights.fromStateDict(c, dict)).getMessage());
+    }
 }

@@ -1,0 +1,66 @@
+package org.vecformer.model.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import org.junit.jupiter.api.Test;
+import org.vecformer.model.transformer.Config;
+import org.vecformer.model.transformer.Weights;
+
+class MemoryEstimateTest {
+    /** L 1, d_model 4, 2 heads of 2, n_ctx 3, d_vocab 5, LN with biases. */
+    private static final Config TINY = Config.of(1, 4, 2, 2, 3, 5);
+
+    @Test
+    void parametersAreTheTensorsOfTheConfig() {
+        // W_E 5·4 + W_pos 3·4 + ln1 2·4 + W_Q|K|V 3·2·4·2 + W_O 2·2·4 + b_Q|K|V 3·2·2 + b_O 4 + ln_final 2·4 + W_U 4·5 + b_U 5
+        long closedForm = 20 + 12 + 8 + 48 + 16 + 12 + 4 + 8 + 20 + 5;
+        MemoryEstimate e = MemoryEstimate.of(TINY, TrainConfig.of(10, 2, 1e-3, 1), 1, false);
+        assertEquals(closedForm, e.parameters());
+        assertEquals(Weights.init(TINY, 1).parameterCount(), e.parameters());
+    }
+
+    @Test
+    void tinyConfigCountedByHand() {
+        // batch 2 → 2 shards of n = 1 sequence, r = 3 rows, hd = 4; held-out 128 sequences
+        MemoryEstimate e = MemoryEstimate.of(TINY, TrainConfig.of(10, 2, 1e-3, 1), 1, false);
+        long p = 153;
+        long persistent = 6 * p /* weights, grads, m, v, 2 shard buffers */ + (4 * 12 + 12) /* packed QKV */ + 2 * 128 * 3 /* held-out ids */;
+        assertEquals(persistent, e.persistentElements());
+        long layer = 24 /* LN in+out 2·3·4 */ + 3 /* scale */ + 36 /* qkv 3·3·4 */ + 18 /* pattern 1·2·3·3 */ + 12 /* z */;
+        long fin = 24 + 3, logits = 2 * 15 + 3, backward = 36 /* 3·r·D */ + 48 /* 4·r·hd */ + 48 /* dW 4·12 */, ids = 6;
+        assertEquals(layer + fin + logits + backward + ids, e.perShardElements());
+        assertEquals(1, e.concurrentShards());
+        // the checkpoint (3 more copies of P = 459) outweighs one shard's activations (291)
+        assertEquals(4 * (persistent + 3 * p), e.bytes());
+        MemoryEstimate two = MemoryEstimate.of(TINY, TrainConfig.of(10, 2, 1e-3, 1), 8, true);
+        assertEquals(2, two.concurrentShards(), "no more shards at once than there are");
+        long shard = layer + fin + logits + backward + ids;
+        // two shards' activations (582) now outweigh the checkpoint copies (459); the trace adds the initial weights and
+        // steps·batch·(T+1) ids twice
+        assertEquals(4 * (persistent + 2 * shard + p + 2 * 10 * 2 * 4), two.bytes());
+    }
+
+    @Test
+    void longContextIsDominatedByThePatterns() {
+        // the default induction run at n_ctx 8192: 2 layers, 4 heads, batch 32 in 8 shards of 4 sequences, 2 at once
+        Config c = Config.of(2, 64, 4, 16, 8192, 64);
+        MemoryEstimate e = MemoryEstimate.of(c, TrainConfig.of(800, 32, 2e-3, 1), 2, false);
+        long patterns = 4L * 2 * 2 * (4L * 4 * 8192 * 8192);
+        assertTrue(e.bytes() > patterns && e.bytes() < 2 * patterns, e.bytes() + " vs patterns " + patterns);
+        assertEquals(4L * 4 * 8192 * 8192, e.largestArray());
+        assertFalse(e.fits(8_000_000_000L));
+        assertTrue(e.fits((long) (e.bytes() / MemoryEstimate.HEADROOM) + 1));
+        assertTrue(MemoryEstimate.of(Config.of(2, 64, 4, 16, 100_000, 64), TrainConfig.of(800, 32, 2e-3, 1), 2, false).largestArray()
+                > MemoryEstimate.MAX_ARRAY);
+    }
+
+    @Test
+    void bytesReadAsUnits() {
+        assertEquals("16.0 GiB", MemoryEstimate.human(16L << 30));
+        assertEquals("1.5 GiB", MemoryEstimate.human(3L << 29));
+        assertEquals("512 MiB", MemoryEstimate.human(512L << 20));
+        assertEquals("8 KiB", MemoryEstimate.human(8_192L));
+    }
+}
