@@ -3,12 +3,11 @@ package org.vecformer.cli.command;
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.vecformer.cli.UsageException;
+import org.vecformer.cli.OutputPaths;
 import org.vecformer.cli.render.Json;
 import org.vecformer.engine.io.SafetensorsWriter;
 import org.vecformer.engine.tensor.Tensor;
@@ -42,11 +41,11 @@ public final class ExportCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (Files.exists(out) && !Files.isDirectory(out)) throw new UsageException("--out " + out + " is a file; give a folder");
+        OutputPaths.directory("--out", out);
         ModelFile m = model.load();
         Map<String, Tensor> dict = TlExport.stateDict(m.weights());
         String config = TlExport.configJson(m.config());
-        Files.createDirectories(out);
+        OutputPaths.create(out);
         Path weights = out.resolve(WEIGHTS), configFile = out.resolve(CONFIG);
         SafetensorsWriter.write(weights, Map.of(), dict);
         Json.writeFile(configFile, config);

@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import org.vecformer.cli.Main;
+import org.vecformer.cli.OutputPaths;
 import org.vecformer.cli.UsageException;
 import org.vecformer.model.io.ModelFile;
 import org.vecformer.model.tl.TlConfig;
@@ -63,9 +64,7 @@ public final class ImportCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         if (!process.equals("none") && !process.equals("tl")) throw new UsageException("--process must be none or tl, not '" + process + "'");
-        Path target = out.toAbsolutePath();
-        if (!Files.isDirectory(target.getParent())) throw new UsageException("--out " + out + ": the directory " + target.getParent() + " does not exist");
-        if (Files.isDirectory(target)) throw new UsageException("--out " + out + " is a directory; give the model file's name");
+        Path target = OutputPaths.file("--out", out);
         if (Files.exists(weights) && Files.exists(target) && Files.isSameFile(weights, target)) throw new UsageException("--out is the --weights file; give another name");
         PrintWriter err = spec.commandLine().getErr();
         PhaseTimes times = new PhaseTimes();

@@ -110,10 +110,10 @@ class ImportExportCommandTest {
         CliRun r = CliRun.of(Stream.concat(Stream.of("import"), Stream.of(args)).toArray(String[]::new));
         assertEquals(code, r.code(), r.err());
         List<String> lines = r.err().lines().toList();
+        assertEquals(1, lines.size(), r.err());
         assertTrue(lines.getFirst().contains(expected), r.err());
-        assertEquals(code == Main.USAGE ? "Try 'vecformer import --help' for usage." : "(run again with --verbose for the stack trace)",
-                lines.get(1), r.err());
-        assertEquals(2, lines.size(), r.err());
+        assertTrue(code == Main.USAGE ? lines.getFirst().endsWith("(vecformer import --help)") : lines.getFirst().startsWith("vecformer: error: "),
+                r.err());
         try (Stream<Path> s = Files.list(dir)) {
             assertEquals(before, s.sorted().toList(), "no file written, not even a temporary one");
         }
