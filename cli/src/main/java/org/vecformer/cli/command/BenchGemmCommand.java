@@ -18,11 +18,12 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vecformer bench gemm}: GFLOPS ({@code 2·m·n·k} per call) of {@link Gemm#sgemm} on square sizes and
- * the transformer's own products, best of several runs after warm-up. A shape {@code MxNxK} times A [m,k] by
+ * the transformer's own products, best of several runs once warm-up has made the time stable ({@link BestOf}: the
+ * JSON's {@code discarded_calls} says how many calls that took). A shape {@code MxNxK} times A [m,k] by
  * B [k,n]; {@code MxNxKxT} times A by Bᵀ with B stored [n,k] (attention scores).
  */
 @Command(name = "gemm", mixinStandardHelpOptions = true,
-        description = "Matrix product C = A·op(B) in GFLOPS (best of several runs after warm-up).")
+        description = "Matrix product C = A·op(B) in GFLOPS (best of several runs once the time is stable after warm-up).")
 public final class BenchGemmCommand implements Runnable {
     /** Square sizes, then QKV projection, scores (A·Bᵀ), pattern·V, W_O and unembedding. */
     static final String DEFAULT_SHAPES = "256x256x256,512x512x512,1024x1024x1024,1024x1536x512,1024x1024x64xT,"
@@ -84,8 +85,9 @@ public final class BenchGemmCommand implements Runnable {
             float[] a = random(rnd, s.m * s.k), b = random(rnd, s.k * s.n), c = new float[s.m * s.n];
             Transpose tb = s.transB ? Transpose.T : Transpose.N;
             int ldb = s.transB ? s.k : s.n;
-            double seconds = BestOf.seconds(
+            BestOf.Timing timing = BestOf.time(
                     () -> Gemm.sgemm(Transpose.N, tb, s.m, s.n, s.k, 1f, a, 0, s.k, b, 0, ldb, 0f, c, 0, s.n), runs, warmupMillis);
+            double seconds = timing.seconds();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("m", s.m);
             row.put("n", s.n);
@@ -94,6 +96,7 @@ public final class BenchGemmCommand implements Runnable {
             row.put("threads", nThreads);
             row.put("gflops", Math.round(2.0 * s.m * s.n * s.k / seconds / 1e6) / 1000.0);
             row.put("millis", Math.round(seconds * 1e6) / 1000.0);
+            row.put("discarded_calls", timing.discardedCalls());
             rows.add(row);
         }
         PrintWriter out = spec.commandLine().getOut();
