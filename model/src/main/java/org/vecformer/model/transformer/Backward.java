@@ -1,7 +1,10 @@
 package org.vecformer.model.transformer;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.vecformer.engine.kernel.AttentionBackward;
 import org.vecformer.engine.kernel.BiasBackward;
 import org.vecformer.engine.kernel.CrossEntropy;
@@ -35,6 +38,8 @@ public final class Backward {
     private final Weights w;
     private final Map<String, Tensor> grads;
     private final int batch, t, rows, dm, hd, ld3;
+    /** Told the gradients of activations as they are formed; null in training. */
+    private GradientListener listener;
 
     private Backward(Weights w, Map<String, Tensor> grads, int batch, int t) {
         this.c = w.config();
@@ -80,6 +85,41 @@ public final class Backward {
         for (int l = c.nLayers() - 1; l >= 0; l--) b.block(l, forward.packed(l), a, dResid);
         b.embed(inputs, dResid);
         return sum(loss);
+    }
+
+    /**
+     * Gradients of an objective with respect to the activations of one forward over {@code batch} whole sequences of
+     * {@code t} tokens ({@code tokens} [batch·t]): runs the forward, asks {@code dObjective} for
+     * ∂objective/∂logits [batch, t, d_vocab] given the logits [batch, t, d_vocab], and walks the same backward as
+     * training, telling {@code listener} each activation's gradient (see {@link GradientListener}). Parameter gradients
+     * are formed on the way but not returned. Returns the logits and the activations whose names pass {@code cache}.
+     */
+    public static Run activationGradients(Weights w, int[] tokens, int batch, int t, Predicate<String> cache,
+                                          UnaryOperator<Tensor> dObjective, GradientListener listener) {
+        checkShapes(w, tokens, tokens, batch, t);
+        Config c = w.config();
+        Forward forward = new Forward(w);
+        Activations a = new Activations(c.nLayers());
+        Map<String, Tensor> cached = new LinkedHashMap<>();
+        Tensor logits = Tensor.of(forward.training(tokens, batch, t, a, Hooks.caching(cache), cached), batch, t, c.dVocab());
+        Tensor dLogits = dObjective.apply(logits.copy());
+        if (!Arrays.equals(dLogits.shape(), logits.shape())) {
+            throw new IllegalArgumentException("∂objective/∂logits must be " + Arrays.toString(logits.shape()) + ", not "
+                    + Arrays.toString(dLogits.shape()));
+        }
+        Backward b = new Backward(w, zeroGradients(w), batch, t);
+        b.listener = listener;
+        float[] dResid = b.finalNorm(a, b.unembed(a, dLogits.copy().data()));
+        for (int l = c.nLayers() - 1; l >= 0; l--) b.block(l, forward.packed(l), a, dResid);
+        return new Run(logits, cached);
+    }
+
+    /** Tells the listener (if any) {@code data} [rows, width] as the gradient of {@code name}, shaped {@code shape}. */
+    private void report(String name, float[] data, int from, int width, int ld, int... shape) {
+        if (listener == null) return;
+        float[] g = new float[rows * width];
+        for (int r = 0; r < rows; r++) System.arraycopy(data, r * ld + from, g, r * width, width);
+        listener.accept(name, Tensor.of(g, shape));
     }
 
     /** The summed next-token loss of the batch without gradients: {@code Σ_rows −log softmax(logits)[target]}. */
@@ -154,10 +194,16 @@ public final class Backward {
     /** Block l backward: dResid [rows, d_model] is ∂/∂resid_post on entry and ∂/∂resid_pre on exit. */
     private void block(int l, PackedBlock pb, Activations a, float[] dResid) {
         String p = "blocks." + l + ".";
+        int nh = c.nHeads(), dh = c.dHead();
+        report(p + "hook_resid_post", dResid, 0, dm, dm, batch, t, dm);
+        report(p + "hook_attn_out", dResid, 0, dm, dm, batch, t, dm);
         float[] dz = output(p, w.blocks().get(l).wO(), a.z[l], dResid);
+        report(p + "attn.hook_z", dz, 0, hd, hd, batch, t, nh, dh);
         float[] dQkv = attention(a.qkv[l], a.pattern[l], dz);
+        for (int s = 0; s < 3; s++) report(p + "attn.hook_" + "qkv".charAt(s), dQkv, s * hd, hd, ld3, batch, t, nh, dh);
         float[] dx = qkv(p, pb, a.lnOut[l], dQkv);
         norm(a.lnIn[l], a.lnScale[l], w.blocks().get(l).ln1W(), dx, dResid, p + "ln1.");
+        report(p + "hook_resid_pre", dResid, 0, dm, dm, batch, t, dm);
     }
 
     /**

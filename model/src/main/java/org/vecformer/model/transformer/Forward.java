@@ -94,15 +94,30 @@ final class Forward {
             float[] embed = new float[rows * dm];
             Embedding.gather(w.wE().data(), c.dVocab(), dm, tokens, embed);
             hook("hook_embed", embed, batch, t, dm);
-            float[] pos = new float[rows * dm];
-            for (int b = 0; b < batch; b++) System.arraycopy(w.wPos().data(), p * dm, pos, b * t * dm, t * dm);
+            float[] pos = positions();
             hook("hook_pos_embed", pos, batch, t, dm);
             float[] resid = embed;
             if (c.positionalEmbedding() == PositionalEmbedding.STANDARD) {
                 resid = new float[rows * dm];
                 VectorOps.add(rows * dm, embed, 0, pos, 0, resid, 0);
             }
-            for (int l = 0; l < c.nLayers(); l++) resid = block(l, resid, pos, qkvBuffers[l]);
+            return fromLayer(0, resid, pos, qkvBuffers, false);
+        }
+
+        /** W_pos rows p..p+T-1 for every sequence: [B·T, d_model]. */
+        float[] positions() {
+            float[] pos = new float[rows * dm];
+            for (int b = 0; b < batch; b++) System.arraycopy(w.wPos().data(), p * dm, pos, b * t * dm, t * dm);
+            return pos;
+        }
+
+        /**
+         * Blocks {@code first..L-1} from {@code resid} = resid_pre of block {@code first} (resid_post of the last block
+         * when {@code first} = L), then ln_final and the unembedding: logits [B·T, d_vocab], or only each sequence's last
+         * position [B, d_vocab] when {@code lastOnly}.
+         */
+        float[] fromLayer(int first, float[] resid, float[] pos, float[][] qkvBuffers, boolean lastOnly) {
+            for (int l = first; l < c.nLayers(); l++) resid = block(l, resid, pos, qkvBuffers[l]);
             float[] scale = new float[rows];
             float[] x = layerNorm("ln_final.", resid, w.lnFinalW(), w.lnFinalB(), scale);
             if (store != null) {
@@ -111,9 +126,17 @@ final class Forward {
                 store.finalOut = x;
             }
             int vocab = c.dVocab();
-            float[] logits = new float[rows * vocab];
-            float beta = fillRows(logits, rows, w.bU());
-            Gemm.sgemm(Transpose.N, Transpose.N, rows, vocab, dm, 1f, x, 0, dm, w.wU().data(), 0, vocab, beta, logits, 0, vocab);
+            int outRows = lastOnly ? batch : rows;
+            float[] logits = new float[outRows * vocab];
+            float beta = fillRows(logits, outRows, w.bU());
+            if (lastOnly) {
+                for (int b = 0; b < batch; b++) {
+                    Gemm.sgemm(Transpose.N, Transpose.N, 1, vocab, dm, 1f, x, ((b + 1) * t - 1) * dm, dm, w.wU().data(), 0, vocab,
+                            beta, logits, b * vocab, vocab);
+                }
+            } else {
+                Gemm.sgemm(Transpose.N, Transpose.N, rows, vocab, dm, 1f, x, 0, dm, w.wU().data(), 0, vocab, beta, logits, 0, vocab);
+            }
             return logits;
         }
 
@@ -300,6 +323,21 @@ final class Forward {
         return logits;
     }
 
+    /**
+     * Resumes a forward of {@code batch} whole sequences of {@code t} tokens at block {@code first} from its resid_pre
+     * {@code residPre} [B·T, d_model] (not changed; block {@code first} = n_layers means the final residual): runs blocks
+     * first..L-1 (offering their hook points) and the unembedding. Returns logits [B·T, d_vocab], or [B, d_vocab] of each
+     * sequence's last position when {@code lastOnly}. The positional embedding is recomputed (shortformer feeds it to Q|K).
+     */
+    float[] resume(int first, float[] residPre, int batch, int t, Hooks hooks, Map<String, Tensor> cache, boolean lastOnly) {
+        Pass pass = new Pass(batch, t, 0, hooks, null);
+        float[][] qkv = new float[c.nLayers()][];
+        for (int l = first; l < c.nLayers(); l++) qkv[l] = new float[batch * t * c.qkvWidth()];
+        float[] logits = pass.fromLayer(first, residPre, pass.positions(), qkv, lastOnly);
+        cache.putAll(pass.cache);
+        return logits;
+    }
+
     /** Logits [T, d_vocab] of {@code tokens} at positions p..p+T-1, appending their Q|K|V rows to {@code kvCache[l]} [n_ctx, 3·H·d_head]. */
     float[] extend(int[] tokens, int p, float[][] kvCache) {
         return new Pass(1, tokens.length, p, Hooks.none(), null).logits(tokens, kvCache);
@@ -307,8 +345,16 @@ final class Forward {
 
     /** Logits [B·T, d_vocab] of a batch of whole sequences (flat tokens [B·T]), keeping in {@code store} what the backward needs. */
     float[] training(int[] tokens, int batch, int t, Activations store) {
+        return training(tokens, batch, t, store, Hooks.none(), new LinkedHashMap<>());
+    }
+
+    /** {@link #training(int[], int, int, Activations)} that also caches into {@code cache} the activations {@code hooks} ask for. */
+    float[] training(int[] tokens, int batch, int t, Activations store, Hooks hooks, Map<String, Tensor> cache) {
         float[][] qkv = new float[c.nLayers()][batch * t * c.qkvWidth()];
-        return new Pass(batch, t, 0, Hooks.none(), store).logits(tokens, qkv);
+        Pass pass = new Pass(batch, t, 0, hooks, store);
+        float[] logits = pass.logits(tokens, qkv);
+        cache.putAll(pass.cache);
+        return logits;
     }
 
     /** The fused Q|K|V weights of block {@code l}. */
