@@ -18,6 +18,7 @@ import datetime
 import json
 import os
 import platform
+import random
 import re
 import shutil
 import statistics
@@ -453,8 +454,51 @@ def section_train(threads, peaks):
                       + " or ".join(f"`{' '.join(f)}`" for _, f in SIZES.train)])
 
 
+def section_patching(threads, peaks):
+    """Patching: activation and attribution patching sweeps on an attn-only-2l-shaped model"""
+    require_torch()
+    model, flags = attn_model()
+    t = 64 if SIZES is FULL else 8
+    rng = random.Random(1)
+    vocab = int(flags[flags.index("--vocab") + 1]) if "--vocab" in flags else 48262
+    layers = int(flags[flags.index("--layers") + 1]) if "--layers" in flags else 2
+    heads = int(flags[flags.index("--heads") + 1]) if "--heads" in flags else 8
+    clean = [rng.randrange(vocab) for _ in range(t)]
+    corrupt = list(clean)
+    corrupt[t // 3] = (clean[t // 3] + 1) % vocab
+    base = [VECFORMER, "patch", "--model", model, "--clean-tokens", " ".join(map(str, clean)), "--corrupt-tokens",
+            " ".join(map(str, corrupt)), "--answer", "100", "--wrong", "200", "--site", "z,resid_pre", "--json",
+            "--threads", str(max(threads))]
+    exact = run_json(base)
+    attr = run_json(base + ["--attribution"])
+    patches = layers * heads + layers * t
+    naive_blocks = patches * layers
+    te, ta = exact["timing"], attr["timing"]
+    rows = ["| what | value |", "|---|---:|",
+            f"| patched runs (z: {layers}×{heads} heads, resid_pre: {layers}×{t} positions) | {patches} |",
+            f"| blocks run by the patches (each resumes at the patched layer) | {exact['layer_forwards']} |",
+            f"| blocks a from-the-embedding rerun of every patch would run | {naive_blocks} |",
+            f"| unembedding rows per patch (last position only; a full rerun: {t}) | 1 |",
+            f"| exact sweep, s | {te['exact_seconds']:.2f} |",
+            f"| clean + corrupted forward (first in a fresh JVM), s | {te['runs_seconds']:.2f} |",
+            f"| clean forward + corrupted forward and backward (attribution's runs, first in a fresh JVM), s | {ta['runs_seconds']:.2f} |",
+            f"| attribution sums over the cached activations and gradients, s | {ta['attribution_seconds']:.3f} |",
+            f"| one more forward of T = {t} afterwards (warm), s | {te['forward_seconds']:.3f} |"]
+    load = os.getloadavg()[0]
+    return "\n".join([f"## {section_patching.__doc__.strip()}", "",
+                      f"`vecformer patch` on the random model of the forward section, T = {t} random tokens, one token "
+                      f"corrupted, sites z and resid_pre, {max(threads)} threads; times from the command's JSON `timing` "
+                      f"(one process per command, so they include JIT warm-up). Attribution patching runs the clean "
+                      f"forward, one forward and one backward on the corrupted prompt: three passes. Load average when "
+                      f"measured: {load:.1f}.", "", *rows, "",
+                      f"Command: `./vecformer patch --model {model} --clean-tokens \"…\" --corrupt-tokens \"…\" --answer 100 "
+                      f"--wrong 200 --site z,resid_pre --json --threads {max(threads)} [--attribution]` (tokens: "
+                      f"`random.Random(1)`, {t} ids below {vocab}, position {t // 3} changed by +1)"])
+
+
 SECTIONS = {"gemm": section_gemm, "attention": section_attention, "softmax": section_softmax, "exp": section_exp,
-            "layernorm": section_layernorm, "forward": section_forward, "decode": section_decode, "train": section_train}
+            "layernorm": section_layernorm, "forward": section_forward, "decode": section_decode, "train": section_train,
+            "patching": section_patching}
 
 if __name__ == "__main__":
     main()
