@@ -36,14 +36,14 @@ public final class PatchRuns {
         this.corrupt = corrupt.clone();
         this.metric = metric;
         Predicate<String> kept = PatchRuns::kept;
-        this.cleanCache = model.run(new int[][] {clean}, Hooks.caching(kept)).cache();
+        this.cleanCache = model.run(new int[][] {clean}, Hooks.caching(kept), Transformer.LogitRows.LAST).cache();
         if (gradients) {
             Map<String, Tensor> g = new HashMap<>();
             Run run = Backward.activationGradients(model.weights(), corrupt, 1, corrupt.length, kept, metric::gradient, g::put);
             this.corruptCache = run.cache();
             this.corruptGradients = Map.copyOf(g);
         } else {
-            this.corruptCache = model.run(new int[][] {corrupt}, Hooks.caching(kept)).cache();
+            this.corruptCache = model.run(new int[][] {corrupt}, Hooks.caching(kept), Transformer.LogitRows.LAST).cache();
             this.corruptGradients = null;
         }
         this.cleanMetric = finalMetric(cleanCache);

@@ -3,6 +3,7 @@ package org.vecformer.model.transformer;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.Predicate;
 import java.util.function.UnaryOperator;
 import org.vecformer.engine.kernel.AttentionBackward;
@@ -38,6 +39,8 @@ public final class Backward {
     private final Weights w;
     private final Map<String, Tensor> grads;
     private final int batch, t, rows, dm, hd, ld3;
+    /** Parameters whose gradients {@link #activationGradients} does not form. */
+    private static final Set<String> VOCAB_SIZED = Set.of("embed.W_E", "unembed.W_U");
     /** Told the gradients of activations as they are formed; null in training. */
     private GradientListener listener;
 
@@ -92,7 +95,9 @@ public final class Backward {
      * {@code t} tokens ({@code tokens} [batch·t]): runs the forward, asks {@code dObjective} for
      * ∂objective/∂logits [batch, t, d_vocab] given the logits [batch, t, d_vocab], and walks the same backward as
      * training, telling {@code listener} each activation's gradient (see {@link GradientListener}). Parameter gradients
-     * are formed on the way but not returned. Returns the logits and the activations whose names pass {@code cache}.
+     * of the blocks are formed on the way but not returned; the vocabulary-sized ones (W_E, W_U) are skipped, which saves
+     * a [d_model, d_vocab] GEMM and two vocabulary-sized buffers. Returns the logits and the activations whose names pass
+     * {@code cache}.
      */
     public static Run activationGradients(Weights w, int[] tokens, int batch, int t, Predicate<String> cache,
                                           UnaryOperator<Tensor> dObjective, GradientListener listener) {
@@ -107,7 +112,11 @@ public final class Backward {
             throw new IllegalArgumentException("∂objective/∂logits must be " + Arrays.toString(logits.shape()) + ", not "
                     + Arrays.toString(dLogits.shape()));
         }
-        Backward b = new Backward(w, zeroGradients(w), batch, t);
+        Map<String, Tensor> scratch = new LinkedHashMap<>();
+        w.stateDict().forEach((name, p) -> {
+            if (!VOCAB_SIZED.contains(name)) scratch.put(name, Tensor.zeros(p.shape()));
+        });
+        Backward b = new Backward(w, scratch, batch, t);
         b.listener = listener;
         float[] dResid = b.finalNorm(a, b.unembed(a, dLogits.copy().data()));
         for (int l = c.nLayers() - 1; l >= 0; l--) b.block(l, forward.packed(l), a, dResid);
@@ -161,11 +170,12 @@ public final class Backward {
 
     /**
      * Unembedding: x = finalOut [rows, d_model], W_U [d_model, d_vocab], dlogits [rows, d_vocab].
-     * dW_U += xᵀ·dlogits, db_U += Σ_rows dlogits; returns dx [rows, d_model] = dlogits·W_Uᵀ.
+     * dW_U += xᵀ·dlogits (when the gradient map holds W_U), db_U += Σ_rows dlogits; returns dx [rows, d_model] = dlogits·W_Uᵀ.
      */
     private float[] unembed(Activations a, float[] dLogits) {
         int v = c.dVocab();
-        Gemm.sgemm(Transpose.T, Transpose.N, dm, v, rows, 1f, a.finalOut, 0, dm, dLogits, 0, v, 1f, grad("unembed.W_U"), 0, v);
+        float[] dWU = grad("unembed.W_U");
+        if (dWU != null) Gemm.sgemm(Transpose.T, Transpose.N, dm, v, rows, 1f, a.finalOut, 0, dm, dLogits, 0, v, 1f, dWU, 0, v);
         if (c.biases()) BiasBackward.backward(rows, v, dLogits, 0, v, grad("unembed.b_U"), 0);
         float[] dx = new float[rows * dm];
         Gemm.sgemm(Transpose.N, Transpose.T, rows, dm, v, 1f, dLogits, 0, v, w.wU().data(), 0, v, 0f, dx, 0, dm);

@@ -91,6 +91,10 @@ final class Forward {
         }
 
         float[] logits(int[] tokens, float[][] qkvBuffers) {
+            return logits(tokens, qkvBuffers, false);
+        }
+
+        float[] logits(int[] tokens, float[][] qkvBuffers, boolean lastOnly) {
             float[] embed = new float[rows * dm];
             Embedding.gather(w.wE().data(), c.dVocab(), dm, tokens, embed);
             hook("hook_embed", embed, batch, t, dm);
@@ -101,7 +105,7 @@ final class Forward {
                 resid = new float[rows * dm];
                 VectorOps.add(rows * dm, embed, 0, pos, 0, resid, 0);
             }
-            return fromLayer(0, resid, pos, qkvBuffers, false);
+            return fromLayer(0, resid, pos, qkvBuffers, lastOnly);
         }
 
         /** W_pos rows p..p+T-1 for every sequence: [B·T, d_model]. */
@@ -316,9 +320,14 @@ final class Forward {
 
     /** Logits [B·T, d_vocab] of a batch of whole sequences (flat tokens [B·T]); fills {@code cache} as the hooks ask. */
     float[] batch(int[] tokens, int batch, int t, Hooks hooks, Map<String, Tensor> cache) {
+        return batch(tokens, batch, t, hooks, cache, false);
+    }
+
+    /** {@link #batch(int[], int, int, Hooks, Map)}; with {@code lastOnly} the logits of each sequence's last position [B, d_vocab]. */
+    float[] batch(int[] tokens, int batch, int t, Hooks hooks, Map<String, Tensor> cache, boolean lastOnly) {
         Pass pass = new Pass(batch, t, 0, hooks, null);
         float[][] qkv = new float[c.nLayers()][batch * t * c.qkvWidth()];
-        float[] logits = pass.logits(tokens, qkv);
+        float[] logits = pass.logits(tokens, qkv, lastOnly);
         cache.putAll(pass.cache);
         return logits;
     }

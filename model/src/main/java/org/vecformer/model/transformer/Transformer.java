@@ -41,6 +41,11 @@ public final class Transformer {
 
     /** Forward with hooks: caches the activations the filter asks for and applies the hook functions. */
     public Run run(int[][] tokens, Hooks hooks) {
+        return run(tokens, hooks, LogitRows.ALL);
+    }
+
+    /** {@link #run(int[][], Hooks)} unembedding every position, or only each sequence's last (logits [batch, 1, d_vocab]). */
+    public Run run(int[][] tokens, Hooks hooks, LogitRows rows) {
         Config c = config();
         Set<String> known = new HashSet<>(HookPoints.names(c));
         for (String name : hooks.fns().keySet()) {
@@ -50,8 +55,9 @@ public final class Transformer {
         int[] flat = new int[tokens.length * t];
         for (int b = 0; b < tokens.length; b++) System.arraycopy(tokens[b], 0, flat, b * t, t);
         Map<String, Tensor> cache = new LinkedHashMap<>();
-        float[] logits = new Forward(weights).batch(flat, tokens.length, t, hooks, cache);
-        return new Run(Tensor.of(logits, tokens.length, t, c.dVocab()), cache);
+        boolean last = rows == LogitRows.LAST;
+        float[] logits = new Forward(weights).batch(flat, tokens.length, t, hooks, cache, last);
+        return new Run(Tensor.of(logits, tokens.length, last ? 1 : t, c.dVocab()), cache);
     }
 
     /** Which positions a resumed forward unembeds. */

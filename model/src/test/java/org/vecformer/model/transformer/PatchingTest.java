@@ -144,6 +144,12 @@ class PatchingTest {
                 }
             }
         }
+        Tensor lastOfRun = model.run(tok, Hooks.none(), Transformer.LogitRows.LAST).logits();
+        for (int b = 0; b < 2; b++) {
+            for (int v = 0; v < c.dVocab(); v++) {
+                assertEquals(full.logits().data()[((b * T) + T - 1) * c.dVocab() + v], lastOfRun.data()[b * c.dVocab() + v], 1e-5);
+            }
+        }
         assertThrows(IllegalArgumentException.class, () -> model.resume(2, full.cache().get("blocks.2.hook_resid_pre"),
                 Hooks.none().with("blocks.1.attn.hook_z", (a, n) -> a), Transformer.LogitRows.ALL));
     }
