@@ -18,7 +18,6 @@ import datetime
 import json
 import os
 import platform
-import random
 import re
 import shutil
 import statistics
@@ -455,45 +454,26 @@ def section_train(threads, peaks):
 
 
 def section_patching(threads, peaks):
-    """Patching: activation and attribution patching sweeps on an attn-only-2l-shaped model"""
+    """Patching: activation and attribution patching on an attn-only-2l-shaped model"""
     require_torch()
     model, flags = attn_model()
-    t = 64 if SIZES is FULL else 8
-    rng = random.Random(1)
-    vocab = int(flags[flags.index("--vocab") + 1]) if "--vocab" in flags else 48262
-    layers = int(flags[flags.index("--layers") + 1]) if "--layers" in flags else 2
-    heads = int(flags[flags.index("--heads") + 1]) if "--heads" in flags else 8
-    clean = [rng.randrange(vocab) for _ in range(t)]
-    corrupt = list(clean)
-    corrupt[t // 3] = (clean[t // 3] + 1) % vocab
-    base = [VECFORMER, "patch", "--model", model, "--clean-tokens", " ".join(map(str, clean)), "--corrupt-tokens",
-            " ".join(map(str, corrupt)), "--answer", "100", "--wrong", "200", "--site", "z,resid_pre", "--json",
-            "--threads", str(max(threads))]
-    exact = run_json(base)
-    attr = run_json(base + ["--attribution"])
-    patches = layers * heads + layers * t
-    naive_blocks = patches * layers
-    te, ta = exact["timing"], attr["timing"]
-    rows = ["| what | value |", "|---|---:|",
-            f"| patched runs (z: {layers}×{heads} heads, resid_pre: {layers}×{t} positions) | {patches} |",
-            f"| blocks run by the patches (each resumes at the patched layer) | {exact['layer_forwards']} |",
-            f"| blocks a from-the-embedding rerun of every patch would run | {naive_blocks} |",
-            f"| unembedding rows per patch (last position only; a full rerun: {t}) | 1 |",
-            f"| exact sweep, s | {te['exact_seconds']:.2f} |",
-            f"| clean + corrupted forward (first in a fresh JVM), s | {te['runs_seconds']:.2f} |",
-            f"| clean forward + corrupted forward and backward (attribution's runs, first in a fresh JVM), s | {ta['runs_seconds']:.2f} |",
-            f"| attribution sums over the cached activations and gradients, s | {ta['attribution_seconds']:.3f} |",
-            f"| one more forward of T = {t} afterwards (warm), s | {te['forward_seconds']:.3f} |"]
-    load = os.getloadavg()[0]
+    t = "64" if SIZES is FULL else "8"
+    rows = ["| threads | patches | blocks run | blocks of a naive rerun | sweep ms | naive sweep ms | speedup "
+            "| forward ms | attribution ms | attribution / forward |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for th in threads:
+        r = run_json([VECFORMER, "bench", "patch", "--model", model, "--t", t, "--threads", str(th), "--runs", "3", "--json"])
+        rows.append(f"| {th} | {r['patches']} | {r['layer_forwards']} | {r['naive_layer_forwards']} | {fmt(r['sweep_ms'])} "
+                    f"| {fmt(r['naive_sweep_ms'])} | {r['naive_sweep_ms'] / r['sweep_ms']:.1f}x | {fmt(r['forward_ms'])} "
+                    f"| {fmt(r['attribution_ms'])} | {r['attribution_forwards']:.2f} |")
     return "\n".join([f"## {section_patching.__doc__.strip()}", "",
-                      f"`vecformer patch` on the random model of the forward section, T = {t} random tokens, one token "
-                      f"corrupted, sites z and resid_pre, {max(threads)} threads; times from the command's JSON `timing` "
-                      f"(one process per command, so they include JIT warm-up). Attribution patching runs the clean "
-                      f"forward, one forward and one backward on the corrupted prompt: three passes. Load average when "
-                      f"measured: {load:.1f}.", "", *rows, "",
-                      f"Command: `./vecformer patch --model {model} --clean-tokens \"…\" --corrupt-tokens \"…\" --answer 100 "
-                      f"--wrong 200 --site z,resid_pre --json --threads {max(threads)} [--attribution]` (tokens: "
-                      f"`random.Random(1)`, {t} ids below {vocab}, position {t // 3} changed by +1)"])
+                      f"The random model of the forward section, T = {t} seeded random tokens, one token corrupted. The sweep "
+                      "patches z of every head (all positions) and resid_pre at every layer and position, each patched run "
+                      "resuming at its layer from the cached corrupted resid_pre and unembedding the last position only; the "
+                      "naive sweep reruns the whole hooked forward for every patch (all logits). Attribution patching: the "
+                      "clean forward, one forward and one backward on the corrupted prompt, and the sums (goal: <= 3 "
+                      "forwards). Warm, best of 3 (naive: one run).", "", *rows, "",
+                      f"Command: `./vecformer bench patch --model {model} --t {t} --threads T --runs 3 --json`"])
 
 
 SECTIONS = {"gemm": section_gemm, "attention": section_attention, "softmax": section_softmax, "exp": section_exp,

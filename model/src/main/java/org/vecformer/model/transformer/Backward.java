@@ -40,7 +40,7 @@ public final class Backward {
     private final Map<String, Tensor> grads;
     private final int batch, t, rows, dm, hd, ld3;
     /** Parameters whose gradients {@link #activationGradients} does not form. */
-    private static final Set<String> VOCAB_SIZED = Set.of("embed.W_E", "unembed.W_U");
+    private static final Set<String> VOCAB_SIZED = Set.of("embed.W_E", "unembed.W_U", "unembed.b_U");
     /** Told the gradients of activations as they are formed; null in training. */
     private GradientListener listener;
 
@@ -95,9 +95,9 @@ public final class Backward {
      * {@code t} tokens ({@code tokens} [batch·t]): runs the forward, asks {@code dObjective} for
      * ∂objective/∂logits [batch, t, d_vocab] given the logits [batch, t, d_vocab], and walks the same backward as
      * training, telling {@code listener} each activation's gradient (see {@link GradientListener}). Parameter gradients
-     * of the blocks are formed on the way but not returned; the vocabulary-sized ones (W_E, W_U) are skipped, which saves
-     * a [d_model, d_vocab] GEMM and two vocabulary-sized buffers. Returns the logits and the activations whose names pass
-     * {@code cache}.
+     * of the blocks are formed on the way but not returned; the unembedding's and embedding's are skipped (two
+     * vocabulary-sized buffers and GEMMs saved), and rows of ∂objective/∂logits that are zero cost nothing. Returns the
+     * logits and the activations whose names pass {@code cache}.
      */
     public static Run activationGradients(Weights w, int[] tokens, int batch, int t, Predicate<String> cache,
                                           UnaryOperator<Tensor> dObjective, GradientListener listener) {
@@ -118,9 +118,25 @@ public final class Backward {
         });
         Backward b = new Backward(w, scratch, batch, t);
         b.listener = listener;
-        float[] dResid = b.finalNorm(a, b.unembed(a, dLogits.copy().data()));
+        float[] dResid = b.finalNorm(a, b.unembedInput(dLogits.copy().data()));
         for (int l = c.nLayers() - 1; l >= 0; l--) b.block(l, forward.packed(l), a, dResid);
         return new Run(logits, cached);
+    }
+
+    /**
+     * dx [rows, d_model] = dlogits·W_Uᵀ without the unembedding's parameter gradients, one row at a time and only for
+     * rows where dlogits is not zero: an objective on a few positions (a patching metric reads one) then costs a
+     * few d_vocab × d_model products instead of a [rows, d_vocab] × [d_vocab, d_model] GEMM.
+     */
+    private float[] unembedInput(float[] dLogits) {
+        int v = c.dVocab();
+        float[] dx = new float[rows * dm];
+        for (int r = 0; r < rows; r++) {
+            boolean zero = true;
+            for (int j = r * v; j < (r + 1) * v && zero; j++) zero = dLogits[j] == 0f;
+            if (!zero) Gemm.sgemm(Transpose.N, Transpose.T, 1, dm, v, 1f, dLogits, r * v, v, w.wU().data(), 0, v, 0f, dx, r * dm, dm);
+        }
+        return dx;
     }
 
     /** Tells the listener (if any) {@code data} [rows, width] as the gradient of {@code name}, shaped {@code shape}. */
@@ -170,12 +186,11 @@ public final class Backward {
 
     /**
      * Unembedding: x = finalOut [rows, d_model], W_U [d_model, d_vocab], dlogits [rows, d_vocab].
-     * dW_U += xᵀ·dlogits (when the gradient map holds W_U), db_U += Σ_rows dlogits; returns dx [rows, d_model] = dlogits·W_Uᵀ.
+     * dW_U += xᵀ·dlogits, db_U += Σ_rows dlogits; returns dx [rows, d_model] = dlogits·W_Uᵀ.
      */
     private float[] unembed(Activations a, float[] dLogits) {
         int v = c.dVocab();
-        float[] dWU = grad("unembed.W_U");
-        if (dWU != null) Gemm.sgemm(Transpose.T, Transpose.N, dm, v, rows, 1f, a.finalOut, 0, dm, dLogits, 0, v, 1f, dWU, 0, v);
+        Gemm.sgemm(Transpose.T, Transpose.N, dm, v, rows, 1f, a.finalOut, 0, dm, dLogits, 0, v, 1f, grad("unembed.W_U"), 0, v);
         if (c.biases()) BiasBackward.backward(rows, v, dLogits, 0, v, grad("unembed.b_U"), 0);
         float[] dx = new float[rows * dm];
         Gemm.sgemm(Transpose.N, Transpose.T, rows, dm, v, 1f, dLogits, 0, v, w.wU().data(), 0, v, 0f, dx, 0, dm);
