@@ -171,6 +171,17 @@ class PatchCommandsTest {
     }
 
     @Test
+    void benchPatchCountsTheBlocksEachPatchResumesFrom() throws Exception {
+        CliRun run = CliRun.of("bench", "patch", "--model", file.toString(), "--t", "6", "--runs", "1", "--json");
+        assertEquals(0, run.code(), run.err());
+        Map<String, Object> r = JSON.std.mapFrom(run.out());
+        // 2 layers, 2 heads, T = 6: a patch in layer l runs blocks l..1, so Σ_l (2 heads + 6 positions)·(2 − l)
+        assertEquals((2 + 6) * (2 + 1), ((Number) r.get("layer_forwards")).intValue());
+        assertEquals((2 * 2 + 2 * 6) * 2, ((Number) r.get("naive_layer_forwards")).intValue());
+        assertTrue(((Number) r.get("attribution_ms")).doubleValue() > 0);
+    }
+
+    @Test
     void badInputIsOneLineAndExitTwo() {
         Map<List<String>, String> cases = Map.of(
                 List.of("--site", "mlp_out"), "unknown patching site 'mlp_out': choose from resid_pre, attn_out, z, pattern, v, q, k",
