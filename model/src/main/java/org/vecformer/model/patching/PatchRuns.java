@@ -39,7 +39,8 @@ public final class PatchRuns {
         this.cleanCache = model.run(new int[][] {clean}, Hooks.caching(kept), Transformer.LogitRows.LAST).cache();
         if (gradients) {
             Map<String, Tensor> g = new HashMap<>();
-            Run run = Backward.activationGradients(model.weights(), corrupt, 1, corrupt.length, kept, metric::gradient, g::put);
+            Run run = Backward.activationGradients(model.weights(), corrupt, 1, corrupt.length, kept,
+                    Transformer.LogitRows.LAST, metric::gradient, g::put);
             this.corruptCache = run.cache();
             this.corruptGradients = Map.copyOf(g);
         } else {

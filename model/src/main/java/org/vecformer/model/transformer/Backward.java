@@ -92,21 +92,24 @@ public final class Backward {
 
     /**
      * Gradients of an objective with respect to the activations of one forward over {@code batch} whole sequences of
-     * {@code t} tokens ({@code tokens} [batch·t]): runs the forward, asks {@code dObjective} for
-     * ∂objective/∂logits [batch, t, d_vocab] given the logits [batch, t, d_vocab], and walks the same backward as
-     * training, telling {@code listener} each activation's gradient (see {@link GradientListener}). Parameter gradients
-     * of the blocks are formed on the way but not returned; the unembedding's and embedding's are skipped (two
-     * vocabulary-sized buffers and GEMMs saved), and rows of ∂objective/∂logits that are zero cost nothing. Returns the
-     * logits and the activations whose names pass {@code cache}.
+     * {@code t} tokens ({@code tokens} [batch·t]): runs the forward, asks {@code dObjective} for ∂objective/∂logits given
+     * the logits, both [batch, t, d_vocab] for {@code LogitRows.ALL} or [batch, 1, d_vocab] of each sequence's last
+     * position for {@code LogitRows.LAST} (an objective there, such as a patching metric, then skips the rest of the
+     * unembedding), and walks the same backward as training, telling {@code listener} each activation's gradient (see
+     * {@link GradientListener}). Parameter gradients of the blocks are formed on the way but not returned; the
+     * embedding's and unembedding's are skipped (two vocabulary-sized buffers and GEMMs saved), and rows of
+     * ∂objective/∂logits that are zero cost nothing. Returns the logits and the activations whose names pass {@code cache}.
      */
     public static Run activationGradients(Weights w, int[] tokens, int batch, int t, Predicate<String> cache,
-                                          UnaryOperator<Tensor> dObjective, GradientListener listener) {
+                                         Transformer.LogitRows logitRows, UnaryOperator<Tensor> dObjective,
+                                         GradientListener listener) {
         checkShapes(w, tokens, tokens, batch, t);
         Config c = w.config();
         Forward forward = new Forward(w);
         Activations a = new Activations(c.nLayers());
         Map<String, Tensor> cached = new LinkedHashMap<>();
-        Tensor logits = Tensor.of(forward.training(tokens, batch, t, a, Hooks.caching(cache), cached), batch, t, c.dVocab());
+        boolean last = logitRows == Transformer.LogitRows.LAST;
+        Tensor logits = Tensor.of(forward.training(tokens, batch, t, a, Hooks.caching(cache), cached, last), batch, last ? 1 : t, c.dVocab());
         Tensor dLogits = dObjective.apply(logits.copy());
         if (!Arrays.equals(dLogits.shape(), logits.shape())) {
             throw new IllegalArgumentException("∂objective/∂logits must be " + Arrays.toString(logits.shape()) + ", not "
@@ -118,23 +121,25 @@ public final class Backward {
         });
         Backward b = new Backward(w, scratch, batch, t);
         b.listener = listener;
-        float[] dResid = b.finalNorm(a, b.unembedInput(dLogits.copy().data()));
+        float[] dResid = b.finalNorm(a, b.unembedInput(dLogits.copy().data(), last));
         for (int l = c.nLayers() - 1; l >= 0; l--) b.block(l, forward.packed(l), a, dResid);
         return new Run(logits, cached);
     }
 
     /**
      * dx [rows, d_model] = dlogits·W_Uᵀ without the unembedding's parameter gradients, one row at a time and only for
-     * rows where dlogits is not zero: an objective on a few positions (a patching metric reads one) then costs a
-     * few d_vocab × d_model products instead of a [rows, d_vocab] × [d_vocab, d_model] GEMM.
+     * rows where dlogits is not zero; dlogits is [rows, d_vocab], or [batch, d_vocab] of the last positions when
+     * {@code lastOnly}. An objective on a few positions then costs a few d_vocab × d_model products instead of a
+     * [rows, d_vocab] × [d_vocab, d_model] GEMM.
      */
-    private float[] unembedInput(float[] dLogits) {
+    private float[] unembedInput(float[] dLogits, boolean lastOnly) {
         int v = c.dVocab();
         float[] dx = new float[rows * dm];
-        for (int r = 0; r < rows; r++) {
+        for (int r = 0; r < dLogits.length / v; r++) {
             boolean zero = true;
             for (int j = r * v; j < (r + 1) * v && zero; j++) zero = dLogits[j] == 0f;
-            if (!zero) Gemm.sgemm(Transpose.N, Transpose.T, 1, dm, v, 1f, dLogits, r * v, v, w.wU().data(), 0, v, 0f, dx, r * dm, dm);
+            int row = lastOnly ? (r + 1) * t - 1 : r;
+            if (!zero) Gemm.sgemm(Transpose.N, Transpose.T, 1, dm, v, 1f, dLogits, r * v, v, w.wU().data(), 0, v, 0f, dx, row * dm, dm);
         }
         return dx;
     }

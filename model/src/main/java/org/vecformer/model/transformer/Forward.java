@@ -354,14 +354,17 @@ final class Forward {
 
     /** Logits [B·T, d_vocab] of a batch of whole sequences (flat tokens [B·T]), keeping in {@code store} what the backward needs. */
     float[] training(int[] tokens, int batch, int t, Activations store) {
-        return training(tokens, batch, t, store, Hooks.none(), new LinkedHashMap<>());
+        return training(tokens, batch, t, store, Hooks.none(), new LinkedHashMap<>(), false);
     }
 
-    /** {@link #training(int[], int, int, Activations)} that also caches into {@code cache} the activations {@code hooks} ask for. */
-    float[] training(int[] tokens, int batch, int t, Activations store, Hooks hooks, Map<String, Tensor> cache) {
+    /**
+     * {@link #training(int[], int, int, Activations)} that also caches into {@code cache} the activations {@code hooks}
+     * ask for; with {@code lastOnly} the logits of each sequence's last position [B, d_vocab].
+     */
+    float[] training(int[] tokens, int batch, int t, Activations store, Hooks hooks, Map<String, Tensor> cache, boolean lastOnly) {
         float[][] qkv = new float[c.nLayers()][batch * t * c.qkvWidth()];
         Pass pass = new Pass(batch, t, 0, hooks, store);
-        float[] logits = pass.logits(tokens, qkv);
+        float[] logits = pass.logits(tokens, qkv, lastOnly);
         cache.putAll(pass.cache);
         return logits;
     }

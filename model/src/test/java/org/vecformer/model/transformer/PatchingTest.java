@@ -163,7 +163,7 @@ class PatchingTest {
         int[] tok = tokens(c, 6);
         Metric metric = new Metric(Metric.Kind.LOGPROB, 3, 0);
         Map<String, Tensor> grads = new java.util.HashMap<>();
-        Backward.activationGradients(w, tok, 1, T, n -> false, metric::gradient, grads::put);
+        Backward.activationGradients(w, tok, 1, T, n -> false, Transformer.LogitRows.LAST, metric::gradient, grads::put);
         double h = 1e-4;
         for (int l = 0; l < c.nLayers(); l++) {
             for (String site : List.of("hook_resid_pre", "hook_attn_out", "hook_resid_post", "attn.hook_z", "attn.hook_q", "attn.hook_k", "attn.hook_v")) {
