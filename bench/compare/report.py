@@ -472,7 +472,7 @@ def section_patching(threads, peaks):
                       "resuming at its layer from the cached corrupted resid_pre and unembedding the last position only; the "
                       "naive sweep reruns the whole hooked forward for every patch (all logits). Attribution patching: the "
                       "clean forward, one forward and one backward on the corrupted prompt, and the sums (goal: <= 3 "
-                      "forwards). Warm, best of 3 (naive: one run).", "", *rows, "",
+                      f"forwards). Warm, best of 3 (naive: one run). CPU: {cpu_model()}.", "", *rows, "",
                       f"Command: `./vecformer bench patch --model {model} --t {t} --threads T --runs 3 --json`"])
 
 

@@ -206,5 +206,11 @@ class PatchCommandsTest {
         assertEquals(2, tooLong.code());
         assertEquals("the prompt has 11 tokens but the model's context is n_ctx = 10", line(tooLong));
         assertFalse(vocab.err().contains("Exception"), vocab.err());
+        CliRun twoTokens = CliRun.of("patch", "--model", file.toString(), "--clean", "1 2 3", "--corrupt", "1 2 4", "--answer", "1 2", "--wrong", "2");
+        assertEquals(2, twoTokens.code());
+        assertEquals("--answer '1 2' is 2 tokens in this model's tokenizer: give exactly one", line(twoTokens));
+        CliRun mixed = CliRun.of("patch", "--model", file.toString(), "--clean", "1 2 3", "--corrupt-tokens", "1 2 4", "--answer", "1", "--wrong", "2");
+        assertEquals(2, mixed.code());
+        assertEquals("give either --clean-tokens and --corrupt-tokens, or --clean and --corrupt", line(mixed));
     }
 }
