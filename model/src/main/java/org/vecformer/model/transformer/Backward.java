@@ -31,7 +31,8 @@ import org.vecformer.engine.tensor.Tensor;
  *   embed     dW_E[tok] += dresid,  dW_pos[pos] += dresid               (shortformer: dW_pos from the Q|K input only)
  * </pre>
  * Every gradient is ADDED into the caller's map (names and shapes of {@link Weights#stateDict()}), so micro-batches
- * accumulate; zero it once per step. All kernels split their outputs across threads, so the gradients have the
+ * accumulate; zero it once per step. {@link #activationGradients} walks the same pieces for the gradients of any
+ * objective with respect to activations (attribution patching), reported to a {@link GradientListener}. All kernels split their outputs across threads, so the gradients have the
  * same bits for any thread count.
  */
 public final class Backward {
