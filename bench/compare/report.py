@@ -599,9 +599,33 @@ def section_checkpoint(threads, peaks):
                       f"`/usr/bin/python3 bench/compare/torch_checkpoint.py --load {path} --runs 3`"])
 
 
+def section_patching(threads, peaks):
+    """Patching: activation and attribution patching on an attn-only-2l-shaped model"""
+    require_torch()
+    model, flags = attn_model()
+    t = "64" if SIZES is FULL else "8"
+    rows = ["| threads | patches | blocks run | blocks of a naive rerun | sweep ms | naive sweep ms | speedup "
+            "| forward ms | attribution ms | attribution / forward |",
+            "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|"]
+    for th in threads:
+        r = run_json([VECFORMER, "bench", "patch", "--model", model, "--t", t, "--threads", str(th), "--runs", "3", "--json"])
+        rows.append(f"| {th} | {r['patches']} | {r['layer_forwards']} | {r['naive_layer_forwards']} | {fmt(r['sweep_ms'])} "
+                    f"| {fmt(r['naive_sweep_ms'])} | {r['naive_sweep_ms'] / r['sweep_ms']:.1f}x | {fmt(r['forward_ms'])} "
+                    f"| {fmt(r['attribution_ms'])} | {r['attribution_forwards']:.2f} |")
+    return "\n".join([f"## {section_patching.__doc__.strip()}", "",
+                      f"The random model of the forward section, T = {t} seeded random tokens, one token corrupted. The sweep "
+                      "patches z of every head (all positions) and resid_pre at every layer and position, each patched run "
+                      "resuming at its layer from the cached corrupted resid_pre and unembedding the last position only; the "
+                      "naive sweep reruns the whole hooked forward for every patch (all logits). Attribution patching: the "
+                      "clean forward, one forward and one backward on the corrupted prompt, and the sums (goal: <= 3 "
+                      f"forwards). Warm, best of 3 (naive: one run). CPU: {cpu_model()}.", "", *rows, "",
+                      f"Command: `./vecformer bench patch --model {model} --t {t} --threads T --runs 3 --json`"])
+
+
 SECTIONS = {"gemm": section_gemm, "attention": section_attention, "softmax": section_softmax, "exp": section_exp,
             "layernorm": section_layernorm, "forward": section_forward, "decode": section_decode, "train": section_train,
-            "tokenizer": section_tokenizer, "checkpoint": section_checkpoint}
+            "tokenizer": section_tokenizer, "checkpoint": section_checkpoint,
+            "patching": section_patching}
 
 if __name__ == "__main__":
     main()

@@ -7,6 +7,7 @@ import org.vecformer.cli.command.AblateCommand;
 import org.vecformer.cli.command.AttentionCommand;
 import org.vecformer.cli.command.AttributeCommand;
 import org.vecformer.cli.command.BenchCommand;
+import org.vecformer.cli.command.CacheCommand;
 import org.vecformer.cli.command.CircuitsCommand;
 import org.vecformer.cli.command.DataCommand;
 import org.vecformer.cli.command.DemoCommand;
@@ -15,6 +16,7 @@ import org.vecformer.cli.command.GenerateCommand;
 import org.vecformer.cli.command.ImportCommand;
 import org.vecformer.cli.command.InfoCommand;
 import org.vecformer.cli.command.InspectCommand;
+import org.vecformer.cli.command.PatchCommand;
 import org.vecformer.cli.command.RunCommand;
 import org.vecformer.cli.command.TokenizeCommand;
 import org.vecformer.cli.command.TrainCommand;
@@ -31,7 +33,7 @@ import picocli.CommandLine.Spec;
         versionProvider = VecformerCommand.Version.class,
         description = "Pure-Java SIMD transformer engine for studying transformer circuits.",
         subcommands = {InfoCommand.class, BenchCommand.class, InspectCommand.class, ImportCommand.class, ExportCommand.class, RunCommand.class, GenerateCommand.class,
-                TrainCommand.class, DataCommand.class, CircuitsCommand.class, AttentionCommand.class, AttributeCommand.class, AblateCommand.class,
+                TrainCommand.class, DataCommand.class, CircuitsCommand.class, AttentionCommand.class, AttributeCommand.class, AblateCommand.class, CacheCommand.class, PatchCommand.class,
                 TokenizeCommand.class, DemoCommand.class})
 public final class VecformerCommand implements Runnable {
     @Spec

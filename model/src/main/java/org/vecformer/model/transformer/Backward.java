@@ -1,7 +1,11 @@
 package org.vecformer.model.transformer;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import org.vecformer.engine.kernel.AttentionBackward;
 import org.vecformer.engine.kernel.BiasBackward;
 import org.vecformer.engine.kernel.CrossEntropy;
@@ -27,7 +31,8 @@ import org.vecformer.engine.tensor.Tensor;
  *   embed     dW_E[tok] += dresid,  dW_pos[pos] += dresid               (shortformer: dW_pos from the Q|K input only)
  * </pre>
  * Every gradient is ADDED into the caller's map (names and shapes of {@link Weights#stateDict()}), so micro-batches
- * accumulate; zero it once per step. All kernels split their outputs across threads, so the gradients have the
+ * accumulate; zero it once per step. {@link #activationGradients} walks the same pieces for the gradients of any
+ * objective with respect to activations (attribution patching), reported to a {@link GradientListener}. All kernels split their outputs across threads, so the gradients have the
  * same bits for any thread count.
  */
 public final class Backward {
@@ -35,6 +40,10 @@ public final class Backward {
     private final Weights w;
     private final Map<String, Tensor> grads;
     private final int batch, t, rows, dm, hd, ld3;
+    /** Parameters whose gradients {@link #activationGradients} does not form. */
+    private static final Set<String> VOCAB_SIZED = Set.of("embed.W_E", "unembed.W_U", "unembed.b_U");
+    /** Told the gradients of activations as they are formed; null in training. */
+    private GradientListener listener;
 
     private Backward(Weights w, Map<String, Tensor> grads, int batch, int t) {
         this.c = w.config();
@@ -80,6 +89,68 @@ public final class Backward {
         for (int l = c.nLayers() - 1; l >= 0; l--) b.block(l, forward.packed(l), a, dResid);
         b.embed(inputs, dResid);
         return sum(loss);
+    }
+
+    /**
+     * Gradients of an objective with respect to the activations of one forward over {@code batch} whole sequences of
+     * {@code t} tokens ({@code tokens} [batch·t]): runs the forward, asks {@code dObjective} for ∂objective/∂logits given
+     * the logits, both [batch, t, d_vocab] for {@code LogitRows.ALL} or [batch, 1, d_vocab] of each sequence's last
+     * position for {@code LogitRows.LAST} (an objective there, such as a patching metric, then skips the rest of the
+     * unembedding), and walks the same backward as training, telling {@code listener} each activation's gradient (see
+     * {@link GradientListener}). Parameter gradients of the blocks are formed on the way but not returned; the
+     * embedding's and unembedding's are skipped (two vocabulary-sized buffers and GEMMs saved), and rows of
+     * ∂objective/∂logits that are zero cost nothing. Returns the logits and the activations whose names pass {@code cache}.
+     */
+    public static Run activationGradients(Weights w, int[] tokens, int batch, int t, Predicate<String> cache,
+                                         Transformer.LogitRows logitRows, UnaryOperator<Tensor> dObjective,
+                                         GradientListener listener) {
+        checkShapes(w, tokens, tokens, batch, t);
+        Config c = w.config();
+        Forward forward = new Forward(w);
+        Activations a = new Activations(c.nLayers());
+        Map<String, Tensor> cached = new LinkedHashMap<>();
+        boolean last = logitRows == Transformer.LogitRows.LAST;
+        Tensor logits = Tensor.of(forward.training(tokens, batch, t, a, Hooks.caching(cache), cached, last), batch, last ? 1 : t, c.dVocab());
+        Tensor dLogits = dObjective.apply(logits.copy());
+        if (!Arrays.equals(dLogits.shape(), logits.shape())) {
+            throw new IllegalArgumentException("∂objective/∂logits must be " + Arrays.toString(logits.shape()) + ", not "
+                    + Arrays.toString(dLogits.shape()));
+        }
+        Map<String, Tensor> scratch = new LinkedHashMap<>();
+        w.stateDict().forEach((name, p) -> {
+            if (!VOCAB_SIZED.contains(name)) scratch.put(name, Tensor.zeros(p.shape()));
+        });
+        Backward b = new Backward(w, scratch, batch, t);
+        b.listener = listener;
+        float[] dResid = b.finalNorm(a, b.unembedInput(dLogits.copy().data(), last));
+        for (int l = c.nLayers() - 1; l >= 0; l--) b.block(l, forward.packed(l), a, dResid);
+        return new Run(logits, cached);
+    }
+
+    /**
+     * dx [rows, d_model] = dlogits·W_Uᵀ without the unembedding's parameter gradients, one row at a time and only for
+     * rows where dlogits is not zero; dlogits is [rows, d_vocab], or [batch, d_vocab] of the last positions when
+     * {@code lastOnly}. An objective on a few positions then costs a few d_vocab × d_model products instead of a
+     * [rows, d_vocab] × [d_vocab, d_model] GEMM.
+     */
+    private float[] unembedInput(float[] dLogits, boolean lastOnly) {
+        int v = c.dVocab();
+        float[] dx = new float[rows * dm];
+        for (int r = 0; r < dLogits.length / v; r++) {
+            boolean zero = true;
+            for (int j = r * v; j < (r + 1) * v && zero; j++) zero = dLogits[j] == 0f;
+            int row = lastOnly ? (r + 1) * t - 1 : r;
+            if (!zero) Gemm.sgemm(Transpose.N, Transpose.T, 1, dm, v, 1f, dLogits, r * v, v, w.wU().data(), 0, v, 0f, dx, row * dm, dm);
+        }
+        return dx;
+    }
+
+    /** Tells the listener (if any) {@code data} [rows, width] as the gradient of {@code name}, shaped {@code shape}. */
+    private void report(String name, float[] data, int from, int width, int ld, int... shape) {
+        if (listener == null) return;
+        float[] g = new float[rows * width];
+        for (int r = 0; r < rows; r++) System.arraycopy(data, r * ld + from, g, r * width, width);
+        listener.accept(name, Tensor.of(g, shape));
     }
 
     /** The summed next-token loss of the batch without gradients: {@code Σ_rows −log softmax(logits)[target]}. */
@@ -154,10 +225,16 @@ public final class Backward {
     /** Block l backward: dResid [rows, d_model] is ∂/∂resid_post on entry and ∂/∂resid_pre on exit. */
     private void block(int l, PackedBlock pb, Activations a, float[] dResid) {
         String p = "blocks." + l + ".";
+        int nh = c.nHeads(), dh = c.dHead();
+        report(p + "hook_resid_post", dResid, 0, dm, dm, batch, t, dm);
+        report(p + "hook_attn_out", dResid, 0, dm, dm, batch, t, dm);
         float[] dz = output(p, w.blocks().get(l).wO(), a.z[l], dResid);
+        report(p + "attn.hook_z", dz, 0, hd, hd, batch, t, nh, dh);
         float[] dQkv = attention(a.qkv[l], a.pattern[l], dz);
+        for (int s = 0; s < 3; s++) report(p + "attn.hook_" + "qkv".charAt(s), dQkv, s * hd, hd, ld3, batch, t, nh, dh);
         float[] dx = qkv(p, pb, a.lnOut[l], dQkv);
         norm(a.lnIn[l], a.lnScale[l], w.blocks().get(l).ln1W(), dx, dResid, p + "ln1.");
+        report(p + "hook_resid_pre", dResid, 0, dm, dm, batch, t, dm);
     }
 
     /**

@@ -91,18 +91,37 @@ final class Forward {
         }
 
         float[] logits(int[] tokens, float[][] qkvBuffers) {
+            return logits(tokens, qkvBuffers, false);
+        }
+
+        float[] logits(int[] tokens, float[][] qkvBuffers, boolean lastOnly) {
             float[] embed = new float[rows * dm];
             Embedding.gather(w.wE().data(), c.dVocab(), dm, tokens, embed);
             hook("hook_embed", embed, batch, t, dm);
-            float[] pos = new float[rows * dm];
-            for (int b = 0; b < batch; b++) System.arraycopy(w.wPos().data(), p * dm, pos, b * t * dm, t * dm);
+            float[] pos = positions();
             hook("hook_pos_embed", pos, batch, t, dm);
             float[] resid = embed;
             if (c.positionalEmbedding() == PositionalEmbedding.STANDARD) {
                 resid = new float[rows * dm];
                 VectorOps.add(rows * dm, embed, 0, pos, 0, resid, 0);
             }
-            for (int l = 0; l < c.nLayers(); l++) resid = block(l, resid, pos, qkvBuffers[l]);
+            return fromLayer(0, resid, pos, qkvBuffers, lastOnly);
+        }
+
+        /** W_pos rows p..p+T-1 for every sequence: [B·T, d_model]. */
+        float[] positions() {
+            float[] pos = new float[rows * dm];
+            for (int b = 0; b < batch; b++) System.arraycopy(w.wPos().data(), p * dm, pos, b * t * dm, t * dm);
+            return pos;
+        }
+
+        /**
+         * Blocks {@code first..L-1} from {@code resid} = resid_pre of block {@code first} (resid_post of the last block
+         * when {@code first} = L), then ln_final and the unembedding: logits [B·T, d_vocab], or only each sequence's last
+         * position [B, d_vocab] when {@code lastOnly}.
+         */
+        float[] fromLayer(int first, float[] resid, float[] pos, float[][] qkvBuffers, boolean lastOnly) {
+            for (int l = first; l < c.nLayers(); l++) resid = block(l, resid, pos, qkvBuffers[l]);
             float[] scale = new float[rows];
             float[] x = layerNorm("ln_final.", resid, w.lnFinalW(), w.lnFinalB(), scale);
             if (store != null) {
@@ -111,9 +130,17 @@ final class Forward {
                 store.finalOut = x;
             }
             int vocab = c.dVocab();
-            float[] logits = new float[rows * vocab];
-            float beta = fillRows(logits, rows, w.bU());
-            Gemm.sgemm(Transpose.N, Transpose.N, rows, vocab, dm, 1f, x, 0, dm, w.wU().data(), 0, vocab, beta, logits, 0, vocab);
+            int outRows = lastOnly ? batch : rows;
+            float[] logits = new float[outRows * vocab];
+            float beta = fillRows(logits, outRows, w.bU());
+            if (lastOnly) {
+                for (int b = 0; b < batch; b++) {
+                    Gemm.sgemm(Transpose.N, Transpose.N, 1, vocab, dm, 1f, x, ((b + 1) * t - 1) * dm, dm, w.wU().data(), 0, vocab,
+                            beta, logits, b * vocab, vocab);
+                }
+            } else {
+                Gemm.sgemm(Transpose.N, Transpose.N, rows, vocab, dm, 1f, x, 0, dm, w.wU().data(), 0, vocab, beta, logits, 0, vocab);
+            }
             return logits;
         }
 
@@ -293,9 +320,29 @@ final class Forward {
 
     /** Logits [B·T, d_vocab] of a batch of whole sequences (flat tokens [B·T]); fills {@code cache} as the hooks ask. */
     float[] batch(int[] tokens, int batch, int t, Hooks hooks, Map<String, Tensor> cache) {
+        return batch(tokens, batch, t, hooks, cache, false);
+    }
+
+    /** {@link #batch(int[], int, int, Hooks, Map)}; with {@code lastOnly} the logits of each sequence's last position [B, d_vocab]. */
+    float[] batch(int[] tokens, int batch, int t, Hooks hooks, Map<String, Tensor> cache, boolean lastOnly) {
         Pass pass = new Pass(batch, t, 0, hooks, null);
         float[][] qkv = new float[c.nLayers()][batch * t * c.qkvWidth()];
-        float[] logits = pass.logits(tokens, qkv);
+        float[] logits = pass.logits(tokens, qkv, lastOnly);
+        cache.putAll(pass.cache);
+        return logits;
+    }
+
+    /**
+     * Resumes a forward of {@code batch} whole sequences of {@code t} tokens at block {@code first} from its resid_pre
+     * {@code residPre} [B·T, d_model] (not changed; block {@code first} = n_layers means the final residual): runs blocks
+     * first..L-1 (offering their hook points) and the unembedding. Returns logits [B·T, d_vocab], or [B, d_vocab] of each
+     * sequence's last position when {@code lastOnly}. The positional embedding is recomputed (shortformer feeds it to Q|K).
+     */
+    float[] resume(int first, float[] residPre, int batch, int t, Hooks hooks, Map<String, Tensor> cache, boolean lastOnly) {
+        Pass pass = new Pass(batch, t, 0, hooks, null);
+        float[][] qkv = new float[c.nLayers()][];
+        for (int l = first; l < c.nLayers(); l++) qkv[l] = new float[batch * t * c.qkvWidth()];
+        float[] logits = pass.fromLayer(first, residPre, pass.positions(), qkv, lastOnly);
         cache.putAll(pass.cache);
         return logits;
     }
@@ -307,8 +354,19 @@ final class Forward {
 
     /** Logits [B·T, d_vocab] of a batch of whole sequences (flat tokens [B·T]), keeping in {@code store} what the backward needs. */
     float[] training(int[] tokens, int batch, int t, Activations store) {
+        return training(tokens, batch, t, store, Hooks.none(), new LinkedHashMap<>(), false);
+    }
+
+    /**
+     * {@link #training(int[], int, int, Activations)} that also caches into {@code cache} the activations {@code hooks}
+     * ask for; with {@code lastOnly} the logits of each sequence's last position [B, d_vocab].
+     */
+    float[] training(int[] tokens, int batch, int t, Activations store, Hooks hooks, Map<String, Tensor> cache, boolean lastOnly) {
         float[][] qkv = new float[c.nLayers()][batch * t * c.qkvWidth()];
-        return new Pass(batch, t, 0, Hooks.none(), store).logits(tokens, qkv);
+        Pass pass = new Pass(batch, t, 0, hooks, store);
+        float[] logits = pass.logits(tokens, qkv, lastOnly);
+        cache.putAll(pass.cache);
+        return logits;
     }
 
     /** The fused Q|K|V weights of block {@code l}. */

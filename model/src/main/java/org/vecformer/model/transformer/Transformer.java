@@ -1,7 +1,9 @@
 package org.vecformer.model.transformer;
 
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import org.vecformer.engine.kernel.CrossEntropy;
@@ -39,6 +41,11 @@ public final class Transformer {
 
     /** Forward with hooks: caches the activations the filter asks for and applies the hook functions. */
     public Run run(int[][] tokens, Hooks hooks) {
+        return run(tokens, hooks, LogitRows.ALL);
+    }
+
+    /** {@link #run(int[][], Hooks)} unembedding every position, or only each sequence's last (logits [batch, 1, d_vocab]). */
+    public Run run(int[][] tokens, Hooks hooks, LogitRows rows) {
         Config c = config();
         Set<String> known = new HashSet<>(HookPoints.names(c));
         for (String name : hooks.fns().keySet()) {
@@ -48,8 +55,53 @@ public final class Transformer {
         int[] flat = new int[tokens.length * t];
         for (int b = 0; b < tokens.length; b++) System.arraycopy(tokens[b], 0, flat, b * t, t);
         Map<String, Tensor> cache = new LinkedHashMap<>();
-        float[] logits = new Forward(weights).batch(flat, tokens.length, t, hooks, cache);
-        return new Run(Tensor.of(logits, tokens.length, t, c.dVocab()), cache);
+        boolean last = rows == LogitRows.LAST;
+        float[] logits = new Forward(weights).batch(flat, tokens.length, t, hooks, cache, last);
+        return new Run(Tensor.of(logits, tokens.length, last ? 1 : t, c.dVocab()), cache);
+    }
+
+    /** Which positions a resumed forward unembeds. */
+    public enum LogitRows {
+        /** Every position: logits [batch, T, d_vocab]. */
+        ALL,
+        /** Only each sequence's last position: logits [batch, 1, d_vocab] (the work of one row instead of T). */
+        LAST
+    }
+
+    /**
+     * Resumes a forward at block {@code layer} from its {@code blocks.{layer}.hook_resid_pre} {@code residPre}
+     * [batch, T, d_model] of whole sequences (T ≤ n_ctx; {@code layer} = n_layers resumes at ln_final from the final
+     * residual): runs blocks layer..L-1 and the unembedding, offering only the hook points from
+     * {@code blocks.{layer}.hook_resid_pre} on. Equal to {@link #run} when {@code residPre} is what that run reached at
+     * the layer, at the cost of L − layer blocks, which is what activation patching saves by starting at the patched
+     * layer. {@code residPre} is not changed.
+     */
+    public Run resume(int layer, Tensor residPre, Hooks hooks, LogitRows rows) {
+        Config c = config();
+        if (layer < 0 || layer > c.nLayers()) {
+            throw new IllegalArgumentException("layer " + layer + " is outside [0, " + c.nLayers() + "]");
+        }
+        if (residPre.rank() != 3 || residPre.dim(2) != c.dModel() || residPre.dim(1) < 1 || residPre.dim(1) > c.nCtx()) {
+            throw new IllegalArgumentException("resid_pre must be [batch, T ≤ n_ctx, d_model = " + c.dModel() + "], not "
+                    + Arrays.toString(residPre.shape()));
+        }
+        Set<String> reachable = new HashSet<>(HookPoints.names(c).subList(firstHookOf(c, layer), HookPoints.names(c).size()));
+        for (String name : hooks.fns().keySet()) {
+            if (!reachable.contains(name)) {
+                throw new IllegalArgumentException("no hook point named " + name + " after block " + layer + ", where the forward resumes");
+            }
+        }
+        int batch = residPre.dim(0), t = residPre.dim(1);
+        Map<String, Tensor> cache = new LinkedHashMap<>();
+        float[] logits = new Forward(weights).resume(layer, residPre.copy().data(), batch, t, hooks, cache, rows == LogitRows.LAST);
+        return new Run(Tensor.of(logits, batch, rows == LogitRows.LAST ? 1 : t, c.dVocab()), cache);
+    }
+
+    /** Index in {@link HookPoints#names} of block {@code layer}'s resid_pre (ln_final's first hook, or past the end without normalization, when layer = L). */
+    private static int firstHookOf(Config c, int layer) {
+        List<String> names = HookPoints.names(c);
+        int i = names.indexOf(layer < c.nLayers() ? "blocks." + layer + ".hook_resid_pre" : "ln_final.hook_scale");
+        return i >= 0 ? i : names.size();
     }
 
     /** Per-token loss [batch, T-1]: {@code loss[b][i] = -log softmax(logits[b][i])[tokens[b][i+1]]}. */
