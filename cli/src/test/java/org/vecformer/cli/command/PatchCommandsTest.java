@@ -56,8 +56,11 @@ class PatchCommandsTest {
     }
 
     /** The error line without the program name. */
+    /** The one error line without its "vecformer: " prefix and its usage hint; asserts it is the only line. */
     private static String line(CliRun run) {
-        return run.err().lines().findFirst().orElse("").replaceFirst("^vecformer: ", "");
+        assertEquals(1, run.err().lines().count(), run.err());
+        String line = run.err().lines().findFirst().orElse("").replaceFirst("^vecformer: ", "");
+        return run.code() == 2 ? line.replaceFirst(" \\(vecformer patch --help\\)$", "") : line;
     }
 
     private static CliRun patch(String... extra) {

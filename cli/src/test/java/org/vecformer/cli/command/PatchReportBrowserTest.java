@@ -50,7 +50,8 @@ class PatchReportBrowserTest {
         assertNotNull(doc.getElementById("errors"), () -> "the dumped DOM is not the report: " + dom);
         assertEquals("", doc.getElementById("errors").wholeText(), "script errors on the page");
         int heatmaps = 3 * 2;
-        assertEquals(heatmaps, doc.select(".matrix canvas").size(), "one canvas per site, exact and attribution");
+        assertEquals(heatmaps, doc.select(".matrix-panel canvas").size(), "one heatmap per site, exact and attribution");
+        assertEquals(heatmaps, doc.select(".matrix-legend canvas").size(), "one colour bar per heatmap");
         assertEquals(heatmaps, doc.select("section[data-rendered=1]").size(), "every heatmap section says it is drawn");
         assertEquals(List.of("patched resid_pre [layer][position]", "attribution estimate resid_pre [layer][position]",
                 "patched z [layer][head][position]", "attribution estimate z [layer][head][position]",
