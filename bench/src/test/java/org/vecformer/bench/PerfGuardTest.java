@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 import org.vecformer.engine.kernel.Attention;
+import org.vecformer.engine.kernel.AttentionBackward;
 import org.vecformer.engine.kernel.Gemm;
 import org.vecformer.engine.kernel.Softmax;
 import org.vecformer.engine.diag.SimdProbe;
@@ -13,6 +14,7 @@ import org.vecformer.engine.kernel.VectorExp;
 import org.vecformer.engine.kernel.VectorOps;
 import org.vecformer.engine.parallel.Parallel;
 import org.vecformer.engine.reference.RefAttention;
+import org.vecformer.engine.reference.RefAttentionBackward;
 import org.vecformer.engine.reference.RefExp;
 import org.vecformer.engine.reference.RefGemm;
 import org.vecformer.engine.reference.RefSoftmax;
@@ -79,6 +81,27 @@ class PerfGuardTest {
                     () -> RefAttention.causal(t, heads, dHead, qkv, 0, qkv, width, qkv, 2 * width, ld, z, 0, width, null, 0), 3);
             // healthy: ~30x
             assertTrue(ratio >= 5, String.format("attention T=512 is only %.1fx its scalar twin", ratio));
+        } finally {
+            Parallel.setThreads(saved);
+        }
+    }
+
+    @Test
+    void attentionBackwardAtT256IsAtLeast5xItsTwinOnOneThread() {
+        int saved = Parallel.threads();
+        Parallel.setThreads(1);
+        try {
+            int t = 256, heads = 2, dHead = 64, ld = 3 * heads * dHead, width = heads * dHead;
+            float[] qkv = random(t * ld, 7), dz = random(t * width, 8), pattern = new float[heads * t * t];
+            float[] grads = new float[t * ld];
+            RefAttention.causal(t, heads, dHead, qkv, 0, qkv, width, qkv, 2 * width, ld, new float[t * width], 0, width, pattern, 0);
+            double ratio = SpeedRatio.of(
+                    () -> AttentionBackward.causal(t, heads, dHead, qkv, 0, qkv, width, qkv, 2 * width, ld, pattern, 0, dz, 0, width,
+                            grads, 0, grads, width, grads, 2 * width, ld),
+                    () -> RefAttentionBackward.causal(t, heads, dHead, qkv, 0, qkv, width, qkv, 2 * width, ld, pattern, 0, dz, 0, width,
+                            grads, 0, grads, width, grads, 2 * width, ld), 3);
+            // healthy: ~30x
+            assertTrue(ratio >= 5, String.format("attention backward T=256 is only %.1fx its scalar twin", ratio));
         } finally {
             Parallel.setThreads(saved);
         }

@@ -1,23 +1,40 @@
 package org.vecformer.engine.kernel;
 
+import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorSpecies;
 import org.vecformer.engine.parallel.Parallel;
 
 /**
  * SIMD causal attention backward through the stored pattern; same contract as its twin
- * {@link org.vecformer.engine.reference.RefAttentionBackward}. Per head, P = pattern[h] [T, T], streaming over
- * query rows i and only the visible keys j &lt;= i:
+ * {@link org.vecformer.engine.reference.RefAttentionBackward}, and like it relies on the pattern being exactly zero
+ * above the diagonal (as {@link Attention} and the twin's forward write it). Per head, with P = pattern[h] [T, T]
+ * and s = 1/sqrt(dHead), block by block of {@link #QUERY_BLOCK} queries I (keys J = every key up to I's last):
  * <pre>
- *   dP_ij  = dZ_i · V_j                                   (dot over dHead)
- *   dS_ij  = P_ij·(dP_ij − Σ_j' dP_ij'·P_ij') / sqrt(dHead)
- *   dQ_i  += dS_ij·K_j,   dK_j += dS_ij·Q_i,   dV_j += P_ij·dZ_i      (axpys over dHead)
+ *   dP_IJ  = dZ_I · V_Jᵀ                            [|I|, |J|]  (V transposed once per head, keys in lanes)
+ *   D_i    = Σ_j P_ij · dP_ij                        per query row, over its visible keys
+ *   dS_IJ  = s · P_IJ ∘ (dP_IJ − D_I)                 zero above the diagonal
+ *   dQ_I  += dS_IJ · K_J,   dK_J += dS_IJᵀ · Q_I,   dV_J += P_IJᵀ · dZ_I
  * </pre>
- * The products are triangular and a head is only dHead wide, so row streaming skips the masked half and needs no
- * transposes or [T, T] scratch; with the interim row-streaming GEMM, the four-GEMM formulation measured 2–4x slower.
+ * The four products are register-tiled ({@link AttentionBackwardMicro}: 8 rows of the output by up to 4 vectors of
+ * columns, accumulators in registers over the whole contraction) and skip the tiles above the diagonal. D is the
+ * softmax backward's row sum Σ_j P_ij·dP_ij rather than dZ_i·z_i, so the pattern is the only forward output read.
+ * Reading the stored P rather than recomputing it per tile from Q, K and each row's log-sum-exp (FlashAttention-2):
+ * with keys in lanes P's rows are used as stored, while a recomputation costs a Q·Kᵀ product and an exponential per
+ * element, more than the read of a [T, T] pattern the training forward writes anyway. On T = 256, 8 heads of 64
+ * (one thread) this went from ~3 to ~60 GFLOPS (four causal products), the row-streaming dot/axpy version it replaces.
+ * Per-thread scratch: Vᵀ [dHead, T] and dS [QUERY_BLOCK, T], reused across calls.
  * Parallel over heads: each head writes only its own column blocks of dQ, dK, dV, and within a head the order is
  * fixed, so the bits do not depend on the thread count.
  */
 public final class AttentionBackward {
-    private static final ThreadLocal<float[]> ROW = ThreadLocal.withInitial(() -> new float[0]);
+    private static final VectorSpecies<Float> S = Simd.F;
+    private static final int L = S.length();
+    private static final int R = AttentionBackwardMicro.ROWS;
+    /** Queries per block: the rows of one dS scratch block. */
+    static final int QUERY_BLOCK = 64;
+    private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
 
     private AttentionBackward() {}
 
@@ -25,25 +42,100 @@ public final class AttentionBackward {
                               float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, int ld,
                               float[] pattern, int patternOff, float[] dz, int dzOff, int ldz,
                               float[] dq, int dqOff, float[] dk, int dkOff, float[] dv, int dvOff, int ldd) {
-        if (t <= 0 || dHead <= 0) return;
+        if (t <= 0 || dHead <= 0 || nHeads <= 0) return;
         float scale = (float) (1.0 / Math.sqrt(dHead));
         Parallel.forRange(nHeads, 1, (from, to) -> {
-            float[] dp = ROW.get();
-            if (dp.length < t) ROW.set(dp = new float[t]);
+            Scratch s = SCRATCH.get();
+            s.fit(t, dHead);
             for (int h = from; h < to; h++) {
                 int col = h * dHead;
-                for (int i = 0; i < t; i++) {
-                    int zi = dzOff + i * ldz + col, pi = patternOff + (h * t + i) * t;
-                    for (int j = 0; j <= i; j++) dp[j] = VectorOps.dot(dHead, dz, zi, v, vOff + j * ld + col);
-                    float rowSum = VectorOps.dot(i + 1, dp, 0, pattern, pi);
-                    for (int j = 0; j <= i; j++) {
-                        float p = pattern[pi + j], ds = p * (dp[j] - rowSum) * scale;
-                        VectorOps.axpy(dHead, ds, k, kOff + j * ld + col, dq, dqOff + i * ldd + col);
-                        VectorOps.axpy(dHead, ds, q, qOff + i * ld + col, dk, dkOff + j * ldd + col);
-                        VectorOps.axpy(dHead, p, dz, zi, dv, dvOff + j * ldd + col);
-                    }
-                }
+                new Head(t, dHead, scale, q, qOff + col, k, kOff + col, v, vOff + col, ld, pattern, patternOff + h * t * t,
+                        dz, dzOff + col, ldz, dq, dqOff + col, dk, dkOff + col, dv, dvOff + col, ldd, s).run();
             }
         });
+    }
+
+    /** Per-thread buffers, grown on demand. */
+    private static final class Scratch {
+        /** vt[e][j] = V[j][e], row length tPad (T rounded up to whole pairs of vectors, zero past T). */
+        float[] vt = new float[0];
+        /** dP, then dS, of one query block: ds[i][j], row length tPad. */
+        float[] ds = new float[0];
+
+        void fit(int t, int d) {
+            int tPad = roundUp(t);
+            if (vt.length < d * tPad) vt = new float[d * tPad];
+            if (ds.length < QUERY_BLOCK * tPad) ds = new float[QUERY_BLOCK * tPad];
+        }
+    }
+
+    /** One head: offsets already point at its column block (q, k, v, dz, dq, dk, dv) and its pattern [T, T] (p). */
+    private record Head(int t, int d, float scale, float[] q, int qOff, float[] k, int kOff, float[] v, int vOff, int ld,
+                        float[] p, int pOff, float[] dz, int dzOff, int ldz,
+                        float[] dq, int dqOff, float[] dk, int dkOff, float[] dv, int dvOff, int ldd, Scratch s) {
+        void run() {
+            int tPad = roundUp(t);
+            float[] vt = s.vt, ds = s.ds;
+            for (int j = 0; j < t; j++) {
+                int row = vOff + j * ld;
+                for (int e = 0; e < d; e++) vt[e * tPad + j] = v[row + e];
+            }
+            for (int e = 0; e < d; e++) Arrays.fill(vt, e * tPad + t, (e + 1) * tPad, 0f);
+            for (int i0 = 0; i0 < t; i0 += QUERY_BLOCK) {
+                int bq = Math.min(QUERY_BLOCK, t - i0), n = i0 + bq;
+                for (int ib = 0; ib < bq; ib += R) {
+                    int rows = Math.min(R, bq - ib), keys = roundUp(Math.min(n, i0 + ib + rows));
+                    for (int i = ib; i < ib + rows; i++) Arrays.fill(ds, i * tPad, i * tPad + keys, 0f);
+                    AttentionBackwardMicro.rows(rows, keys, d, dz, dzOff + (i0 + ib) * ldz, ldz, 1, vt, 0, tPad, ds, ib * tPad, tPad);
+                }
+                for (int i = 0; i < bq; i++) softmaxBackward(ds, i * tPad, pOff + (i0 + i) * t, i0 + i + 1, n);
+                for (int ib = 0; ib < bq; ib += R) {
+                    int rows = Math.min(R, bq - ib), keys = Math.min(n, i0 + ib + rows);
+                    AttentionBackwardMicro.rows(rows, d, keys, ds, ib * tPad, tPad, 1, k, kOff, ld,
+                            dq, dqOff + (i0 + ib) * ldd, ldd);
+                }
+                for (int jb = 0; jb < n; jb += R) {
+                    int rows = Math.min(R, n - jb), first = Math.max(0, jb - i0), kn = bq - first;
+                    AttentionBackwardMicro.rows(rows, d, kn, ds, first * tPad + jb, 1, tPad, q, qOff + (i0 + first) * ld, ld,
+                            dk, dkOff + jb * ldd, ldd);
+                    AttentionBackwardMicro.rows(rows, d, kn, p, pOff + (i0 + first) * t + jb, 1, t, dz, dzOff + (i0 + first) * ldz, ldz,
+                            dv, dvOff + jb * ldd, ldd);
+                }
+            }
+        }
+
+        /**
+         * One query row: ds[j] holds dP_ij for the {@code visible} keys on entry and dS_ij = s·P_ij·(dP_ij − D_i) on
+         * exit, zeros from {@code visible} up to {@code n}. D_i's lanes are added in order ({@link VectorOps#sumLanes}).
+         */
+        private void softmaxBackward(float[] ds, int row, int pRow, int visible, int n) {
+            FloatVector acc = FloatVector.zero(S);
+            int j = 0;
+            for (; j + L <= visible; j += L) acc = FloatVector.fromArray(S, p, pRow + j).fma(FloatVector.fromArray(S, ds, row + j), acc);
+            if (j < visible) {
+                VectorMask<Float> m = S.indexInRange(j, visible);
+                acc = FloatVector.fromArray(S, p, pRow + j, m).fma(FloatVector.fromArray(S, ds, row + j, m), acc);
+            }
+            FloatVector dSum = FloatVector.broadcast(S, VectorOps.sumLanes(acc));
+            for (j = 0; j + L <= visible; j += L) {
+                FloatVector dp = FloatVector.fromArray(S, ds, row + j);
+                FloatVector.fromArray(S, p, pRow + j).mul(dp.sub(dSum)).mul(scale).intoArray(ds, row + j);
+            }
+            if (j < visible) {
+                VectorMask<Float> m = S.indexInRange(j, visible);
+                FloatVector dp = FloatVector.fromArray(S, ds, row + j, m);
+                FloatVector.fromArray(S, p, pRow + j, m).mul(dp.sub(dSum)).mul(scale).intoArray(ds, row + j, m);
+            }
+            Arrays.fill(ds, row + visible, row + n, 0f);
+        }
+    }
+
+    /**
+     * {@code n} rounded up to whole pairs of vectors: the dP product's columns (keys), so that it runs on the
+     * 4- and 2-vector kernels only. Those are hot from the first steps; a kernel called rarely stays interpreted for
+     * seconds (C1 gives up on these methods: "out of virtual registers"), and interpreted, its vectors are objects.
+     */
+    private static int roundUp(int n) {
+        return (n + 2 * L - 1) / (2 * L) * (2 * L);
     }
 }

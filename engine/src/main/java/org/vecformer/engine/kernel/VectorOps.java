@@ -9,7 +9,7 @@ import jdk.incubator.vector.VectorSpecies;
 /**
  * Level-1 SIMD kernels on contiguous float runs ({@code x[xOff .. xOff+n)}), BLAS style.
  * Each has a plain twin in {@link org.vecformer.engine.reference.ScalarOps}.
- * Main loops run whole vectors; the tail runs one masked vector.
+ * Main loops run whole vectors unmasked; the tail runs one masked vector.
  */
 public final class VectorOps {
     private static final VectorSpecies<Float> S = Simd.F;
@@ -69,31 +69,60 @@ public final class VectorOps {
     public static void axpy(int n, float alpha, float[] x, int xOff, float[] y, int yOff) {
         FloatVector a = FloatVector.broadcast(S, alpha);
         int step = S.length();
-        for (int i = 0; i < n; i += step) {
+        int i = 0;
+        for (; i <= n - step; i += step) {
+            FloatVector.fromArray(S, x, xOff + i).fma(a, FloatVector.fromArray(S, y, yOff + i)).intoArray(y, yOff + i);
+        }
+        if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, x, xOff + i, m)
-                    .fma(a, FloatVector.fromArray(S, y, yOff + i, m))
-                    .intoArray(y, yOff + i, m);
+            FloatVector.fromArray(S, x, xOff + i, m).fma(a, FloatVector.fromArray(S, y, yOff + i, m)).intoArray(y, yOff + i, m);
         }
     }
 
     /** {@code x[i] *= alpha} (BLAS sscal). */
     public static void scale(int n, float alpha, float[] x, int xOff) {
         int step = S.length();
-        for (int i = 0; i < n; i += step) {
+        int i = 0;
+        for (; i <= n - step; i += step) FloatVector.fromArray(S, x, xOff + i).mul(alpha).intoArray(x, xOff + i);
+        if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
             FloatVector.fromArray(S, x, xOff + i, m).mul(alpha).intoArray(x, xOff + i, m);
         }
     }
 
-    /** {@code out[i] = x[i] + y[i]}; {@code out} may alias {@code x} or {@code y}. */
+    /**
+     * {@code out[i] = x[i] + y[i]}; {@code out} may alias {@code x} or {@code y}. Whole vectors unmasked, then one
+     * masked vector: a mask built per vector cost as much as the add on the short rows the backward adds.
+     */
     public static void add(int n, float[] x, int xOff, float[] y, int yOff, float[] out, int outOff) {
         int step = S.length();
-        for (int i = 0; i < n; i += step) {
+        int i = 0;
+        for (; i <= n - step; i += step) {
+            FloatVector.fromArray(S, x, xOff + i).add(FloatVector.fromArray(S, y, yOff + i)).intoArray(out, outOff + i);
+        }
+        if (i < n) {
             VectorMask<Float> m = S.indexInRange(i, n);
-            FloatVector.fromArray(S, x, xOff + i, m)
-                    .add(FloatVector.fromArray(S, y, yOff + i, m))
-                    .intoArray(out, outOff + i, m);
+            FloatVector.fromArray(S, x, xOff + i, m).add(FloatVector.fromArray(S, y, yOff + i, m)).intoArray(out, outOff + i, m);
+        }
+    }
+
+    /**
+     * {@code y[off+i] = (…((y[off+i] + xs[0][off+i]) + xs[1][off+i]) + …) + xs[count-1][off+i]}, each add rounded to
+     * float in that order: the same bits as {@code count} calls of {@link #add}, in one pass over y instead of count.
+     */
+    public static void addAll(int n, float[][] xs, int count, int off, float[] y) {
+        int step = S.length();
+        int i = 0;
+        for (; i <= n - step; i += step) {
+            FloatVector acc = FloatVector.fromArray(S, y, off + i);
+            for (int s = 0; s < count; s++) acc = acc.add(FloatVector.fromArray(S, xs[s], off + i));
+            acc.intoArray(y, off + i);
+        }
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            FloatVector acc = FloatVector.fromArray(S, y, off + i, m);
+            for (int s = 0; s < count; s++) acc = acc.add(FloatVector.fromArray(S, xs[s], off + i, m));
+            acc.intoArray(y, off + i, m);
         }
     }
 

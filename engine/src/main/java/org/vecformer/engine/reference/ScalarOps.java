@@ -29,6 +29,16 @@ public final class ScalarOps {
         for (int i = 0; i < n; i++) out[outOff + i] = (float) ((double) x[xOff + i] + y[yOff + i]);
     }
 
+    /**
+     * {@code y[off+i] += xs[0][off+i]}, then {@code += xs[1][off+i]}, … in float: unlike the other twins not in double,
+     * because the kernel promises this exact order of float adds (the sum of per-shard gradients), bit for bit.
+     */
+    public static void addAll(int n, float[][] xs, int count, int off, float[] y) {
+        for (int s = 0; s < count; s++) {
+            for (int i = 0; i < n; i++) y[off + i] = y[off + i] + xs[s][off + i];
+        }
+    }
+
     /** {@code Σ_i x[i]}. */
     public static double sum(int n, float[] x, int xOff) {
         double s = 0;

@@ -39,16 +39,37 @@ class AttentionBackwardTest {
         }
     }
 
+    /**
+     * Several query blocks of {@link AttentionBackward#QUERY_BLOCK} (T on, just off and between their edges) and the
+     * head widths of real models (16, 32, 64) and one that is not a power of two: every tile edge of the products.
+     */
+    @Test
+    void matchesTwinAcrossQueryBlocksAndHeadWidths() {
+        Random rnd = new Random(33);
+        int qb = AttentionBackward.QUERY_BLOCK;
+        for (int t : new int[] {qb - 1, qb, qb + 1, 2 * qb + 37}) {
+            for (int dHead : new int[] {16, 24, 32, 64}) {
+                Case c = new Case(rnd, t, 2, dHead);
+                float[] twin = c.grads.clone();
+                RefAttentionBackward.causal(t, 2, dHead, c.qkv, 1, c.qkv, 1 + c.width, c.qkv, 1 + 2 * c.width, c.ld,
+                        c.pattern, 2, c.dz, 3, c.ldz, twin, 1, twin, 1 + c.width, twin, 1 + 2 * c.width, c.ld);
+                c.runKernel();
+                NearTwin.assertClose(twin, c.grads, 2e-5, "t=" + t + " dHead=" + dHead);
+            }
+        }
+    }
+
     @Test
     void bitsDoNotDependOnThreadCount() {
-        Case base = new Case(new Random(32), 29, 5, 12);
-        float[] first = null;
-        for (int threads : new int[] {1, 2, 3}) {
-            Parallel.setThreads(threads);
-            Case c = base.withGrads(base.grads.clone());
-            c.runKernel();
-            if (first == null) first = c.grads;
-            assertArrayEquals(first, c.grads, threads + " threads");
+        for (Case base : new Case[] {new Case(new Random(32), 29, 5, 12), new Case(new Random(34), 150, 4, 24)}) {
+            float[] first = null;
+            for (int threads : new int[] {1, 2, 3}) {
+                Parallel.setThreads(threads);
+                Case c = base.withGrads(base.grads.clone());
+                c.runKernel();
+                if (first == null) first = c.grads;
+                assertArrayEquals(first, c.grads, threads + " threads, t=" + base.t);
+            }
         }
     }
 

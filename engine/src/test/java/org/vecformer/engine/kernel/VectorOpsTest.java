@@ -56,6 +56,21 @@ class VectorOpsTest {
 
     @ParameterizedTest
     @MethodSource("lengths")
+    void addAllHasTheBitsOfItsTwinsOrderOfFloatAdds(int n) {
+        Random rnd = new Random(350 + n);
+        float[][] xs = new float[5][];
+        for (int s = 0; s < xs.length; s++) {
+            xs[s] = Lengths.random(rnd, n + 6, 0);
+            for (int i = 0; i < xs[s].length; i++) xs[s][i] *= (float) Math.pow(10, rnd.nextInt(7) - 3);
+        }
+        float[] y = Lengths.random(rnd, n + 6, 0), expected = y.clone();
+        ScalarOps.addAll(n, xs, 4, 3, expected);
+        VectorOps.addAll(n, xs, 4, 3, y);
+        assertArrayEquals(expected, y, "n=" + n);
+    }
+
+    @ParameterizedTest
+    @MethodSource("lengths")
     void addMatchesTwin(int n) {
         Random rnd = new Random(300 + n);
         float[] x = Lengths.random(rnd, n, 0), y = Lengths.random(rnd, n, 1);

@@ -55,12 +55,11 @@ public final class ShardedBackward {
                         Arrays.copyOfRange(targets, b0 * t, (b0 + n) * t), n, t, gradScale, g);
             }
         });
+        float[][] parts = new float[shards][];
         for (var e : grads.entrySet()) {
             float[] out = e.getValue().data();
-            String name = e.getKey();
-            Parallel.forRange(out.length, REDUCE_GRAIN, (from, to) -> {
-                for (int s = 0; s < shards; s++) VectorOps.add(to - from, out, from, shardGrads.get(s).get(name).data(), from, out, from);
-            });
+            for (int s = 0; s < shards; s++) parts[s] = shardGrads.get(s).get(e.getKey()).data();
+            Parallel.forRange(out.length, REDUCE_GRAIN, (from, to) -> VectorOps.addAll(to - from, parts, shards, from, out));
         }
         double loss = 0;
         for (int s = 0; s < shards; s++) loss += shardLoss[s];
