@@ -65,8 +65,9 @@ final class CircuitsReport {
                 + "previous-token head has its row maxima (dots) on the diagonal just below the main one.")));
         for (int l = 0; l < c.nLayers(); l++) for (int h = 0; h < c.nHeads(); h++) sections.add(positionalQk(l, h));
         if (directPath != null) sections.add(bigrams());
-        String subtitle = String.format(Locale.ROOT, "%s · %d layers × %d heads · d_model %d · d_vocab %d", name, c.nLayers(), c.nHeads(),
-                c.dModel(), c.dVocab());
+        String shape = c.nLayers() == 0 ? "0 layers (direct path only)"
+                : TrainCommand.plural(c.nLayers(), "layer") + " × " + TrainCommand.plural(c.nHeads(), "head");
+        String subtitle = String.format(Locale.ROOT, "%s · %s · d_model %d · d_vocab %d", name, shape, c.dModel(), c.dVocab());
         HtmlReport.write(new Report("Circuits", subtitle, sections), file);
     }
 

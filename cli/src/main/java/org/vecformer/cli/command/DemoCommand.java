@@ -55,7 +55,7 @@ import picocli.CommandLine.Spec;
  * loss curves, an HTML report, PNG heatmaps and the numbers as {@code summary.json} into one directory.
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Train zero-, one- and two-layer models on bigram, skip-trigram and induction data and show their circuits (about a minute on 2 cores).")
+        description = "Train zero-, one- and two-layer models on bigram, skip-trigram and induction data and show their circuits (about 15 s on a quiet 2-core machine).")
 public final class DemoCommand implements Callable<Integer> {
     /** Weight of the previous average in the train-loss moving average of the loss charts: s_t = 0.9 s_{t−1} + 0.1 loss_t. */
     static final double EMA = 0.9;

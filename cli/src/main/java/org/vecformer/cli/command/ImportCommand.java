@@ -149,8 +149,8 @@ public final class ImportCommand implements Callable<Integer> {
             o.println(JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES).asString(all));
             return;
         }
-        o.printf("%s: %d layers, d_model %d, %d heads × d_head %d, n_ctx %d, d_vocab %d%n", out, c.nLayers(), c.dModel(),
-                c.nHeads(), c.dHead(), c.nCtx(), c.dVocab());
+        o.printf("%s: %s, d_model %d, %s × d_head %d, n_ctx %d, d_vocab %d%n", out, TrainCommand.plural(c.nLayers(), "layer"),
+                c.dModel(), TrainCommand.plural(c.nHeads(), "head"), c.dHead(), c.nCtx(), c.dVocab());
         o.printf("  normalization %s, positional embedding %s, eps %g (from the %s)%n",
                 c.normalization().tlName() == null ? "none" : c.normalization().tlName(), c.positionalEmbedding().tlName(), c.eps(),
                 tl.format().label());
