@@ -1,12 +1,11 @@
 package org.vecformer.model.tl;
 
-import com.fasterxml.jackson.jr.ob.JSON;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.vecformer.model.transformer.Config;
+import org.vecformer.model.transformer.ConfigJson;
 import org.vecformer.model.transformer.Normalization;
 import org.vecformer.model.transformer.PositionalEmbedding;
 
@@ -58,13 +57,7 @@ public record TlConfig(Config config, Format format, Optional<String> tokenizerN
      *     or a feature that is not supported (named)
      */
     public static TlConfig parse(String json) {
-        Map<String, Object> m;
-        try {
-            m = JSON.std.mapFrom(json);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("config is not a JSON object: " + firstLine(e.getMessage()));
-        }
-        if (m == null) throw new IllegalArgumentException("config is not a JSON object");
+        Map<String, Object> m = ConfigJson.object(json);
         boolean training = m.containsKey("normalization") || m.containsKey("shortformer_pos") || m.containsKey("ln_eps");
         return training ? training(m) : hooked(m);
     }
@@ -76,8 +69,8 @@ public record TlConfig(Config config, Format format, Optional<String> tokenizerN
         }
         requireAttnOnly(m);
         if (Boolean.TRUE.equals(m.get("final_rms"))) throw unsupported("final_rms: true (an RMS final norm)");
-        String norm = m.containsKey("normalization") ? string(m, "normalization") : string(m, "normalization_type");
-        boolean shortformer = m.containsKey("shortformer_pos") && bool(m, "shortformer_pos");
+        String norm = m.containsKey("normalization") ? ConfigJson.string(m, "normalization") : ConfigJson.string(m, "normalization_type");
+        boolean shortformer = m.containsKey("shortformer_pos") && ConfigJson.bool(m, "shortformer_pos");
         if (m.get("ln_eps") instanceof Number e && e.doubleValue() != Config.DEFAULT_EPS) {
             notes.add("ln_eps " + e + " is not used: TransformerLens loads these models with eps " + Config.DEFAULT_EPS);
         }
@@ -103,23 +96,23 @@ public record TlConfig(Config config, Format format, Optional<String> tokenizerN
         for (String cap : new String[] {"attn_scores_soft_cap", "output_logits_soft_cap"}) {
             if (m.get(cap) instanceof Number n && n.doubleValue() > 0) throw unsupported(cap + " " + n);
         }
-        String pos = m.containsKey("positional_embedding_type") ? string(m, "positional_embedding_type") : "standard";
+        String pos = m.containsKey("positional_embedding_type") ? ConfigJson.string(m, "positional_embedding_type") : "standard";
         PositionalEmbedding p = switch (pos == null ? "null" : pos) {
             case "standard" -> PositionalEmbedding.STANDARD;
             case "shortformer" -> PositionalEmbedding.SHORTFORMER;
             default -> throw unsupported("positional_embedding_type " + pos + " (only standard and shortformer are)");
         };
-        Normalization n = normalization(m.containsKey("normalization_type") ? string(m, "normalization_type") : "LN");
-        double eps = m.get("eps") == null ? Config.DEFAULT_EPS : number(m, "eps").doubleValue();
+        Normalization n = normalization(m.containsKey("normalization_type") ? ConfigJson.string(m, "normalization_type") : "LN");
+        double eps = m.get("eps") == null ? Config.DEFAULT_EPS : ConfigJson.number(m, "eps").doubleValue();
         Config c = build(m, n, p, eps);
-        if (m.get("n_key_value_heads") != null && integer(m, "n_key_value_heads") != c.nHeads()) {
+        if (m.get("n_key_value_heads") != null && ConfigJson.integer(m, "n_key_value_heads") != c.nHeads()) {
             throw unsupported("n_key_value_heads " + m.get("n_key_value_heads") + " (grouped-query attention)");
         }
         if (m.get("attn_scale") instanceof Number s && s.doubleValue() != -1
                 && Math.abs(s.doubleValue() - Math.sqrt(c.dHead())) > 1e-6 * Math.sqrt(c.dHead())) {
             throw unsupported("attn_scale " + s + " (scores are divided by sqrt(d_head) = " + Math.sqrt(c.dHead()) + ")");
         }
-        if (m.get("d_vocab_out") != null && integer(m, "d_vocab_out") != -1 && integer(m, "d_vocab_out") != c.dVocab()) {
+        if (m.get("d_vocab_out") != null && ConfigJson.integer(m, "d_vocab_out") != -1 && ConfigJson.integer(m, "d_vocab_out") != c.dVocab()) {
             throw unsupported("d_vocab_out " + m.get("d_vocab_out") + " different from d_vocab " + c.dVocab());
         }
         return new TlConfig(c, Format.HOOKED_TRANSFORMER, tokenizer(m), List.of());
@@ -127,19 +120,19 @@ public record TlConfig(Config config, Format format, Optional<String> tokenizerN
 
     /** Our config from the shape fields: {@code n_heads} -1 (or absent in TransformerLens' form) means d_model / d_head. */
     private static Config build(Map<String, Object> m, Normalization n, PositionalEmbedding p, double eps) {
-        int dModel = integer(m, "d_model"), dHead = integer(m, "d_head");
-        int nHeads = m.get("n_heads") == null ? -1 : integer(m, "n_heads");
+        int dModel = ConfigJson.integer(m, "d_model"), dHead = ConfigJson.integer(m, "d_head");
+        int nHeads = m.get("n_heads") == null ? -1 : ConfigJson.integer(m, "n_heads");
         if (nHeads == -1) {
             if (dHead < 1 || dModel % dHead != 0) {
                 throw new IllegalArgumentException("config has n_heads -1 but d_model " + dModel + " is not a multiple of d_head " + dHead);
             }
             nHeads = dModel / dHead;
         }
-        int dVocab = integer(m, "d_vocab");
+        int dVocab = ConfigJson.integer(m, "d_vocab");
         if (dVocab == -1) {
             throw new IllegalArgumentException("config has d_vocab -1 (TransformerLens then takes it from a tokenizer): give the vocabulary size");
         }
-        return new Config(integer(m, "n_layers"), dModel, nHeads, dHead, integer(m, "n_ctx"), dVocab, n, p, eps, true);
+        return new Config(ConfigJson.integer(m, "n_layers"), dModel, nHeads, dHead, ConfigJson.integer(m, "n_ctx"), dVocab, n, p, eps, true);
     }
 
     /** Refuses a model with MLPs: {@code attn_only} must be true (TransformerLens' default is false). */
@@ -172,34 +165,8 @@ public record TlConfig(Config config, Format format, Optional<String> tokenizerN
         return new IllegalArgumentException("unsupported in the config: " + what);
     }
 
-    private static String string(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        if (v == null || v instanceof String) return (String) v;
-        throw new IllegalArgumentException("config field " + key + " must be a string or null, not " + v);
-    }
 
-    private static boolean bool(Map<String, Object> m, String key) {
-        if (m.get(key) instanceof Boolean b) return b;
-        throw new IllegalArgumentException("config field " + key + " must be true or false, not " + m.get(key));
-    }
 
-    private static Number number(Map<String, Object> m, String key) {
-        if (!(m.get(key) instanceof Number n)) throw new IllegalArgumentException("config field " + key + " must be a number, not " + m.get(key));
-        return n;
-    }
 
-    private static int integer(Map<String, Object> m, String key) {
-        if (!m.containsKey(key)) throw new IllegalArgumentException("config is missing " + key);
-        Number n = number(m, key);
-        if (n.doubleValue() != Math.rint(n.doubleValue()) || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("config field " + key + " must be a whole number, not " + n);
-        }
-        return n.intValue();
-    }
 
-    private static String firstLine(String s) {
-        if (s == null) return "unreadable";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
 }

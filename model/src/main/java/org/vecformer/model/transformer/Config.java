@@ -97,53 +97,25 @@ public record Config(int nLayers, int dModel, int nHeads, int dHead, int nCtx, i
      * TransformerLens fields are ignored, except {@code attn_only: false} (this is not an attention-only model).
      */
     public static Config fromJson(String json) {
-        Map<String, Object> m;
-        try {
-            m = JSON.std.mapFrom(json);
-        } catch (IOException | RuntimeException e) {
-            throw new IllegalArgumentException("config is not a JSON object: " + firstLine(e.getMessage()));
-        }
-        if (m == null) throw new IllegalArgumentException("config is not a JSON object");
+        Map<String, Object> m = ConfigJson.object(json);
         if (Boolean.FALSE.equals(m.get("attn_only"))) {
             throw new IllegalArgumentException("config has attn_only: false; only attention-only transformers are supported");
         }
         Normalization norm = m.containsKey("normalization_type")
-                ? Normalization.fromTl(string(m, "normalization_type")) : Normalization.LN;
+                ? Normalization.fromTl(ConfigJson.string(m, "normalization_type")) : Normalization.LN;
         PositionalEmbedding pos = m.containsKey("positional_embedding_type")
-                ? PositionalEmbedding.fromTl(string(m, "positional_embedding_type")) : PositionalEmbedding.STANDARD;
-        double eps = m.containsKey("eps") ? number(m, "eps").doubleValue() : DEFAULT_EPS;
+                ? PositionalEmbedding.fromTl(ConfigJson.string(m, "positional_embedding_type")) : PositionalEmbedding.STANDARD;
+        double eps = m.containsKey("eps") ? ConfigJson.number(m, "eps").doubleValue() : DEFAULT_EPS;
         boolean biases = true;
         if (m.containsKey("biases")) {
             if (!(m.get("biases") instanceof Boolean b)) throw new IllegalArgumentException("config field biases must be true or false");
             biases = b;
         }
-        return new Config(integer(m, "n_layers"), integer(m, "d_model"), integer(m, "n_heads"), integer(m, "d_head"),
-                integer(m, "n_ctx"), integer(m, "d_vocab"), norm, pos, eps, biases);
+        return new Config(ConfigJson.integer(m, "n_layers"), ConfigJson.integer(m, "d_model"), ConfigJson.integer(m, "n_heads"), ConfigJson.integer(m, "d_head"),
+                ConfigJson.integer(m, "n_ctx"), ConfigJson.integer(m, "d_vocab"), norm, pos, eps, biases);
     }
 
-    private static String string(Map<String, Object> m, String key) {
-        Object v = m.get(key);
-        if (v == null || v instanceof String) return (String) v;
-        throw new IllegalArgumentException("config field " + key + " must be a string or null, not " + v);
-    }
 
-    private static Number number(Map<String, Object> m, String key) {
-        if (!(m.get(key) instanceof Number n)) throw new IllegalArgumentException("config field " + key + " must be a number, not " + m.get(key));
-        return n;
-    }
 
-    private static int integer(Map<String, Object> m, String key) {
-        if (!m.containsKey(key)) throw new IllegalArgumentException("config is missing " + key);
-        Number n = number(m, key);
-        if (n.doubleValue() != Math.rint(n.doubleValue()) || Math.abs(n.doubleValue()) > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException("config field " + key + " must be a whole number, not " + n);
-        }
-        return n.intValue();
-    }
 
-    private static String firstLine(String s) {
-        if (s == null) return "unreadable";
-        int nl = s.indexOf('\n');
-        return nl < 0 ? s : s.substring(0, nl);
-    }
 }
