@@ -65,29 +65,22 @@ public record HeadDetector(double[][] previousToken, double[][] duplicateToken, 
 
     /**
      * Runs one sequence and hands hook_pattern of every layer to {@code reader}, in place (no copy). The forward stops
-     * once the last layer's pattern is read (as TransformerLens' {@code stop_at_layer}), so the unembedding — the
-     * costliest GEMM with a large vocabulary — is never computed. One sequence per forward keeps the pattern buffers
+     * after the last block ({@link Transformer#runUntil}, TransformerLens' {@code stop_at_layer}), so the unembedding —
+     * the costliest GEMM with a large vocabulary — is never computed. One sequence per forward keeps the pattern buffers
      * at [n_heads, T, T] instead of [batch, n_heads, T, T].
      */
     private static void forEachPattern(Transformer model, int[] sequence, PatternReader reader) {
         int layers = model.config().nLayers();
-        if (layers == 0) return;
         Hooks hooks = Hooks.none();
         for (int l = 0; l < layers; l++) {
             int layer = l;
             hooks = hooks.with("blocks." + l + ".attn.hook_pattern", (pattern, name) -> {
                 if (!pattern.isContiguous() || pattern.offset() != 0) throw new IllegalStateException("hook_pattern is not a contiguous buffer");
                 reader.read(layer, pattern.data());
-                if (layer == layers - 1) throw new PatternsCaptured();
                 return pattern;
             });
         }
-        try {
-            model.run(new int[][] {sequence}, hooks);
-            throw new IllegalStateException("the forward did not reach the last attention pattern");
-        } catch (PatternsCaptured done) {
-            // the last pattern is read; the rest of the forward is not needed
-        }
+        model.runUntil(layers, new int[][] {sequence}, hooks);
     }
 
     /** {@code batch} sequences [r₁..rₙ, r₁..rₙ]; r distinct (partial Fisher–Yates) when n ≤ vocab, else i.i.d. uniform. */
@@ -111,12 +104,5 @@ public record HeadDetector(double[][] previousToken, double[][] duplicateToken, 
             System.arraycopy(row, 0, row, n, n);
         }
         return out;
-    }
-
-    /** Thrown by the last pattern hook to end the forward early; carries no stack trace. */
-    private static final class PatternsCaptured extends RuntimeException {
-        PatternsCaptured() {
-            super(null, null, false, false);
-        }
     }
 }

@@ -95,17 +95,20 @@ final class Forward {
         }
 
         float[] logits(int[] tokens, float[][] qkvBuffers, boolean lastOnly) {
+            return fromLayer(0, embed(tokens), positions(), qkvBuffers, lastOnly);
+        }
+
+        /** resid_pre of block 0 ([B·T, d_model]), offering hook_embed and hook_pos_embed. */
+        float[] embed(int[] tokens) {
             float[] embed = new float[rows * dm];
             Embedding.gather(w.wE().data(), c.dVocab(), dm, tokens, embed);
             hook("hook_embed", embed, batch, t, dm);
             float[] pos = positions();
             hook("hook_pos_embed", pos, batch, t, dm);
-            float[] resid = embed;
-            if (c.positionalEmbedding() == PositionalEmbedding.STANDARD) {
-                resid = new float[rows * dm];
-                VectorOps.add(rows * dm, embed, 0, pos, 0, resid, 0);
-            }
-            return fromLayer(0, resid, pos, qkvBuffers, lastOnly);
+            if (c.positionalEmbedding() != PositionalEmbedding.STANDARD) return embed;
+            float[] resid = new float[rows * dm];
+            VectorOps.add(rows * dm, embed, 0, pos, 0, resid, 0);
+            return resid;
         }
 
         /** W_pos rows p..p+T-1 for every sequence: [B·T, d_model]. */
@@ -330,6 +333,19 @@ final class Forward {
         float[] logits = pass.logits(tokens, qkv, lastOnly);
         cache.putAll(pass.cache);
         return logits;
+    }
+
+    /**
+     * The residual stream before block {@code stop} ([B·T, d_model]; {@code stop} = n_layers: after the last block) of a
+     * batch of whole sequences: blocks 0..stop-1 only, offering their hook points, and no ln_final or unembedding
+     * (TransformerLens' {@code stop_at_layer}).
+     */
+    float[] untilLayer(int stop, int[] tokens, int batch, int t, Hooks hooks, Map<String, Tensor> cache) {
+        Pass pass = new Pass(batch, t, 0, hooks, null);
+        float[] resid = pass.embed(tokens), pos = pass.positions();
+        for (int l = 0; l < stop; l++) resid = pass.block(l, resid, pos, new float[batch * t * c.qkvWidth()]);
+        cache.putAll(pass.cache);
+        return resid;
     }
 
     /**

@@ -60,6 +60,27 @@ public final class Transformer {
         return new Run(Tensor.of(logits, tokens.length, last ? 1 : t, c.dVocab()), cache);
     }
 
+    /**
+     * TransformerLens' {@code run_with_cache(..., stop_at_layer=stop)}: blocks 0..stop-1 only (their hook points cached or
+     * hooked as asked), and in {@link Run#logits} the residual stream before block {@code stop} [batch, T, d_model]
+     * ({@code stop} = n_layers: after the last block, before ln_final). Nothing after is computed, notably not the
+     * unembedding.
+     */
+    public Run runUntil(int stop, int[][] tokens, Hooks hooks) {
+        Config c = config();
+        if (stop < 0 || stop > c.nLayers()) throw new IllegalArgumentException("stop layer " + stop + " is outside [0, " + c.nLayers() + "]");
+        Set<String> reachable = new HashSet<>(HookPoints.names(c).subList(0, firstHookOf(c, stop)));
+        for (String name : hooks.fns().keySet()) {
+            if (!reachable.contains(name)) throw new IllegalArgumentException("no hook point named " + name + " before block " + stop);
+        }
+        int t = checkBatch(tokens);
+        int[] flat = new int[tokens.length * t];
+        for (int b = 0; b < tokens.length; b++) System.arraycopy(tokens[b], 0, flat, b * t, t);
+        Map<String, Tensor> cache = new LinkedHashMap<>();
+        float[] resid = new Forward(weights).untilLayer(stop, flat, tokens.length, t, hooks, cache);
+        return new Run(Tensor.of(resid, tokens.length, t, c.dModel()), cache);
+    }
+
     /** Which positions a resumed forward unembeds. */
     public enum LogitRows {
         /** Every position: logits [batch, T, d_vocab]. */

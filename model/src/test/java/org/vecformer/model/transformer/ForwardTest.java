@@ -253,6 +253,25 @@ class ForwardTest {
     }
 
     @Test
+    void runUntilStopsWithTheResidualTheFullRunHasThere() {
+        Config c = new Config(3, 16, 2, 8, 12, 20, Normalization.LN, PositionalEmbedding.SHORTFORMER, 1e-5, true);
+        Transformer model = new Transformer(TestModels.random(c, 21));
+        int[][] tok = TestModels.tokens(c, 2, 9, 4);
+        Run full = model.run(tok, Hooks.caching(name -> name.endsWith("hook_resid_pre") || name.endsWith("hook_resid_post")));
+        for (int stop = 0; stop <= c.nLayers(); stop++) {
+            String there = stop < c.nLayers() ? "blocks." + stop + ".hook_resid_pre" : "blocks." + (stop - 1) + ".hook_resid_post";
+            Run until = model.runUntil(stop, tok, Hooks.caching(name -> true));
+            assertArrayEquals(full.cache().get(there).data(), until.logits().data(), "residual before block " + stop);
+            int last = stop;
+            assertTrue(until.cache().keySet().stream().noneMatch(n -> n.startsWith("blocks." + last + ".") || n.startsWith("ln_final")),
+                    "nothing after block " + stop + " runs: " + until.cache().keySet());
+        }
+        var e = assertThrows(IllegalArgumentException.class,
+                () -> model.runUntil(1, tok, Hooks.none().with("blocks.1.attn.hook_z", (a, h) -> a)));
+        assertEquals("no hook point named blocks.1.attn.hook_z before block 1", e.getMessage());
+    }
+
+    @Test
     void resultsDoNotDependOnTheThreadCount() {
         Config c = new Config(2, 32, 4, 8, 40, 50, Normalization.LN, PositionalEmbedding.SHORTFORMER, 1e-5, true);
         Transformer model = new Transformer(TestModels.random(c, 12));
