@@ -95,15 +95,19 @@ final class Forward {
         }
 
         float[] logits(int[] tokens, float[][] qkvBuffers, boolean lastOnly) {
-            return fromLayer(0, embed(tokens), positions(), qkvBuffers, lastOnly);
+            float[] pos = positions();
+            return fromLayer(0, embed(tokens, pos), pos, qkvBuffers, lastOnly);
         }
 
-        /** resid_pre of block 0 ([B·T, d_model]), offering hook_embed and hook_pos_embed. */
-        float[] embed(int[] tokens) {
+        /**
+         * resid_pre of block 0 ([B·T, d_model]) from the tokens and {@code pos} = {@link #positions()}, offering
+         * hook_embed and hook_pos_embed (an edit of {@code pos} there is what the blocks then see, as shortformer feeds
+         * it to Q|K).
+         */
+        float[] embed(int[] tokens, float[] pos) {
             float[] embed = new float[rows * dm];
             Embedding.gather(w.wE().data(), c.dVocab(), dm, tokens, embed);
             hook("hook_embed", embed, batch, t, dm);
-            float[] pos = positions();
             hook("hook_pos_embed", pos, batch, t, dm);
             if (c.positionalEmbedding() != PositionalEmbedding.STANDARD) return embed;
             float[] resid = new float[rows * dm];
@@ -342,7 +346,7 @@ final class Forward {
      */
     float[] untilLayer(int stop, int[] tokens, int batch, int t, Hooks hooks, Map<String, Tensor> cache) {
         Pass pass = new Pass(batch, t, 0, hooks, null);
-        float[] resid = pass.embed(tokens), pos = pass.positions();
+        float[] pos = pass.positions(), resid = pass.embed(tokens, pos);
         for (int l = 0; l < stop; l++) resid = pass.block(l, resid, pos, new float[batch * t * c.qkvWidth()]);
         cache.putAll(pass.cache);
         return resid;

@@ -257,10 +257,11 @@ class ForwardTest {
         Config c = new Config(3, 16, 2, 8, 12, 20, Normalization.LN, PositionalEmbedding.SHORTFORMER, 1e-5, true);
         Transformer model = new Transformer(TestModels.random(c, 21));
         int[][] tok = TestModels.tokens(c, 2, 9, 4);
-        Run full = model.run(tok, Hooks.caching(name -> name.endsWith("hook_resid_pre") || name.endsWith("hook_resid_post")));
+        Hooks residuals = Hooks.caching(name -> name.contains("hook_resid_") || name.contains("hook_scale"));
+        Run full = model.run(tok, residuals);
         for (int stop = 0; stop <= c.nLayers(); stop++) {
             String there = stop < c.nLayers() ? "blocks." + stop + ".hook_resid_pre" : "blocks." + (stop - 1) + ".hook_resid_post";
-            Run until = model.runUntil(stop, tok, Hooks.caching(name -> true));
+            Run until = model.runUntil(stop, tok, residuals);
             assertArrayEquals(full.cache().get(there).data(), until.logits().data(), "residual before block " + stop);
             int last = stop;
             assertTrue(until.cache().keySet().stream().noneMatch(n -> n.startsWith("blocks." + last + ".") || n.startsWith("ln_final")),
