@@ -24,11 +24,11 @@ public final class CrossEntropy {
      */
     public static void forwardBackward(float[] logits, int t, int vocab, int[] targets, float gradScale,
                                        float[] loss, float[] dLogits) {
-        Parallel.forRange(t, Softmax.grain(vocab), (from, to) -> {
+        Parallel.forRange(t, KernelSizes.rowGrain(vocab), (from, to) -> {
             int step = S.length();
             for (int i = from; i < to; i++) {
                 int row = i * vocab;
-                float logZ = Softmax.logSumExp(logits, row, vocab);
+                float logZ = VectorOps.logSumExp(logits, row, vocab);
                 float target = logits[row + targets[i]];
                 loss[i] = logZ - target;
                 if (dLogits == null) continue;

@@ -1,8 +1,9 @@
 package org.vecformer.engine.kernel;
 
 /**
- * SIMD embedding backward passes; same contract as the twin {@link org.vecformer.engine.reference.RefEmbeddingBackward}:
- * {@code dW_E[tokens[r]] += dResid[r]} and {@code dW_pos[r mod seqLen] += dResid[r]}, rows added in order.
+ * SIMD backward passes of row lookups; same contract as the twin {@link org.vecformer.engine.reference.RefEmbeddingBackward}:
+ * {@code dTable[ids[r]] += dRows[r]} (the backward of a gather) and {@code dTable[r mod period] += dRows[r]} (the backward of
+ * adding one [period, width] table to every block of period rows, as a positional embedding is), rows added in order.
  * Single-threaded: several rows may hit the same output row, and a fixed order keeps the bits fixed.
  */
 public final class EmbeddingBackward {
@@ -19,11 +20,11 @@ public final class EmbeddingBackward {
         }
     }
 
-    /** dResid [rows, dModel] (rows = [batch, seqLen] flattened) added into dW_pos [n_ctx, dModel] by position. */
-    public static void posEmbed(float[] dResid, int rows, int seqLen, int dModel, float[] dWPos) {
+    /** Row r of dRows [rows, width] added into row {@code r mod period} of dTable [≥ period, width], r in order. */
+    public static void addPeriodic(float[] dRows, int rows, int period, int width, float[] dTable) {
         for (int r = 0; r < rows; r++) {
-            int p = r % seqLen * dModel;
-            VectorOps.add(dModel, dWPos, p, dResid, r * dModel, dWPos, p);
+            int p = r % period * width;
+            VectorOps.add(width, dTable, p, dRows, r * width, dTable, p);
         }
     }
 }

@@ -3,6 +3,8 @@ package org.vecformer.engine.kernel;
 import static org.vecformer.engine.kernel.GemmBlocking.KC;
 import static org.vecformer.engine.kernel.GemmBlocking.MR;
 import static org.vecformer.engine.kernel.GemmBlocking.NR;
+import static org.vecformer.engine.kernel.KernelSizes.ceilDiv;
+import static org.vecformer.engine.kernel.KernelSizes.roundUp;
 
 import org.vecformer.engine.parallel.Parallel;
 
@@ -119,13 +121,5 @@ final class GemmPacked {
         }
     }
 
-    /** ⌈x / y⌉ for {@code x >= 0, y >= 1}. */
-    static int ceilDiv(int x, int y) {
-        return (x + y - 1) / y;
-    }
 
-    /** The least multiple of {@code multiple} that is {@code >= x}. */
-    static int roundUp(int x, int multiple) {
-        return ceilDiv(x, multiple) * multiple;
-    }
 }

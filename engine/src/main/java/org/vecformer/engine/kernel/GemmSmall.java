@@ -1,6 +1,6 @@
 package org.vecformer.engine.kernel;
 
-import static org.vecformer.engine.kernel.GemmPacked.ceilDiv;
+import static org.vecformer.engine.kernel.KernelSizes.ceilDiv;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;

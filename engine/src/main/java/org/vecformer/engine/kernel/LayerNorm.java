@@ -26,7 +26,7 @@ public final class LayerNorm {
      */
     public static void forward(float[] x, int xOff, int rows, int d, float[] w, float[] b, float eps,
                                float[] out, int outOff, float[] scaleOut) {
-        Parallel.forRange(rows, Softmax.grain(d), (from, to) -> {
+        Parallel.forRange(rows, KernelSizes.rowGrain(d), (from, to) -> {
             for (int r = from; r < to; r++) row(x, xOff + r * d, d, w, b, eps, out, outOff + r * d, scaleOut, r);
         });
     }

@@ -14,7 +14,6 @@ import org.vecformer.engine.parallel.Parallel;
 public final class Softmax {
     private static final VectorSpecies<Float> S = Simd.F;
     /** Elements of work per parallel chunk: smaller problems run on the calling thread. */
-    private static final int GRAIN_ELEMENTS = 1 << 15;
     private static final double LOG2E = 1.4426950408889634;
 
     private Softmax() {}
@@ -27,7 +26,7 @@ public final class Softmax {
      */
     public static void softmax(float[] x, int xOff, int ld, int rows, int cols, float scale,
                                boolean causal, int firstQuery, float[] out, int outOff, int ldOut) {
-        Parallel.forRange(rows, grain(cols), (from, to) -> {
+        Parallel.forRange(rows, KernelSizes.rowGrain(cols), (from, to) -> {
             for (int r = from; r < to; r++) {
                 int visible = causal ? Math.max(0, Math.min(cols, firstQuery + r + 1)) : cols;
                 row(x, xOff + r * ld, visible, scale, out, outOff + r * ldOut);
@@ -86,9 +85,9 @@ public final class Softmax {
      * no mask). {@code out} may be x itself.
      */
     public static void logSoftmax(float[] x, int xOff, int ld, int rows, int cols, float[] out, int outOff, int ldOut) {
-        Parallel.forRange(rows, grain(cols), (from, to) -> {
+        Parallel.forRange(rows, KernelSizes.rowGrain(cols), (from, to) -> {
             for (int r = from; r < to; r++) {
-                float logZ = logSumExp(x, xOff + r * ld, cols);
+                float logZ = VectorOps.logSumExp(x, xOff + r * ld, cols);
                 int step = S.length();
                 for (int i = 0; i < cols; i += step) {
                     VectorMask<Float> m = S.indexInRange(i, cols);
@@ -98,24 +97,4 @@ public final class Softmax {
         });
     }
 
-    /** {@code m + log Σ_i exp(x[i] - m)} with {@code m = max_i x[i]}: the log of softmax's denominator. */
-    static float logSumExp(float[] x, int xOff, int n) {
-        float max = VectorOps.max(n, x, xOff);
-        FloatVector negMax = FloatVector.broadcast(S, -max);
-        FloatVector sum = FloatVector.zero(S);
-        int step = S.length();
-        int i = 0;
-        for (; i <= n - step; i += step) sum = sum.add(VectorExp.exp(FloatVector.fromArray(S, x, xOff + i).add(negMax)));
-        float total = VectorOps.sumLanesPairwise(sum);
-        if (i < n) {
-            VectorMask<Float> m = S.indexInRange(i, n);
-            total += VectorOps.sumLanesPairwise(FloatVector.zero(S).blend(VectorExp.exp(FloatVector.fromArray(S, x, xOff + i, m).add(negMax)), m));
-        }
-        return (float) (max + Math.log(total));
-    }
-
-    /** Rows per parallel chunk for rows of n elements. */
-    static int grain(int n) {
-        return Math.max(1, GRAIN_ELEMENTS / Math.max(1, n));
-    }
 }

@@ -150,4 +150,20 @@ public final class VectorOps {
         }
         return mx;
     }
+
+    /** {@code m + log Σ_i exp(x[i] - m)} with {@code m = max_i x[i]}: the log of softmax's denominator. */
+    static float logSumExp(float[] x, int xOff, int n) {
+        float max = max(n, x, xOff);
+        FloatVector negMax = FloatVector.broadcast(S, -max);
+        FloatVector sum = FloatVector.zero(S);
+        int step = S.length();
+        int i = 0;
+        for (; i <= n - step; i += step) sum = sum.add(VectorExp.exp(FloatVector.fromArray(S, x, xOff + i).add(negMax)));
+        float total = sumLanesPairwise(sum);
+        if (i < n) {
+            VectorMask<Float> m = S.indexInRange(i, n);
+            total += sumLanesPairwise(FloatVector.zero(S).blend(VectorExp.exp(FloatVector.fromArray(S, x, xOff + i, m).add(negMax)), m));
+        }
+        return (float) (max + Math.log(total));
+    }
 }

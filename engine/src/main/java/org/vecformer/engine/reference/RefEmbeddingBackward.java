@@ -1,12 +1,11 @@
 package org.vecformer.engine.reference;
 
 /**
- * Scalar twin of the embedding backward passes, scatter-adds in row order:
+ * Scalar twin of the backward passes of row lookups, scatter-adds in row order:
  * <pre>
- *   dW_E[tokens[r]]       += dResid[r]      (embed)
- *   dW_pos[r mod seqLen]  += dResid[r]      (pos_embed; rows are [batch, seqLen] flattened)
+ *   dTable[ids[r]]        += dRows[r]      (embed: the backward of a gather, e.g. W_E)
+ *   dTable[r mod period]  += dRows[r]      (addPeriodic: one table added to every block of period rows, e.g. W_pos)
  * </pre>
- * dResid [rows, dModel], dW_E [dVocab, dModel], dW_pos [n_ctx, dModel] with seqLen &lt;= n_ctx.
  */
 public final class RefEmbeddingBackward {
     private RefEmbeddingBackward() {}
@@ -22,11 +21,11 @@ public final class RefEmbeddingBackward {
         }
     }
 
-    /** Adds row r of dResid [rows, dModel] into row {@code r mod seqLen} of dW_pos, for r = 0..rows-1 in order. */
-    public static void posEmbed(float[] dResid, int rows, int seqLen, int dModel, float[] dWPos) {
+    /** Adds row r of dRows [rows, width] into row {@code r mod period} of dTable, for r = 0..rows-1 in order. */
+    public static void addPeriodic(float[] dRows, int rows, int period, int width, float[] dTable) {
         for (int r = 0; r < rows; r++) {
-            int p = r % seqLen;
-            for (int c = 0; c < dModel; c++) dWPos[p * dModel + c] = (float) ((double) dWPos[p * dModel + c] + dResid[r * dModel + c]);
+            int p = r % period;
+            for (int c = 0; c < width; c++) dTable[p * width + c] = (float) ((double) dTable[p * width + c] + dRows[r * width + c]);
         }
     }
 }

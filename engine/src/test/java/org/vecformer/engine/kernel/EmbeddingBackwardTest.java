@@ -21,9 +21,9 @@ class EmbeddingBackwardTest {
             float[] dWE = Lengths.random(rnd, dVocab * dModel, 0), dWPos = Lengths.random(rnd, nCtx * dModel, 0);
             float[] twinE = dWE.clone(), twinPos = dWPos.clone();
             RefEmbeddingBackward.embed(dResid, tokens, dModel, twinE, dVocab);
-            RefEmbeddingBackward.posEmbed(dResid, tokens.length, seqLen, dModel, twinPos);
+            RefEmbeddingBackward.addPeriodic(dResid, tokens.length, seqLen, dModel, twinPos);
             EmbeddingBackward.embed(dResid, tokens, dModel, dWE, dVocab);
-            EmbeddingBackward.posEmbed(dResid, tokens.length, seqLen, dModel, dWPos);
+            EmbeddingBackward.addPeriodic(dResid, tokens.length, seqLen, dModel, dWPos);
             assertArrayEquals(twinE, dWE, "dW_E dModel=" + dModel);
             assertArrayEquals(twinPos, dWPos, "dW_pos dModel=" + dModel);
         });

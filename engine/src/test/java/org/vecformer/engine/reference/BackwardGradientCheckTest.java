@@ -64,7 +64,7 @@ class BackwardGradientCheckTest {
         float[] dResid = random(rnd, tokens.length * dModel);
         float[] dWE = new float[dVocab * dModel], dWPos = new float[nCtx * dModel];
         RefEmbeddingBackward.embed(dResid, tokens, dModel, dWE, dVocab);
-        RefEmbeddingBackward.posEmbed(dResid, tokens.length, seqLen, dModel, dWPos);
+        RefEmbeddingBackward.addPeriodic(dResid, tokens.length, seqLen, dModel, dWPos);
         double[] wE = toDouble(random(rnd, dVocab * dModel)), wPos = toDouble(random(rnd, nCtx * dModel));
         assertGradient(dWE, wE, p -> dot(dResid, embed(p, wPos, tokens, seqLen, dModel)), "dW_E");
         assertGradient(dWPos, wPos, p -> dot(dResid, embed(wE, p, tokens, seqLen, dModel)), "dW_pos");
