@@ -4,7 +4,6 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -71,9 +70,10 @@ public final class ImportCommand implements Callable<Integer> {
 
         TlConfig tl = readConfig();
         Optional<Tokenizer> tok = tokenizer == null ? Optional.empty() : Optional.of(TextFiles.readTokenizer(tokenizer));
-        if (tok.isPresent() && tok.get().vocabSize() > tl.config().dVocab()) {
-            throw new IOException("tokenizer " + tokenizer + " has ids up to " + (tok.get().vocabSize() - 1) + " but the config's d_vocab is "
-                    + tl.config().dVocab() + ": is it the tokenizer of another model?");
+        try {
+            ModelFile.checkTokenizer(tok, tl.config().dVocab()); // before the weights are read, not after
+        } catch (IllegalArgumentException e) {
+            throw new IOException("tokenizer " + tokenizer + ": " + e.getMessage() + " in the config: is it the tokenizer of another model?", e);
         }
         times.end("config");
         Read read = readAndCheck(tl, err, times);
@@ -112,11 +112,9 @@ public final class ImportCommand implements Callable<Integer> {
     private TlConfig readConfig() throws IOException {
         String text;
         try {
-            text = Files.readString(config);
-        } catch (NoSuchFileException e) {
-            throw new IOException("config " + config + ": no such file", e);
+            text = TextFiles.readUtf8(config);
         } catch (IOException e) {
-            throw new IOException("config " + config + ": cannot be read as UTF-8 text (" + e.getMessage() + ")", e);
+            throw new IOException("config " + e.getMessage(), e);
         }
         try {
             return TlConfig.parse(text);

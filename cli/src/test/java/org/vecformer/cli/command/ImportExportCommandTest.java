@@ -159,10 +159,14 @@ class ImportExportCommandTest {
         refused(1, "missing tensor blocks.1.attn.W_O: the config needs it with shape [2, 4, 8]", "--weights", weights(missing).toString(),
                 "--config", hub.toString(), "--out", out);
         refused(1, "this is a model config, not a state dict", "--weights", hub.toString(), "--config", hub.toString(), "--out", out);
-        refused(1, "no such file", "--weights", w, "--config", dir.resolve("absent.json").toString(), "--out", out);
         refused(Main.USAGE, "--process must be none or tl, not 'all'", "--weights", w, "--config", hub.toString(), "--out", out, "--process", "all");
         refused(Main.USAGE, "Missing required option: '--weights=FILE'", "--config", hub.toString(), "--out", out);
         refused(Main.USAGE, "does not exist", "--weights", w, "--config", hub.toString(), "--out", dir.resolve("no/such/dir/m.safetensors").toString());
+        Path tokenizer = Path.of("..", "model", "src", "test", "resources", "tokenize", "nfc-specials.json");
+        refused(Main.FAILURE, "the tokenizer has ids up to", "--weights", w, "--config", hub.toString(), "--tokenizer", tokenizer.toString(),
+                "--out", out);
+        refused(Main.FAILURE, "config " + dir.resolve("absent.json") + ": no such file", "--weights", w, "--config",
+                dir.resolve("absent.json").toString(), "--out", out);
 
         CliRun ok = CliRun.of("import", "--weights", w, "--config", hub.toString(), "--out", out);
         assertEquals(0, ok.code(), ok.err());

@@ -33,7 +33,14 @@ public record ModelFile(Weights weights, Optional<Tokenizer> storedTokenizer) {
     public static final String TOKENIZER_KEY = "tokenizer";
 
     public ModelFile {
-        int dVocab = weights.config().dVocab();
+        checkTokenizer(storedTokenizer, weights.config().dVocab());
+    }
+
+    /**
+     * Refuses a tokenizer that cannot be stored with a model of {@code dVocab} ids: a character tokenizer must have
+     * exactly d_vocab characters, a BPE tokenizer no id at or past d_vocab (models often pad d_vocab), raw ids are none.
+     */
+    public static void checkTokenizer(Optional<? extends Tokenizer> storedTokenizer, int dVocab) {
         switch (storedTokenizer.orElse(null)) {
             case null -> { }
             case CharTokenizer c when c.vocabSize() != dVocab ->
