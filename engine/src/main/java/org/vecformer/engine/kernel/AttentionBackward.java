@@ -136,6 +136,6 @@ public final class AttentionBackward {
      * seconds (C1 gives up on these methods: "out of virtual registers"), and interpreted, its vectors are objects.
      */
     private static int roundUp(int n) {
-        return (n + 2 * L - 1) / (2 * L) * (2 * L);
+        return KernelSizes.roundUp(n, 2 * L);
     }
 }
