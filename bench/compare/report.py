@@ -107,9 +107,11 @@ def run_json(cmd, env=None):
     return json.loads(lines[-1])
 
 
-def numpy_env(threads):
-    return {"OPENBLAS_CORETYPE": None, "OPENBLAS_L2_SIZE": None, "OPENBLAS_NUM_THREADS": str(threads),
-            "OMP_NUM_THREADS": str(threads)}
+def openblas_env(blas_threads, omp_threads=None):
+    """An anchor's environment: OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset (they slow a current OpenBLAS), OpenBLAS's pool
+    and the OpenMP pool (torch's intra-op threads) sized as given (OpenMP like OpenBLAS unless told)."""
+    return {"OPENBLAS_CORETYPE": None, "OPENBLAS_L2_SIZE": None, "OPENBLAS_NUM_THREADS": str(blas_threads),
+            "OMP_NUM_THREADS": str(blas_threads if omp_threads is None else omp_threads)}
 
 
 def cpu_model():
@@ -257,8 +259,7 @@ def torch_json(args, threads, speed):
     require_torch()
 
     def run(torch_threads, blas_threads):
-        env = {"OPENBLAS_CORETYPE": None, "OPENBLAS_L2_SIZE": None, "OPENBLAS_NUM_THREADS": str(blas_threads),
-               "OMP_NUM_THREADS": str(torch_threads)}
+        env = openblas_env(blas_threads, torch_threads)
         return run_json([TORCH_PYTHON, *args, "--threads", str(torch_threads)], env=env)
 
     if threads == 1:
@@ -279,7 +280,7 @@ def gemm_pair(shape, threads):
 
     def theirs():
         return run_json([sys.executable, "bench/compare/numpy_gemm.py", "--threads", str(threads), "--shapes", shape,
-                         "--runs", z.gemm_runs], env=numpy_env(threads))[0]["gflops"]
+                         "--runs", z.gemm_runs], env=openblas_env(threads))[0]["gflops"]
 
     rounds = []
     for r in range(z.gemm_rounds):
