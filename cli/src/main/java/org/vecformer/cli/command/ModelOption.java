@@ -8,7 +8,7 @@ import picocli.CommandLine.Option;
 /** The {@code --model FILE} option of commands that use a model. */
 public final class ModelOption {
     @Option(names = "--model", required = true, paramLabel = "FILE", description = "Model file (safetensors with the config in its metadata).")
-    Path path;
+    public Path path;
 
     /** Loads and validates the model file. */
     public ModelFile load() throws ModelFileException {

@@ -11,25 +11,25 @@ import java.util.function.LongSupplier;
  * {@code "time: load 1.20 s, head scores 0.85 s, ... (total 3.10 s)"}. Each {@link #end} charges the time since the
  * previous one (or since construction) to its phase; a phase ended twice adds up.
  */
-final class PhaseTimes {
+public final class PhaseTimes {
     private final LongSupplier clock;
     private final long start;
     private final Map<String, Long> nanos = new LinkedHashMap<>();
     private long mark;
 
-    PhaseTimes() {
+    public PhaseTimes() {
         this(System::nanoTime);
     }
 
     /** With a given clock in nanoseconds, for tests. */
-    PhaseTimes(LongSupplier clock) {
+    public PhaseTimes(LongSupplier clock) {
         this.clock = clock;
         this.start = clock.getAsLong();
         this.mark = start;
     }
 
     /** Charges the time since the last phase ended to {@code phase}. */
-    void end(String phase) {
+    public void end(String phase) {
         long now = clock.getAsLong();
         nanos.merge(phase, now - mark, Long::sum);
         mark = now;
@@ -41,7 +41,7 @@ final class PhaseTimes {
     }
 
     /** "time: phase1 1.20 s, phase2 0.03 s (total 1.23 s)", the phases in the order they first ended. */
-    String line() {
+    public String line() {
         StringBuilder s = new StringBuilder("time:");
         String sep = " ";
         for (Map.Entry<String, Long> e : nanos.entrySet()) {
@@ -52,7 +52,7 @@ final class PhaseTimes {
     }
 
     /** Prints {@link #line} on {@code err} when {@code always} or when the run took at least {@link ProgressLine#QUIET_NANOS}. */
-    void print(PrintWriter err, boolean always) {
+    public void print(PrintWriter err, boolean always) {
         if (!always && total() < ProgressLine.QUIET_NANOS) return;
         err.println(line());
         err.flush();

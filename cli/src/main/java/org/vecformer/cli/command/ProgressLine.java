@@ -7,8 +7,8 @@ import java.util.function.LongSupplier;
  * Progress of a long computation on standard error: "what done/total, elapsed, ETA". Quiet for the first
  * {@link #QUIET_NANOS} (short runs print nothing); then one updating line on a terminal, plain lines otherwise.
  */
-final class ProgressLine {
-    static final long QUIET_NANOS = 2_000_000_000L;
+public final class ProgressLine {
+    public static final long QUIET_NANOS = 2_000_000_000L;
     private final PrintWriter err;
     private final String what;
     private final int total;
@@ -17,17 +17,17 @@ final class ProgressLine {
     private final boolean terminal;
     private int finished;
 
-    ProgressLine(PrintWriter err, String what, int total) {
+    public ProgressLine(PrintWriter err, String what, int total) {
         this(err, what, total, System::nanoTime, onTerminal());
     }
 
     /** True when standard output is an interactive terminal (progress then rewrites one line). */
-    static boolean onTerminal() {
+    public static boolean onTerminal() {
         return System.console() != null && System.console().isTerminal();
     }
 
     /** With a given clock (nanoseconds) and terminal flag, for tests. */
-    ProgressLine(PrintWriter err, String what, int total, LongSupplier clock, boolean terminal) {
+    public ProgressLine(PrintWriter err, String what, int total, LongSupplier clock, boolean terminal) {
         this.err = err;
         this.what = what;
         this.total = total;
@@ -37,16 +37,16 @@ final class ProgressLine {
     }
 
     /** Reports one more unit finished (counted here, so threads may call it concurrently). */
-    synchronized void advance() {
+    public synchronized void advance() {
         done(++finished);
     }
 
     /** Reports {@code done} of the total units finished (the last call, done == total, ends the line). */
-    synchronized void done(int done) {
+    public synchronized void done(int done) {
         long elapsed = clock.getAsLong() - start;
         if (elapsed < QUIET_NANOS) return;
         double seconds = elapsed * 1e-9, eta = seconds / done * (total - done);
-        String line = String.format("%s %d/%d  %.0f s  ETA %s", what, done, total, seconds, TrainCommand.duration(eta));
+        String line = String.format("%s %d/%d  %.0f s  ETA %s", what, done, total, seconds, Words.duration(eta));
         if (terminal) err.print("\r" + line + (done == total ? "\n" : ""));
         else err.println(line);
         err.flush();

@@ -8,7 +8,7 @@ import org.vecformer.model.tokenize.IdTokenizer;
 import org.vecformer.model.tokenize.Tokenizer;
 
 /** Turns {@code --tokens} / {@code --prompt} into token ids, rejecting bad input as usage errors, and shows tokens. */
-final class Prompts {
+public final class Prompts {
     private Prompts() {}
 
     /**
@@ -16,7 +16,7 @@ final class Prompts {
      * model's tokenizer, with the tokenizer's BOS in front unless {@code noBos}, as TransformerLens'
      * {@code prepend_bos} does).
      */
-    static int[] encode(ModelFile model, String tokens, String prompt, boolean noBos) {
+    public static int[] encode(ModelFile model, String tokens, String prompt, boolean noBos) {
         if ((tokens == null) == (prompt == null)) throw new UsageException("give either --tokens IDS or --prompt TEXT");
         Tokenizer tokenizer = tokens != null ? new IdTokenizer(model.config().dVocab()) : model.tokenizer();
         int[] ids;
@@ -52,12 +52,12 @@ final class Prompts {
      * byte that is not a whole character shows as {@code \xNN} too ({@link Tokenizer#piece}); an id past the
      * tokenizer's vocabulary (a padded d_vocab) as {@code #id}.
      */
-    static String show(ModelFile model, int id) {
+    public static String show(ModelFile model, int id) {
         return show(model.tokenizer(), id);
     }
 
     /** {@link #show(ModelFile, int)} for a tokenizer on its own. */
-    static String show(Tokenizer t, int id) {
+    public static String show(Tokenizer t, int id) {
         if (t instanceof IdTokenizer) return Integer.toString(id);
         String piece;
         try {
@@ -76,7 +76,7 @@ final class Prompts {
     }
 
     /** {@link #show} of every id. */
-    static List<String> showAll(ModelFile model, int[] ids) {
+    public static List<String> showAll(ModelFile model, int[] ids) {
         List<String> out = new ArrayList<>(ids.length);
         for (int id : ids) out.add(show(model, id));
         return out;

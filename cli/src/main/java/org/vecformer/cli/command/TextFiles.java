@@ -13,11 +13,11 @@ import org.vecformer.model.tokenize.BpeTokenizer;
 import org.vecformer.model.tokenize.Tokenizer;
 
 /** Reading the text and tokenizer files that commands take: exact contents, strict UTF-8, one-line errors. */
-final class TextFiles {
+public final class TextFiles {
     private TextFiles() {}
 
     /** The file's exact contents (trailing newlines kept); invalid UTF-8 is an error naming the first bad byte. */
-    static String readUtf8(Path path) throws IOException {
+    public static String readUtf8(Path path) throws IOException {
         byte[] bytes;
         try {
             bytes = Files.readAllBytes(path);
@@ -39,13 +39,13 @@ final class TextFiles {
     }
 
     /** A Hugging Face {@code tokenizer.json} (byte-level BPE); what it has that is not supported is an error naming it. */
-    static BpeTokenizer readTokenizer(Path path) throws IOException {
+    public static BpeTokenizer readTokenizer(Path path) throws IOException {
         if (readAnyTokenizer(path) instanceof BpeTokenizer bpe) return bpe;
         throw new IOException(path + " is a character tokenizer, not a Hugging Face tokenizer.json");
     }
 
     /** A tokenizer file: a Hugging Face {@code tokenizer.json} or vecformer's {@code {"type":"char",…}}. */
-    static Tokenizer readAnyTokenizer(Path path) throws IOException {
+    public static Tokenizer readAnyTokenizer(Path path) throws IOException {
         String json = readUtf8(path);
         try {
             return Tokenizer.fromJson(json);

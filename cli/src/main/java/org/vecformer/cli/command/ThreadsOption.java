@@ -10,14 +10,14 @@ import picocli.CommandLine.Option;
  */
 public final class ThreadsOption {
     /** How many threads per available processor {@code --threads} accepts at most. */
-    static final int PER_PROCESSOR = 4;
+    public static final int PER_PROCESSOR = 4;
 
     @Option(names = "--threads", paramLabel = "N",
             description = "Threads for parallel kernels, 1 to 4 x the available processors (default: all cores, or -Dvecformer.threads).")
-    Integer threads;
+    public Integer threads;
 
     /** The largest {@code --threads}: {@value #PER_PROCESSOR} × the processors available to the JVM. */
-    static int maximum() {
+    public static int maximum() {
         return PER_PROCESSOR * Runtime.getRuntime().availableProcessors();
     }
 

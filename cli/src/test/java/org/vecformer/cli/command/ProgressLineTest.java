@@ -21,7 +21,7 @@ class ProgressLineTest {
         p.done(2);
         now = 6_000_000_000L;
         p.done(4);
-        assertEquals("heads 2/4  3 s  ETA " + TrainCommand.duration(3) + "\nheads 4/4  6 s  ETA " + TrainCommand.duration(0) + "\n",
+        assertEquals("heads 2/4  3 s  ETA " + Words.duration(3) + "\nheads 4/4  6 s  ETA " + Words.duration(0) + "\n",
                 text.toString().replace(System.lineSeparator(), "\n"));
     }
 

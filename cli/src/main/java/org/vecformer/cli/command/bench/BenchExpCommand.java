@@ -1,0 +1,108 @@
+package org.vecformer.cli.command.bench;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Random;
+import org.vecformer.cli.UsageException;
+import org.vecformer.cli.render.Json;
+import org.vecformer.engine.diag.JdkVectorExp;
+import org.vecformer.engine.kernel.VectorExp;
+import org.vecformer.engine.reference.RefExp;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code vecformer bench exp}: e^x over n floats in [-30, 0] (the softmax range) on one thread, ns per element:
+ * our polynomial {@link VectorExp}, the JDK's lanewise {@code VectorOperators.EXP} ({@link JdkVectorExp}) and a
+ * scalar {@link Math#exp} loop. The two vector kernels warm up together, then are timed in alternating rounds, best of
+ * each kept, so a busy machine hurts both alike; both meet the accuracy bound of an exp kernel, and the figures show what the JDK's would gain.
+ * Also timed: {@link VectorExp#exp2NonPositive}, the 2^x form softmax and attention use, on the same values (x·log2 e).
+ */
+@Command(name = "exp", mixinStandardHelpOptions = true,
+        description = {"e^x over n floats on one thread, ns per element: our vector exp vs VectorOperators.EXP vs a scalar Math.exp loop.",
+                "exp is a one-thread kernel (softmax calls it per row), so there is no --threads."})
+public final class BenchExpCommand implements Runnable {
+    /** Alternating rounds of the two vector kernels; each keeps the best of {@link #RUNS} timed batches. */
+    private static final int ROUNDS = 5, RUNS = 5;
+    /** Elements per timed batch: a batch calls the kernel over n elements max(1, BATCH_ELEMENTS / n) times in its own loop. */
+    private static final int BATCH_ELEMENTS = 1 << 18;
+
+    private static final double LOG2E = 1.4426950408889634;
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = "--n", paramLabel = "N", defaultValue = "65536", description = "Elements (default: ${DEFAULT-VALUE}).")
+    int n;
+
+    @Option(names = "--warmup", paramLabel = "MS", defaultValue = "2000",
+            description = "Warm-up before timing, both vector kernels in turn, in milliseconds (default: ${DEFAULT-VALUE}); C2 takes seconds to compile them on a busy machine.")
+    long warmupMillis;
+
+    @Option(names = "--json", description = "Print a JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public void run() {
+        if (n < 1 || n > 1 << 26) throw new UsageException("--n must be in [1, 2^26], not " + n);
+        if (warmupMillis < 0) throw new UsageException("--warmup must be >= 0 milliseconds, not " + warmupMillis);
+        Random rnd = new Random(n);
+        float[] x = new float[n], out = new float[n];
+        float[] x2 = new float[n];
+        for (int i = 0; i < n; i++) {
+            x[i] = -30 * rnd.nextFloat();
+            x2[i] = (float) (x[i] * LOG2E);
+        }
+        int reps = Math.max(1, BATCH_ELEMENTS / n);
+        Runnable ours = () -> {
+            for (int r = 0; r < reps; r++) VectorExp.exp(n, x, 0, out, 0);
+        };
+        Runnable jdk = () -> {
+            for (int r = 0; r < reps; r++) JdkVectorExp.exp(n, x, 0, out, 0);
+        };
+        Runnable softmaxForm = () -> {
+            for (int r = 0; r < reps; r++) VectorExp.exp2NonPositive(n, x2, 0, out, 0);
+        };
+        // warm up through the very calls that are timed, so what C2 compiled for the warm-up is what runs in the rounds
+        long warmEnd = System.nanoTime() + warmupMillis * 1_000_000L;
+        do {
+            BestOf.seconds(ours, RUNS, 0);
+            BestOf.seconds(jdk, RUNS, 0);
+            BestOf.seconds(softmaxForm, RUNS, 0);
+        } while (System.nanoTime() < warmEnd);
+        double best = Double.MAX_VALUE, bestJdk = Double.MAX_VALUE, best2 = Double.MAX_VALUE;
+        for (int r = 0; r < ROUNDS; r++) {
+            best = Math.min(best, BestOf.seconds(ours, RUNS, 0));
+            bestJdk = Math.min(bestJdk, BestOf.seconds(jdk, RUNS, 0));
+            best2 = Math.min(best2, BestOf.seconds(softmaxForm, RUNS, 0));
+        }
+        double scalar = BestOf.seconds(() -> {
+            for (int r = 0; r < reps; r++) RefExp.exp(n, x, 0, out, 0);
+        }, 3, warmupMillis / 2);
+        long elements = (long) reps * n;
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("n", n);
+        row.put("threads", 1);
+        row.put("vector_exp_ns", perElement(best, elements));
+        row.put("jdk_exp_ns", perElement(bestJdk, elements));
+        row.put("scalar_exp_ns", perElement(scalar, elements));
+        row.put("vector_exp2_ns", perElement(best2, elements));
+        row.put("faster", best <= bestJdk ? "vector_exp" : "jdk_exp");
+        row.put("speedup_over_scalar", BenchSoftmaxCommand.round(scalar / best));
+        PrintWriter w = spec.commandLine().getOut();
+        if (json) {
+            w.println(Json.write(row));
+            return;
+        }
+        w.printf("exp of %d floats on 1 thread, ns per element: ours (VectorExp) %.3f, VectorOperators.EXP %.3f, scalar Math.exp %.3f, our softmax form 2^x %.3f; ours is %.1fx scalar, %s is the faster vector e^x%n",
+                n, row.get("vector_exp_ns"), row.get("jdk_exp_ns"), row.get("scalar_exp_ns"), row.get("vector_exp2_ns"), row.get("speedup_over_scalar"),
+                best <= bestJdk ? "ours" : "VectorOperators.EXP");
+    }
+
+    private static double perElement(double seconds, long elements) {
+        return Math.round(seconds / elements * 1e9 * 1e4) / 1e4;
+    }
+}

@@ -1,0 +1,48 @@
+package org.vecformer.cli.command.bench;
+
+import java.io.PrintWriter;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import org.vecformer.cli.render.Json;
+import org.vecformer.engine.diag.FmaPeak;
+import org.vecformer.engine.kernel.Simd;
+import org.vecformer.engine.parallel.Parallel;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+import org.vecformer.cli.command.ThreadsOption;
+
+/** {@code vecformer bench peak}: the float FMA peak this JVM reaches, per thread and in total. */
+@Command(name = "peak", mixinStandardHelpOptions = true,
+        description = "Float FMA peak of this CPU as the JVM reaches it (the ceiling for '% of peak').")
+public final class BenchPeakCommand implements Runnable {
+    @Spec
+    CommandSpec spec;
+
+    @Mixin
+    ThreadsOption threadsOption;
+
+    @Option(names = "--json", description = "Print a JSON object instead of text.")
+    boolean json;
+
+    @Override
+    public void run() {
+        int threads = threadsOption.apply();
+        long iterations = 20_000_000L;
+        double seconds = BestOf.seconds(() -> Parallel.forRange(threads, 1, (from, to) -> {
+            for (int t = from; t < to; t++) FmaPeak.run(iterations);
+        }), 5, 300);
+        double gflops = (double) threads * iterations * FmaPeak.FLOPS_PER_ITERATION / seconds / 1e9;
+        Map<String, Object> row = new LinkedHashMap<>();
+        row.put("threads", threads);
+        row.put("vector_bits", Simd.F.vectorBitSize());
+        row.put("gflops", Math.round(gflops * 10) / 10.0);
+        row.put("gflops_per_thread", Math.round(gflops / threads * 10) / 10.0);
+        PrintWriter out = spec.commandLine().getOut();
+        if (json) out.println(Json.write(row));
+        else out.printf("FMA peak: %.1f GFLOPS on %d thread(s), %.1f per thread (%d-bit vectors)%n",
+                gflops, threads, gflops / threads, Simd.F.vectorBitSize());
+    }
+}

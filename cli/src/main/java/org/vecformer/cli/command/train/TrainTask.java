@@ -1,0 +1,125 @@
+package org.vecformer.cli.command.train;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.IntStream;
+import org.vecformer.cli.UsageException;
+import org.vecformer.model.data.Batch;
+import org.vecformer.model.data.BatchSource;
+import org.vecformer.model.data.BigramTask;
+import org.vecformer.model.data.InductionTask;
+import org.vecformer.model.data.SkipTrigramTask;
+import org.vecformer.model.data.TextCorpus;
+import org.vecformer.model.data.TokenFile;
+import org.vecformer.model.data.TokenStream;
+import org.vecformer.model.tokenize.CharTokenizer;
+
+/**
+ * What {@code vecformer train} learns from: a task name, its data file (tokens, text), vocabulary, context and
+ * seed. Stored as JSON in the checkpoint ({@link #KEY}) so {@code --resume} rebuilds the same data streams.
+ */
+record TrainTask(String name, Path data, int dVocab, int nCtx, long seed) {
+    static final String KEY = "task";
+    static final List<String> NAMES = List.of("bigram", "skip-trigram", "induction", "tokens", "text");
+
+    /**
+     * The data of a task: training stream, fixed held-out batch, for text the character tokenizer, and for file data
+     * the number of distinct ids the file uses (0 for synthetic tasks).
+     */
+    record Data(BatchSource train, Batch heldOut, Optional<CharTokenizer> chars, int distinctIds) {}
+
+    /** Layers a task needs by default: bigram 0, skip-trigram 1, induction and file data 2. */
+    static int defaultLayers(String task) {
+        return switch (task) {
+            case "bigram" -> 0;
+            case "skip-trigram" -> 1;
+            default -> 2;
+        };
+    }
+
+    /**
+     * Default steps: bigram 300, skip-trigram 600, induction 800 (at lr 2e-3 the default 2-layer model has a
+     * previous-token head and induction heads with score ~0.7 by then), file data 1000.
+     */
+    static int defaultSteps(String task) {
+        return switch (task) {
+            case "bigram" -> 300;
+            case "skip-trigram" -> 600;
+            case "induction" -> 800;
+            default -> 1000;
+        };
+    }
+
+    /** Default vocabulary of a synthetic task (file data: from the file). */
+    static int defaultVocab(String task) {
+        return switch (task) {
+            case "bigram" -> 16;
+            case "skip-trigram" -> 32;
+            default -> 64;
+        };
+    }
+
+    /** Builds the data; {@code evalSize} held-out sequences come from a seed stream the training never draws. */
+    Data open(int evalSize) {
+        return switch (name) {
+            case "bigram" -> {
+                BigramTask t = BigramTask.random(dVocab, nCtx, 0.5, seed);
+                yield new Data(t, t.heldOut().next(evalSize), Optional.empty(), 0);
+            }
+            case "skip-trigram" -> {
+                SkipTrigramTask t = SkipTrigramTask.random(dVocab, nCtx, Math.max(1, (dVocab - 2) / 10), 2, seed);
+                yield new Data(t, t.heldOut().next(evalSize), Optional.empty(), 0);
+            }
+            case "induction" -> {
+                InductionTask t = new InductionTask(dVocab, nCtx, seed);
+                yield new Data(t, t.heldOut().next(evalSize), Optional.empty(), 0);
+            }
+            case "tokens" -> files(TokenFile.read(data, dVocab), evalSize, Optional.empty());
+            case "text" -> {
+                TextCorpus corpus = TextCorpus.read(data);
+                yield files(corpus.stream(), evalSize, Optional.of(new CharTokenizer(corpus.chars())));
+            }
+            default -> throw new UsageException("--task must be one of " + String.join(", ", NAMES) + ", not '" + name + "'");
+        };
+    }
+
+    private Data files(TokenStream stream, int evalSize, Optional<CharTokenizer> chars) {
+        TokenStream heldOut = stream.heldOut();
+        if (heldOut.ids().length < nCtx + 1) {
+            throw new UsageException(data + ": the held-out last 10% has " + heldOut.ids().length + " tokens, fewer than n_ctx+1 = "
+                    + (nCtx + 1) + "; use a longer file or a smaller --ctx");
+        }
+        int distinct = (int) IntStream.of(stream.ids()).distinct().count();
+        return new Data(stream.training().windows(nCtx, seed), heldOut.windows(nCtx, seed + 1).next(evalSize), chars, distinct);
+    }
+
+    String toJson() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("task", name);
+        m.put("data", data == null ? null : data.toString());
+        m.put("d_vocab", dVocab);
+        m.put("n_ctx", nCtx);
+        m.put("seed", Long.toString(seed));
+        try {
+            return JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES).asString(m);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    static TrainTask fromJson(String json) {
+        try {
+            Map<String, Object> m = JSON.std.mapFrom(json);
+            Object data = m.get("data");
+            return new TrainTask((String) m.get("task"), data == null ? null : Path.of((String) data),
+                    ((Number) m.get("d_vocab")).intValue(), ((Number) m.get("n_ctx")).intValue(), Long.parseLong((String) m.get("seed")));
+        } catch (IOException | RuntimeException e) {
+            throw new IllegalArgumentException("the checkpoint's task metadata is unreadable: " + json);
+        }
+    }
+}
