@@ -59,13 +59,13 @@ public class LayerNormBench {
 
     @Benchmark
     public float[] simd() {
-        LayerNorm.forward(x, 0, t, dModel, w, b, 1e-5f, out, 0, scale);
+        LayerNorm.forward(x, 0, dModel, t, dModel, w, b, 1e-5f, out, 0, dModel, scale);
         return out;
     }
 
     @Benchmark
     public float[] scalarTwin() {
-        RefLayerNorm.forward(x, 0, t, dModel, w, b, 1e-5f, out, 0, scale);
+        RefLayerNorm.forward(x, 0, dModel, t, dModel, w, b, 1e-5f, out, 0, dModel, scale);
         return out;
     }
 }

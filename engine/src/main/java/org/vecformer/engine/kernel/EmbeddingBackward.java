@@ -2,29 +2,38 @@ package org.vecformer.engine.kernel;
 
 /**
  * SIMD backward passes of row lookups; same contract as the twin {@link org.vecformer.engine.reference.RefEmbeddingBackward}:
- * {@code dTable[ids[r]] += dRows[r]} (the backward of a gather) and {@code dTable[r mod period] += dRows[r]} (the backward of
- * adding one [period, width] table to every block of period rows, as a positional embedding is), rows added in order.
+ * {@code dTable[ids[r]] += dy[r]} (the backward of a gather, {@link Embedding}) and {@code dTable[r mod period] += dy[r]}
+ * (the backward of adding one [period, width] table to every block of period rows), rows added in order.
  * Single-threaded: several rows may hit the same output row, and a fixed order keeps the bits fixed.
  */
 public final class EmbeddingBackward {
     private EmbeddingBackward() {}
 
-    /** dResid [tokens.length, dModel] scatter-added into dW_E [dVocab, dModel] by token id. */
-    public static void embed(float[] dResid, int[] tokens, int dModel, float[] dWE, int dVocab) {
-        for (int r = 0; r < tokens.length; r++) {
-            int tok = tokens[r];
-            if (tok < 0 || tok >= dVocab) {
-                throw new IllegalArgumentException("token " + tok + " at row " + r + " is outside the vocabulary [0, " + dVocab + ")");
+    /**
+     * Row r of dy [ids.length, width] (at {@code dyOff + r·ldy}) added into row {@code ids[r]} of dTable [tableRows, width]
+     * (at {@code tableOff + ids[r]·ldTable}), r in order; an id outside [0, tableRows) is an error naming it and its row.
+     */
+    public static void scatterAdd(int width, int[] ids, float[] dy, int dyOff, int ldy,
+                                  float[] dTable, int tableOff, int ldTable, int tableRows) {
+        for (int r = 0; r < ids.length; r++) {
+            int id = ids[r];
+            if (id < 0 || id >= tableRows) {
+                throw new IllegalArgumentException("id " + id + " at row " + r + " is outside the table's rows [0, " + tableRows + ")");
             }
-            VectorOps.add(dModel, dWE, tok * dModel, dResid, r * dModel, dWE, tok * dModel);
+            int row = tableOff + id * ldTable;
+            VectorOps.add(width, dTable, row, dy, dyOff + r * ldy, dTable, row);
         }
     }
 
-    /** Row r of dRows [rows, width] added into row {@code r mod period} of dTable [≥ period, width], r in order. */
-    public static void addPeriodic(float[] dRows, int rows, int period, int width, float[] dTable) {
+    /**
+     * Row r of dy [rows, width] (at {@code dyOff + r·ldy}) added into row {@code r mod period} of dTable [≥ period, width]
+     * (at {@code tableOff + (r mod period)·ldTable}), r in order.
+     */
+    public static void addPeriodic(int rows, int width, int period, float[] dy, int dyOff, int ldy,
+                                   float[] dTable, int tableOff, int ldTable) {
         for (int r = 0; r < rows; r++) {
-            int p = r % period * width;
-            VectorOps.add(width, dTable, p, dRows, r * width, dTable, p);
+            int row = tableOff + r % period * ldTable;
+            VectorOps.add(width, dTable, row, dy, dyOff + r * ldy, dTable, row);
         }
     }
 }

@@ -6,8 +6,7 @@ import jdk.incubator.vector.VectorSpecies;
 import org.vecformer.engine.parallel.Parallel;
 
 /**
- * Layer norm forward (TransformerLens {@code LayerNorm} and {@code LayerNormPre}) in float lanes, parallel
- * over rows. Twin: {@link org.vecformer.engine.reference.RefLayerNorm}.
+ * Layer norm forward over rows (with and without the affine {@code ·w + b}) in float lanes, parallel over rows. Twin: {@link org.vecformer.engine.reference.RefLayerNorm}.
  */
 public final class LayerNorm {
     private static final VectorSpecies<Float> S = Simd.F;
@@ -15,19 +14,19 @@ public final class LayerNorm {
     private LayerNorm() {}
 
     /**
-     * Over rows of x [rows, d]:
+     * Over the rows of x [rows, d] (row r at {@code xOff + r·ldx}):
      * <pre>
      *   xc    = x - mean(x)
-     *   scale = sqrt(mean(xc²) + eps)          (hook_scale)
-     *   out   = xc / scale · w + b              (LN;  LNPre: w and b are null, out = xc / scale)
+     *   scale = sqrt(mean(xc²) + eps)
+     *   out   = xc / scale · w + b              (w and b null: out = xc / scale)
      * </pre>
-     * Writes out [rows, d] (may be x itself) and, when {@code scaleOut} is non-null, the per-row scale [rows].
-     * A null {@code b} with a non-null {@code w} means no bias.
+     * Writes out [rows, d] (row r at {@code outOff + r·ldOut}; may be x itself with the same layout) and, when
+     * {@code scaleOut} is non-null, the per-row scale [rows]. A null {@code b} with a non-null {@code w} means no bias.
      */
-    public static void forward(float[] x, int xOff, int rows, int d, float[] w, float[] b, float eps,
-                               float[] out, int outOff, float[] scaleOut) {
+    public static void forward(float[] x, int xOff, int ldx, int rows, int d, float[] w, float[] b, float eps,
+                               float[] out, int outOff, int ldOut, float[] scaleOut) {
         Parallel.forRange(rows, KernelSizes.rowGrain(d), (from, to) -> {
-            for (int r = from; r < to; r++) row(x, xOff + r * d, d, w, b, eps, out, outOff + r * d, scaleOut, r);
+            for (int r = from; r < to; r++) row(x, xOff + r * ldx, d, w, b, eps, out, outOff + r * ldOut, scaleOut, r);
         });
     }
 

@@ -1,31 +1,38 @@
 package org.vecformer.engine.reference;
 
 /**
- * Scalar twin of the backward passes of row lookups, scatter-adds in row order:
+ * Scalar twin of the backward passes of row lookups, scatter-adds in row order, rows at offset + index · leading dimension:
  * <pre>
- *   dTable[ids[r]]        += dRows[r]      (embed: the backward of a gather, e.g. W_E)
- *   dTable[r mod period]  += dRows[r]      (addPeriodic: one table added to every block of period rows, e.g. W_pos)
+ *   dTable[ids[r]]        += dy[r]      (scatterAdd: the backward of a gather)
+ *   dTable[r mod period]  += dy[r]      (addPeriodic: one table added to every block of period rows)
  * </pre>
  */
 public final class RefEmbeddingBackward {
     private RefEmbeddingBackward() {}
 
-    /** Adds row r of dResid into row tokens[r] of dW_E, for r = 0..tokens.length-1 in order. */
-    public static void embed(float[] dResid, int[] tokens, int dModel, float[] dWE, int dVocab) {
-        for (int r = 0; r < tokens.length; r++) {
-            int tok = tokens[r];
-            if (tok < 0 || tok >= dVocab) {
-                throw new IllegalArgumentException("token " + tok + " at row " + r + " is outside the vocabulary [0, " + dVocab + ")");
+    /** Adds row r of dy [ids.length, width] into row ids[r] of dTable [tableRows, width], r in order; an id outside the table is an error. */
+    public static void scatterAdd(int width, int[] ids, float[] dy, int dyOff, int ldy,
+                                  float[] dTable, int tableOff, int ldTable, int tableRows) {
+        for (int r = 0; r < ids.length; r++) {
+            int id = ids[r];
+            if (id < 0 || id >= tableRows) {
+                throw new IllegalArgumentException("id " + id + " at row " + r + " is outside the table's rows [0, " + tableRows + ")");
             }
-            for (int c = 0; c < dModel; c++) dWE[tok * dModel + c] = (float) ((double) dWE[tok * dModel + c] + dResid[r * dModel + c]);
+            for (int c = 0; c < width; c++) {
+                int at = tableOff + id * ldTable + c;
+                dTable[at] = (float) ((double) dTable[at] + dy[dyOff + r * ldy + c]);
+            }
         }
     }
 
-    /** Adds row r of dRows [rows, width] into row {@code r mod period} of dTable, for r = 0..rows-1 in order. */
-    public static void addPeriodic(float[] dRows, int rows, int period, int width, float[] dTable) {
+    /** Adds row r of dy [rows, width] into row {@code r mod period} of dTable, r in order. */
+    public static void addPeriodic(int rows, int width, int period, float[] dy, int dyOff, int ldy,
+                                   float[] dTable, int tableOff, int ldTable) {
         for (int r = 0; r < rows; r++) {
-            int p = r % period;
-            for (int c = 0; c < width; c++) dTable[p * width + c] = (float) ((double) dTable[p * width + c] + dRows[r * width + c]);
+            for (int c = 0; c < width; c++) {
+                int at = tableOff + r % period * ldTable + c;
+                dTable[at] = (float) ((double) dTable[at] + dy[dyOff + r * ldy + c]);
+            }
         }
     }
 }

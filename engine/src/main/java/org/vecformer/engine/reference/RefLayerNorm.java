@@ -1,21 +1,21 @@
 package org.vecformer.engine.reference;
 
 /**
- * Scalar twin of layer norm (TransformerLens {@code LayerNorm} / {@code LayerNormPre}) over rows of x [rows, d]:
+ * Scalar twin of layer norm over rows of x [rows, d] (row r at {@code xOff + r·ldx}):
  * <pre>
  *   xc    = x - mean(x)
- *   scale = sqrt(mean(xc²) + eps)          (hook_scale)
- *   out   = xc / scale · w + b              (LN;  LNPre: w and b are null, out = xc / scale)
+ *   scale = sqrt(mean(xc²) + eps)
+ *   out   = xc / scale · w + b              (w and b null: out = xc / scale)
  * </pre>
  */
 public final class RefLayerNorm {
     private RefLayerNorm() {}
 
-    /** Writes out [rows, d] and, when {@code scaleOut} is non-null, the per-row scale [rows]. */
-    public static void forward(float[] x, int xOff, int rows, int d, float[] w, float[] b, float eps,
-                               float[] out, int outOff, float[] scaleOut) {
+    /** Writes out [rows, d] (row r at {@code outOff + r·ldOut}) and, when {@code scaleOut} is non-null, the per-row scale [rows]. */
+    public static void forward(float[] x, int xOff, int ldx, int rows, int d, float[] w, float[] b, float eps,
+                               float[] out, int outOff, int ldOut, float[] scaleOut) {
         for (int r = 0; r < rows; r++) {
-            int row = xOff + r * d;
+            int row = xOff + r * ldx;
             double mean = 0;
             for (int i = 0; i < d; i++) mean += x[row + i];
             mean /= d;
@@ -26,7 +26,7 @@ public final class RefLayerNorm {
             for (int i = 0; i < d; i++) {
                 double y = (x[row + i] - mean) / scale;
                 if (w != null) y = y * w[i] + (b == null ? 0 : b[i]);
-                out[outOff + r * d + i] = (float) y;
+                out[outOff + r * ldOut + i] = (float) y;
             }
         }
     }

@@ -62,7 +62,7 @@ class LayerNormBackwardTest {
             this(rows, d, Lengths.random(rnd, rows * d, 2), new float[rows], affine ? Lengths.random(rnd, d, 0) : null,
                     Lengths.random(rnd, rows * d, 1), Lengths.random(rnd, rows * d, 3),
                     affine ? Lengths.random(rnd, d, 0) : null, affine ? Lengths.random(rnd, d, 0) : null);
-            RefLayerNorm.forward(x, 2, rows, d, w, w, 1e-5f, new float[rows * d], 0, scale);
+            RefLayerNorm.forward(x, 2, d, rows, d, w, w, 1e-5f, new float[rows * d], 0, d, scale);
         }
 
         Case copy() {

@@ -22,7 +22,7 @@ class BackwardGradientCheckTest {
                 float[] x = random(rnd, rows * d), w = affine ? random(rnd, d) : null, b = affine ? random(rnd, d) : null;
                 float[] dy = random(rnd, rows * d);
                 float[] scale = new float[rows];
-                RefLayerNorm.forward(x, 0, rows, d, w, b, eps, new float[rows * d], 0, scale);
+                RefLayerNorm.forward(x, 0, d, rows, d, w, b, eps, new float[rows * d], 0, d, scale);
                 float[] dx = new float[rows * d], dw = affine ? new float[d] : null, db = affine ? new float[d] : null;
                 RefLayerNormBackward.backward(x, 0, rows, d, scale, w, dy, 0, dx, 0, dw, db);
                 double[] xd = toDouble(x), wd = affine ? toDouble(w) : null, bd = affine ? toDouble(b) : null;
@@ -63,8 +63,8 @@ class BackwardGradientCheckTest {
         int[] tokens = {2, 0, 2, 2, 3, 0};
         float[] dResid = random(rnd, tokens.length * dModel);
         float[] dWE = new float[dVocab * dModel], dWPos = new float[nCtx * dModel];
-        RefEmbeddingBackward.embed(dResid, tokens, dModel, dWE, dVocab);
-        RefEmbeddingBackward.addPeriodic(dResid, tokens.length, seqLen, dModel, dWPos);
+        RefEmbeddingBackward.scatterAdd(dModel, tokens, dResid, 0, dModel, dWE, 0, dModel, dVocab);
+        RefEmbeddingBackward.addPeriodic(tokens.length, dModel, seqLen, dResid, 0, dModel, dWPos, 0, dModel);
         double[] wE = toDouble(random(rnd, dVocab * dModel)), wPos = toDouble(random(rnd, nCtx * dModel));
         assertGradient(dWE, wE, p -> dot(dResid, embed(p, wPos, tokens, seqLen, dModel)), "dW_E");
         assertGradient(dWPos, wPos, p -> dot(dResid, embed(wE, p, tokens, seqLen, dModel)), "dW_pos");

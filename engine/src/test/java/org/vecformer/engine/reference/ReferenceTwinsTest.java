@@ -64,10 +64,10 @@ class ReferenceTwinsTest {
     void layerNormCentresAndScales() {
         float[] x = {1, 3}; // mean 2, centred ±1, mean square 1 -> scale sqrt(1 + eps)
         float[] out = new float[2], scale = new float[1];
-        RefLayerNorm.forward(x, 0, 1, 2, null, null, 0f, out, 0, scale);
+        RefLayerNorm.forward(x, 0, 2, 1, 2, null, null, 0f, out, 0, 2, scale);
         assertArrayEquals(new float[] {-1, 1}, out, 0f);
         assertEquals(1f, scale[0], 0f);
-        RefLayerNorm.forward(x, 0, 1, 2, new float[] {2, 3}, new float[] {10, 20}, 0f, out, 0, null);
+        RefLayerNorm.forward(x, 0, 2, 1, 2, new float[] {2, 3}, new float[] {10, 20}, 0f, out, 0, 2, null);
         assertArrayEquals(new float[] {8, 23}, out, 0f);
     }
 

@@ -282,7 +282,7 @@ public final class Backward {
             Gemm.sgemm(Transpose.T, Transpose.N, dm, 2 * hd, rows, 1f, qkIn, 0, dm, dQkv, 0, ld3, 0f, dW, 0, ld3);
             Gemm.sgemm(Transpose.T, Transpose.N, dm, hd, rows, 1f, x, 0, dm, dQkv, 2 * hd, ld3, 0f, dW, 2 * hd, ld3);
             Gemm.sgemm(Transpose.N, Transpose.T, rows, dm, 2 * hd, 1f, dQkv, 0, ld3, pb.wQkv(), 0, ld3, 0f, dx, 0, dm);
-            EmbeddingBackward.addPeriodic(dx, rows, t, dm, grad("pos_embed.W_pos"));
+            EmbeddingBackward.addPeriodic(rows, dm, t, dx, 0, dm, grad("pos_embed.W_pos"), 0, dm);
             Gemm.sgemm(Transpose.N, Transpose.T, rows, dm, hd, 1f, dQkv, 2 * hd, ld3, pb.wQkv(), 2 * hd, ld3, 1f, dx, 0, dm);
         }
         unpack(p, dW);
@@ -303,7 +303,7 @@ public final class Backward {
 
     /** Embeddings: dW_E[tok] += dresid; standard positions also dW_pos[pos] += dresid. */
     private void embed(int[] tokens, float[] dResid) {
-        EmbeddingBackward.embed(dResid, tokens, dm, grad("embed.W_E"), c.dVocab());
-        if (c.positionalEmbedding() == PositionalEmbedding.STANDARD) EmbeddingBackward.addPeriodic(dResid, rows, t, dm, grad("pos_embed.W_pos"));
+        EmbeddingBackward.scatterAdd(dm, tokens, dResid, 0, dm, grad("embed.W_E"), 0, dm, c.dVocab());
+        if (c.positionalEmbedding() == PositionalEmbedding.STANDARD) EmbeddingBackward.addPeriodic(rows, dm, t, dResid, 0, dm, grad("pos_embed.W_pos"), 0, dm);
     }
 }

@@ -185,7 +185,7 @@ final class Forward {
             if (!c.normalization().normalizes()) return x;
             float[] out = new float[rows * dm];
             float[] b = bias == null ? null : bias.data();
-            LayerNorm.forward(x, 0, rows, dm, weight == null ? null : weight.data(), b, (float) c.eps(), out, 0, scale);
+            LayerNorm.forward(x, 0, dm, rows, dm, weight == null ? null : weight.data(), b, (float) c.eps(), out, 0, dm, scale);
             String scaleName = name + "hook_scale";
             if (hooks.fns().containsKey(scaleName)) {
                 float[] before = scale.clone();

@@ -37,7 +37,7 @@ class BigramFitTest {
             float[] dLogits = new float[logits.length];
             RefCrossEntropy.forwardBackward(logits, inputs.length, v, b.targets(), 1f / inputs.length, loss, dLogits);
             Arrays.fill(grad, 0f);
-            EmbeddingBackward.embed(dLogits, inputs, v, grad, v);
+            EmbeddingBackward.scatterAdd(v, inputs, dLogits, 0, v, grad, 0, v, v);
             GradClip.clip(grads, 1.0);
             adam.step(grads, schedule.lr(s));
         }
