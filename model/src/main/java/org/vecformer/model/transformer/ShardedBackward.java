@@ -51,7 +51,7 @@ public final class ShardedBackward {
                 Map<String, Tensor> g = shardGrads.get(s);
                 for (Tensor x : g.values()) Arrays.fill(x.data(), 0f);
                 int b0 = first(s, batch, shards), n = first(s + 1, batch, shards) - b0;
-                shardLoss[s] = Backward.lossAndGradients(forward, w, Arrays.copyOfRange(inputs, b0 * t, (b0 + n) * t),
+                shardLoss[s] = Backward.lossAndGradients(forward, Arrays.copyOfRange(inputs, b0 * t, (b0 + n) * t),
                         Arrays.copyOfRange(targets, b0 * t, (b0 + n) * t), n, t, gradScale, g);
             }
         });
@@ -74,7 +74,7 @@ public final class ShardedBackward {
         Parallel.forRange(shards, 1, (from, to) -> {
             for (int s = from; s < to; s++) {
                 int b0 = first(s, batch, shards), n = first(s + 1, batch, shards) - b0;
-                shardLoss[s] = Backward.loss(forward, w, Arrays.copyOfRange(inputs, b0 * t, (b0 + n) * t),
+                shardLoss[s] = Backward.loss(forward, Arrays.copyOfRange(inputs, b0 * t, (b0 + n) * t),
                         Arrays.copyOfRange(targets, b0 * t, (b0 + n) * t), n, t);
             }
         });

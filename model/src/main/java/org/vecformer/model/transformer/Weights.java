@@ -8,7 +8,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.SplittableRandom;
-import java.util.regex.Pattern;
 import org.vecformer.engine.tensor.Tensor;
 
 /**
@@ -29,44 +28,27 @@ public record Weights(Config config, Tensor wE, Tensor wPos, List<Block> blocks,
     /** GPT-2's initial standard deviation of the weight matrices. */
     public static final double DEFAULT_INIT_STD = 0.02;
 
-    /** Buffers TransformerLens keeps in its state dicts that are not parameters; ignored on load. */
-    private static final Pattern IGNORED = Pattern.compile("blocks\\.\\d+\\.attn\\.(mask|IGNORE)");
+    private static final ParamName W_E = ParamName.of(ParamName.Param.W_E), W_POS = ParamName.of(ParamName.Param.W_POS),
+            LN_FINAL_W = ParamName.of(ParamName.Param.LN_FINAL_W), LN_FINAL_B = ParamName.of(ParamName.Param.LN_FINAL_B),
+            W_U = ParamName.of(ParamName.Param.W_U), B_U = ParamName.of(ParamName.Param.B_U);
 
     public Weights {
         blocks = List.copyOf(blocks);
     }
 
-    /** Names and shapes of every parameter a model of this config has, in state-dict order. */
+    /**
+     * Names and shapes of every parameter a model of this config has, in state-dict order: those of the pieces of its
+     * {@link Architecture} (embeddings, each block's sublayers, unembedding).
+     */
     public static Map<String, int[]> shapes(Config c) {
         Map<String, int[]> s = new LinkedHashMap<>();
-        boolean ln = c.normalization() == Normalization.LN;
-        s.put("embed.W_E", new int[] {c.dVocab(), c.dModel()});
-        s.put("pos_embed.W_pos", new int[] {c.nCtx(), c.dModel()});
-        for (int l = 0; l < c.nLayers(); l++) {
-            String p = "blocks." + l + ".";
-            if (ln) {
-                s.put(p + "ln1.w", new int[] {c.dModel()});
-                if (c.biases()) s.put(p + "ln1.b", new int[] {c.dModel()});
-            }
-            for (String m : new String[] {"W_Q", "W_K", "W_V"}) s.put(p + "attn." + m, new int[] {c.nHeads(), c.dModel(), c.dHead()});
-            s.put(p + "attn.W_O", new int[] {c.nHeads(), c.dHead(), c.dModel()});
-            if (c.biases()) {
-                for (String b : new String[] {"b_Q", "b_K", "b_V"}) s.put(p + "attn." + b, new int[] {c.nHeads(), c.dHead()});
-                s.put(p + "attn.b_O", new int[] {c.dModel()});
-            }
-        }
-        if (ln) {
-            s.put("ln_final.w", new int[] {c.dModel()});
-            if (c.biases()) s.put("ln_final.b", new int[] {c.dModel()});
-        }
-        s.put("unembed.W_U", new int[] {c.dModel(), c.dVocab()});
-        if (c.biases()) s.put("unembed.b_U", new int[] {c.dVocab()});
+        Architecture.of(c).params(c).forEach((name, shape) -> s.put(name.tl(), shape));
         return s;
     }
 
     /** True for the names of additive biases (which may be absent from a file and then are zero). */
     public static boolean isBias(String name) {
-        return name.endsWith(".b") || name.contains(".b_");
+        return ParamName.isBias(name);
     }
 
     /**
@@ -79,11 +61,11 @@ public record Weights(Config config, Tensor wE, Tensor wPos, List<Block> blocks,
         Map<String, Tensor> dict = new LinkedHashMap<>();
         for (Map.Entry<String, int[]> e : shapes(c).entrySet()) {
             Tensor t = Tensor.zeros(e.getValue());
-            String leaf = e.getKey().substring(e.getKey().lastIndexOf('.') + 1);
+            ParamName.Param kind = ParamName.parse(e.getKey()).orElseThrow().param();
             float[] d = t.data();
-            if (leaf.startsWith("W_")) {
+            if (kind.isMatrix()) {
                 for (int i = 0; i < d.length; i++) d[i] = (float) (std * rnd.nextGaussian());
-            } else if (leaf.equals("w")) {
+            } else if (kind.isNormGain()) {
                 Arrays.fill(d, 1f);
             }
             dict.put(e.getKey(), t);
@@ -129,15 +111,9 @@ public record Weights(Config config, Tensor wE, Tensor wPos, List<Block> blocks,
             p.put(name, t);
         }
         List<Block> blocks = new ArrayList<>();
-        for (int l = 0; l < c.nLayers(); l++) {
-            String b = "blocks." + l + ".";
-            blocks.add(new Block(p.get(b + "ln1.w"), p.get(b + "ln1.b"),
-                    p.get(b + "attn.W_Q"), p.get(b + "attn.W_K"), p.get(b + "attn.W_V"),
-                    p.get(b + "attn.b_Q"), p.get(b + "attn.b_K"), p.get(b + "attn.b_V"),
-                    p.get(b + "attn.W_O"), p.get(b + "attn.b_O")));
-        }
-        return new Weights(c, p.get("embed.W_E"), p.get("pos_embed.W_pos"), blocks,
-                p.get("ln_final.w"), p.get("ln_final.b"), p.get("unembed.W_U"), p.get("unembed.b_U"));
+        for (int l = 0; l < c.nLayers(); l++) blocks.add(Block.of(p, l));
+        return new Weights(c, p.get(W_E.tl()), p.get(W_POS.tl()), blocks,
+                p.get(LN_FINAL_W.tl()), p.get(LN_FINAL_B.tl()), p.get(W_U.tl()), p.get(B_U.tl()));
     }
 
     /**
@@ -173,7 +149,7 @@ public record Weights(Config config, Tensor wE, Tensor wPos, List<Block> blocks,
     public static void checkNames(Config c, Collection<String> names) {
         Map<String, int[]> shapes = shapes(c);
         for (String name : names) {
-            if (shapes.containsKey(name) || IGNORED.matcher(name).matches()) continue;
+            if (shapes.containsKey(name) || ParamName.isBuffer(name)) continue;
             String why = !c.biases() && isBias(name) && shapes(c.withBiases(true)).containsKey(name)
                     ? " (the config says biases: false)" : " (not a parameter of this config)";
             throw new IllegalArgumentException("unexpected tensor " + name + why);
@@ -183,33 +159,20 @@ public record Weights(Config config, Tensor wE, Tensor wPos, List<Block> blocks,
     /** The parameters by TransformerLens name, in {@link #shapes(Config)} order; the tensors are shared, not copied. */
     public Map<String, Tensor> stateDict() {
         Map<String, Tensor> d = new LinkedHashMap<>();
-        put(d, "embed.W_E", wE);
-        put(d, "pos_embed.W_pos", wPos);
-        for (int l = 0; l < blocks.size(); l++) {
-            Block b = blocks.get(l);
-            String p = "blocks." + l + ".";
-            put(d, p + "ln1.w", b.ln1W());
-            put(d, p + "ln1.b", b.ln1B());
-            put(d, p + "attn.W_Q", b.wQ());
-            put(d, p + "attn.W_K", b.wK());
-            put(d, p + "attn.W_V", b.wV());
-            put(d, p + "attn.W_O", b.wO());
-            put(d, p + "attn.b_Q", b.bQ());
-            put(d, p + "attn.b_K", b.bK());
-            put(d, p + "attn.b_V", b.bV());
-            put(d, p + "attn.b_O", b.bO());
-        }
-        put(d, "ln_final.w", lnFinalW);
-        put(d, "ln_final.b", lnFinalB);
-        put(d, "unembed.W_U", wU);
-        put(d, "unembed.b_U", bU);
+        put(d, W_E, wE);
+        put(d, W_POS, wPos);
+        for (int l = 0; l < blocks.size(); l++) blocks.get(l).putInto(d, l);
+        put(d, LN_FINAL_W, lnFinalW);
+        put(d, LN_FINAL_B, lnFinalB);
+        put(d, W_U, wU);
+        put(d, B_U, bU);
         Map<String, Tensor> ordered = new LinkedHashMap<>();
         for (String name : shapes(config).keySet()) ordered.put(name, d.get(name));
         return Collections.unmodifiableMap(ordered);
     }
 
-    private static void put(Map<String, Tensor> d, String name, Tensor t) {
-        if (t != null) d.put(name, t);
+    private static void put(Map<String, Tensor> d, ParamName name, Tensor t) {
+        if (t != null) d.put(name.tl(), t);
     }
 
     /** Number of parameters (elements of every tensor in the state dict). */
