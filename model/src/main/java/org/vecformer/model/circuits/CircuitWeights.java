@@ -6,7 +6,6 @@ import org.vecformer.engine.linalg.Matrix;
 import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.transformer.Block;
 import org.vecformer.model.transformer.Config;
-import org.vecformer.model.transformer.PositionalEmbedding;
 import org.vecformer.model.transformer.Weights;
 
 /**
@@ -152,7 +151,7 @@ public final class CircuitWeights {
     }
 
     private boolean shortformer() {
-        return config().positionalEmbedding() == PositionalEmbedding.SHORTFORMER;
+        return !config().positionalEmbedding().addsToResidual();
     }
 
     /** W_O^h [d_head, d_model] (writes to the residual stream; nothing to fold). */

@@ -5,9 +5,10 @@ import java.util.Arrays;
 import java.util.List;
 import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.transformer.Config;
+import org.vecformer.model.transformer.HookName;
+import org.vecformer.model.transformer.HookName.Hook;
 import org.vecformer.model.transformer.Hooks;
 import org.vecformer.model.transformer.Normalization;
-import org.vecformer.model.transformer.PositionalEmbedding;
 import org.vecformer.model.transformer.Run;
 import org.vecformer.model.transformer.Transformer;
 import org.vecformer.model.transformer.Weights;
@@ -53,19 +54,18 @@ public record DirectLogitAttribution(int[] tokens, int[] targets, List<String> c
         }
         Weights w = model.weights();
         int layers = c.nLayers(), heads = c.nHeads(), dm = c.dModel(), vocab = c.dVocab(), t = tokens.length;
-        Run run = model.run(new int[][] {tokens}, Hooks.caching(name -> name.equals("hook_embed") || name.equals("hook_pos_embed")
-                || name.endsWith("attn.hook_result") || name.equals("ln_final.hook_scale")));
-        boolean standard = c.positionalEmbedding() == PositionalEmbedding.STANDARD;
+        Run run = model.run(new int[][] {tokens}, Hooks.caching(name -> Hook.EMBED.matches(name) || Hook.POS_EMBED.matches(name)
+                || Hook.RESULT.matches(name) || Hook.LN_FINAL_SCALE.matches(name)));
         List<String> names = new ArrayList<>();
         List<float[]> vectors = new ArrayList<>(); // each [T, d_model] flat, or a single row [d_model] for b_O
         names.add("embed");
-        vectors.add(run.cache().get("hook_embed").data());
-        if (standard) {
+        vectors.add(run.get(HookName.of(Hook.EMBED)).data());
+        if (c.positionalEmbedding().addsToResidual()) {
             names.add("pos_embed");
-            vectors.add(run.cache().get("hook_pos_embed").data());
+            vectors.add(run.get(HookName.of(Hook.POS_EMBED)).data());
         }
         for (int l = 0; l < layers; l++) {
-            float[] result = run.cache().get("blocks." + l + ".attn.hook_result").data(); // [1, T, H, d_model]
+            float[] result = run.get(HookName.of(Hook.RESULT, l)).data(); // [1, T, H, d_model]
             for (int h = 0; h < heads; h++) {
                 float[] head = new float[t * dm];
                 for (int p = 0; p < t; p++) System.arraycopy(result, (p * heads + h) * dm, head, p * dm, dm);
@@ -81,7 +81,7 @@ public record DirectLogitAttribution(int[] tokens, int[] targets, List<String> c
             }
         }
         Normalization norm = c.normalization();
-        float[] scale = norm.normalizes() ? run.cache().get("ln_final.hook_scale").data() : null; // [1, T, 1]
+        float[] scale = norm.normalizes() ? run.get(HookName.of(Hook.LN_FINAL_SCALE)).data() : null; // [1, T, 1]
         float[] wU = w.wU().data();
         float[] lnW = w.lnFinalW() == null ? null : w.lnFinalW().data(), lnB = w.lnFinalB() == null ? null : w.lnFinalB().data();
         int positions = targets.length;

@@ -4,7 +4,10 @@ import java.util.Arrays;
 import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.HookFn;
+import org.vecformer.model.transformer.HookName;
+import org.vecformer.model.transformer.HookName.Hook;
 import org.vecformer.model.transformer.Hooks;
+import org.vecformer.model.transformer.Run;
 import org.vecformer.model.transformer.Transformer;
 
 /**
@@ -32,7 +35,7 @@ public record HeadAblation(Kind kind, double cleanLoss, double[][] lossChange) {
         for (int l = 0; l < c.nLayers(); l++) {
             for (int h = 0; h < c.nHeads(); h++) {
                 float[] replacement = means == null ? new float[c.dHead()] : Arrays.copyOfRange(means[l], h * c.dHead(), (h + 1) * c.dHead());
-                Hooks hooks = Hooks.none().with("blocks." + l + ".attn.hook_z", setHead(h, replacement));
+                Hooks hooks = Hooks.none().with(HookName.of(Hook.Z, l), setHead(h, replacement));
                 change[l][h] = meanLoss(Transformer.loss(model.run(tokens, hooks).logits(), tokens)) - clean;
             }
         }
@@ -52,11 +55,11 @@ public record HeadAblation(Kind kind, double cleanLoss, double[][] lossChange) {
     /** Mean of hook_z over batch and positions, per layer: [n_layers][n_heads · d_head]. */
     private static float[][] meanZ(Transformer model, int[][] tokens) {
         Config c = model.config();
-        var cache = model.run(tokens, Hooks.caching(name -> name.endsWith("attn.hook_z"))).cache();
+        Run run = model.run(tokens, Hooks.caching(Hook.Z::matches));
         int width = c.nHeads() * c.dHead();
         float[][] out = new float[c.nLayers()][width];
         for (int l = 0; l < c.nLayers(); l++) {
-            Tensor z = cache.get("blocks." + l + ".attn.hook_z");
+            Tensor z = run.get(HookName.of(Hook.Z, l));
             int rows = z.dim(0) * z.dim(1);
             double[] sum = new double[width];
             for (int r = 0; r < rows; r++) for (int j = 0; j < width; j++) sum[j] += z.data()[r * width + j];

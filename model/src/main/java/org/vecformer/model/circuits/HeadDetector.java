@@ -2,6 +2,7 @@ package org.vecformer.model.circuits;
 
 import java.util.SplittableRandom;
 import org.vecformer.model.transformer.Config;
+import org.vecformer.model.transformer.HookName;
 import org.vecformer.model.transformer.Hooks;
 import org.vecformer.model.transformer.Transformer;
 
@@ -74,8 +75,8 @@ public record HeadDetector(double[][] previousToken, double[][] duplicateToken, 
         Hooks hooks = Hooks.none();
         for (int l = 0; l < layers; l++) {
             int layer = l;
-            hooks = hooks.with("blocks." + l + ".attn.hook_pattern", (pattern, name) -> {
-                if (!pattern.isContiguous() || pattern.offset() != 0) throw new IllegalStateException("hook_pattern is not a contiguous buffer");
+            hooks = hooks.with(HookName.of(HookName.Hook.PATTERN, l), (pattern, name) -> {
+                if (!pattern.isContiguous() || pattern.offset() != 0) throw new IllegalStateException(name + " is not a contiguous buffer");
                 reader.read(layer, pattern.data());
                 return pattern;
             });

@@ -6,7 +6,8 @@ import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.transformer.Block;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.Normalization;
-import org.vecformer.model.transformer.PositionalEmbedding;
+import org.vecformer.model.transformer.ParamName;
+import org.vecformer.model.transformer.ParamName.Param;
 import org.vecformer.model.transformer.Weights;
 
 /**
@@ -51,19 +52,18 @@ public final class LayerNormFold {
     private static Weights fold(Weights weights, boolean inPlace) {
         Config c = weights.config();
         if (!applies(c)) return weights;
-        if (c.positionalEmbedding() == PositionalEmbedding.SHORTFORMER) {
+        if (!c.positionalEmbedding().addsToResidual()) {
             throw new IllegalArgumentException("cannot fold LN into an equivalent shortformer model: W_pos enters Q and K after ln1's weights");
         }
         Config folded = c.withNormalization(Normalization.LN_PRE);
         Map<String, Tensor> dict = new LinkedHashMap<>();
-        dict.put("embed.W_E", inPlace ? weights.wE() : weights.wE().copy());
-        dict.put("pos_embed.W_pos", inPlace ? weights.wPos() : weights.wPos().copy());
+        dict.put(ParamName.of(Param.W_E).tl(), inPlace ? weights.wE() : weights.wE().copy());
+        dict.put(ParamName.of(Param.W_POS).tl(), inPlace ? weights.wPos() : weights.wPos().copy());
         int dm = c.dModel(), dh = c.dHead();
         for (int l = 0; l < c.nLayers(); l++) {
             Block b = weights.blocks().get(l);
-            String p = "blocks." + l + ".attn.";
             float[] w = b.ln1W().data(), bias = b.ln1B() == null ? null : b.ln1B().data();
-            String[] mats = {"W_Q", "W_K", "W_V"}, biases = {"b_Q", "b_K", "b_V"};
+            Param[] mats = {Param.W_Q, Param.W_K, Param.W_V}, biases = {Param.B_Q, Param.B_K, Param.B_V};
             Tensor[] ws = {b.wQ(), b.wK(), b.wV()}, bs = {b.bQ(), b.bK(), b.bV()};
             for (int s = 0; s < 3; s++) {
                 // foldMatrix reads each element before it writes it, so the output may be its input
@@ -74,11 +74,11 @@ public final class LayerNormFold {
                     foldMatrix(ws[s].data(), off, dm, dh, w, bias, bs[s] == null ? null : bs[s].data(), h * dh,
                             wOut.data(), off, bOut.data(), h * dh);
                 }
-                dict.put(p + mats[s], wOut);
-                dict.put(p + biases[s], bOut);
+                dict.put(ParamName.of(mats[s], l).tl(), wOut);
+                dict.put(ParamName.of(biases[s], l).tl(), bOut);
             }
-            dict.put(p + "W_O", inPlace ? b.wO() : b.wO().copy());
-            if (b.bO() != null) dict.put(p + "b_O", inPlace ? b.bO() : b.bO().copy());
+            dict.put(ParamName.of(Param.W_O, l).tl(), inPlace ? b.wO() : b.wO().copy());
+            if (b.bO() != null) dict.put(ParamName.of(Param.B_O, l).tl(), inPlace ? b.bO() : b.bO().copy());
         }
         int vocab = c.dVocab();
         Tensor wU = inPlace ? weights.wU() : Tensor.zeros(dm, vocab);
@@ -86,8 +86,8 @@ public final class LayerNormFold {
         foldMatrix(weights.wU().data(), 0, dm, vocab, weights.lnFinalW().data(),
                 weights.lnFinalB() == null ? null : weights.lnFinalB().data(),
                 weights.bU() == null ? null : weights.bU().data(), 0, wU.data(), 0, bU.data(), 0);
-        dict.put("unembed.W_U", wU);
-        dict.put("unembed.b_U", bU);
+        dict.put(ParamName.of(Param.W_U).tl(), wU);
+        dict.put(ParamName.of(Param.B_U).tl(), bU);
         return Weights.fromStateDict(folded.withBiases(true), dict);
     }
 

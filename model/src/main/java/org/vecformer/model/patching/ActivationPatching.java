@@ -3,6 +3,7 @@ package org.vecformer.model.patching;
 import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.HookFn;
+import org.vecformer.model.transformer.HookName;
 import org.vecformer.model.transformer.Hooks;
 import org.vecformer.model.transformer.Transformer;
 
@@ -70,7 +71,7 @@ public final class ActivationPatching {
             return resume(l, resid, Hooks.none());
         }
         if (site != Site.ATTN_OUT) throw new IllegalArgumentException(site.label() + " is a head site");
-        Tensor post = runs.corrupt("blocks." + l + ".hook_resid_post").copy();
+        Tensor post = runs.corrupt(HookName.of(HookName.Hook.RESID_POST, l).tl()).copy();
         float[] pre = runs.corrupt(Site.RESID_PRE.hookName(l)).data(), out = runs.clean(site.hookName(l)).data();
         for (int i = 0; i < dm; i++) post.data()[p * dm + i] = pre[p * dm + i] + out[p * dm + i];
         return resume(l + 1, post, Hooks.none());

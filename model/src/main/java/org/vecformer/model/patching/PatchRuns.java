@@ -1,5 +1,6 @@
 package org.vecformer.model.patching;
 
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Set;
@@ -7,6 +8,8 @@ import java.util.function.Predicate;
 import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.transformer.Backward;
 import org.vecformer.model.transformer.Config;
+import org.vecformer.model.transformer.HookName;
+import org.vecformer.model.transformer.HookName.Hook;
 import org.vecformer.model.transformer.Hooks;
 import org.vecformer.model.transformer.Run;
 import org.vecformer.model.transformer.Transformer;
@@ -20,8 +23,8 @@ import org.vecformer.model.transformer.Transformer;
  * ∂metric/∂activation of every site there (for {@link AttributionPatching}) at the cost of one backward pass.
  */
 public final class PatchRuns {
-    private static final Set<String> KEPT = Set.of("hook_resid_pre", "hook_attn_out", "hook_resid_post", "attn.hook_z",
-            "attn.hook_q", "attn.hook_k", "attn.hook_v", "attn.hook_pattern");
+    private static final Set<Hook> KEPT = EnumSet.of(Hook.RESID_PRE, Hook.ATTN_OUT, Hook.RESID_POST, Hook.Z, Hook.Q, Hook.K, Hook.V,
+            Hook.PATTERN);
 
     private final Transformer model;
     private final int[] clean, corrupt;
@@ -68,13 +71,12 @@ public final class PatchRuns {
     }
 
     private static boolean kept(String name) {
-        int dot = name.indexOf('.', "blocks.".length());
-        return name.startsWith("blocks.") && dot > 0 && KEPT.contains(name.substring(dot + 1));
+        return HookName.parse(name).map(h -> KEPT.contains(h.hook())).orElse(false);
     }
 
     private double finalMetric(Map<String, Tensor> cache) {
         int last = model.config().nLayers() - 1;
-        return metric.of(model.resume(last + 1, cache.get("blocks." + last + ".hook_resid_post"), Hooks.none(),
+        return metric.of(model.resume(last + 1, cache.get(HookName.of(Hook.RESID_POST, last).tl()), Hooks.none(),
                 Transformer.LogitRows.LAST).logits());
     }
 

@@ -3,6 +3,8 @@ package org.vecformer.model.patching;
 import java.util.Arrays;
 import java.util.Locale;
 import java.util.stream.Collectors;
+import org.vecformer.model.transformer.HookName;
+import org.vecformer.model.transformer.HookName.Hook;
 
 /**
  * A kind of activation to patch, by its TransformerLens hook point in block l. Residual sites ({@code resid_pre},
@@ -11,23 +13,28 @@ import java.util.stream.Collectors;
  * position, {@code pattern} [batch, head_index, query_pos, key_pos] in that query's row.
  */
 public enum Site {
-    RESID_PRE("hook_resid_pre"),
-    ATTN_OUT("hook_attn_out"),
-    Z("attn.hook_z"),
-    PATTERN("attn.hook_pattern"),
-    V("attn.hook_v"),
-    Q("attn.hook_q"),
-    K("attn.hook_k");
+    RESID_PRE(Hook.RESID_PRE),
+    ATTN_OUT(Hook.ATTN_OUT),
+    Z(Hook.Z),
+    PATTERN(Hook.PATTERN),
+    V(Hook.V),
+    Q(Hook.Q),
+    K(Hook.K);
 
-    private final String hook;
+    private final Hook hook;
 
-    Site(String hook) {
+    Site(Hook hook) {
         this.hook = hook;
     }
 
-    /** The hook point of this site in block {@code layer}. */
+    /** The hook point this site patches. */
+    public Hook hook() {
+        return hook;
+    }
+
+    /** The name of this site's hook point in block {@code layer}. */
     public String hookName(int layer) {
-        return "blocks." + layer + "." + hook;
+        return HookName.of(hook, layer).tl();
     }
 
     /** True for the per-head sites (z, pattern, q, k, v). */

@@ -5,11 +5,12 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.vecformer.engine.tensor.Tensor;
+import org.vecformer.model.transformer.BlockPath;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.Normalization;
+import org.vecformer.model.transformer.ParamName;
+import org.vecformer.model.transformer.ParamName.Param;
 import org.vecformer.model.transformer.Weights;
 
 /**
@@ -19,10 +20,6 @@ import org.vecformer.model.transformer.Weights;
  * that names it, its shape and why (an MLP, a layer norm the config does not have, a layer beyond {@code n_layers}).
  */
 public final class TlImport {
-    /** TransformerLens' non-parameter buffers: the causal mask and the masked-score value. */
-    private static final Pattern BUFFER = Pattern.compile("blocks\\.\\d+\\.attn\\.(mask|IGNORE)");
-    private static final Pattern LAYER = Pattern.compile("blocks\\.(\\d+)\\..*");
-
     private TlImport() {}
 
     /**
@@ -47,7 +44,7 @@ public final class TlImport {
         Map<String, int[]> shapes = Weights.shapes(config);
         List<String> ignored = new ArrayList<>();
         for (String name : dict.skipped()) {
-            if (!BUFFER.matcher(name).matches()) {
+            if (!ParamName.isBuffer(name)) {
                 throw new IllegalArgumentException("unexpected tensor " + name + ": not floating point, and not one of"
                         + " TransformerLens' attn.mask/IGNORE buffers");
             }
@@ -57,7 +54,7 @@ public final class TlImport {
         for (Map.Entry<String, Tensor> e : dict.tensors().entrySet()) {
             String name = e.getKey();
             int[] shape = e.getValue().shape();
-            if (BUFFER.matcher(name).matches()) {
+            if (ParamName.isBuffer(name)) {
                 ignored.add(name);
             } else if (!shapes.containsKey(name)) {
                 throw new IllegalArgumentException(unexpected(config, name, shape));
@@ -83,15 +80,16 @@ public final class TlImport {
     /** Why {@code name} does not belong to a model of {@code c}. */
     private static String unexpected(Config c, String name, int[] shape) {
         String it = "tensor " + name + " " + Arrays.toString(shape);
-        if (name.contains(".mlp.") || name.contains(".ln2.")) {
+        Param param = ParamName.parse(name).map(ParamName::param).orElse(null);
+        if (param != null && param.isMlp()) {
             return it + " belongs to an MLP layer; only attention-only models are supported";
         }
-        Matcher layer = LAYER.matcher(name);
-        // A layer number of 10 or more digits is beyond any n_layers (and may not fit an int): the generic message then.
-        if (layer.matches() && layer.group(1).length() < 10 && Integer.parseInt(layer.group(1)) >= c.nLayers()) {
-            return it + " belongs to layer " + layer.group(1) + " but the config has n_layers " + c.nLayers();
+        // BlockPath reads a layer of at most nine digits; a longer one is beyond any n_layers: the generic message then.
+        int layer = BlockPath.parse(name).layer();
+        if (layer >= c.nLayers()) {
+            return it + " belongs to layer " + layer + " but the config has n_layers " + c.nLayers();
         }
-        if (c.normalization() != Normalization.LN && (name.startsWith("ln_final.") || name.matches("blocks\\.\\d+\\.ln1\\..*"))) {
+        if (c.normalization() != Normalization.LN && param != null && param.isNorm()) {
             return it + " is a layer-norm parameter but the config's normalization is "
                     + (c.normalization() == Normalization.NONE ? "none" : c.normalization().tlName()) + ", which has none";
         }

@@ -9,7 +9,8 @@ import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.circuits.LayerNormFold;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.Normalization;
-import org.vecformer.model.transformer.PositionalEmbedding;
+import org.vecformer.model.transformer.ParamName;
+import org.vecformer.model.transformer.ParamName.Param;
 import org.vecformer.model.transformer.Weights;
 
 /**
@@ -56,7 +57,7 @@ public final class TlProcessing {
     public static Result process(Weights w) {
         Config c = w.config();
         List<String> applied = new ArrayList<>(), skipped = new ArrayList<>();
-        boolean shortformer = c.positionalEmbedding() == PositionalEmbedding.SHORTFORMER;
+        boolean shortformer = !c.positionalEmbedding().addsToResidual();
         boolean fold = !shortformer && c.normalization() == Normalization.LN;
         Weights out = fold ? LayerNormFold.foldInPlace(w) : w;
         if (shortformer) {
@@ -65,9 +66,9 @@ public final class TlProcessing {
         if (fold) {
             Map<String, Tensor> d = mutable(out);
             for (int l = 0; l < c.nLayers(); l++) {
-                for (String m : new String[] {"W_Q", "W_K", "W_V"}) centerReadingHeads(d.get("blocks." + l + ".attn." + m));
+                for (Param m : new Param[] {Param.W_Q, Param.W_K, Param.W_V}) centerReadingHeads(d.get(ParamName.of(m, l).tl()));
             }
-            centerColumns(d.get("unembed.W_U"));
+            centerColumns(d.get(ParamName.of(Param.W_U).tl()));
             out = Weights.fromStateDict(out.config(), d);
             applied.add("fold_ln");
         } else if (!shortformer) {
@@ -76,26 +77,26 @@ public final class TlProcessing {
         boolean centred = !shortformer && out.config().normalization().normalizes();
         Map<String, Tensor> d = mutable(out);
         if (centred) {
-            centerRows(d.get("embed.W_E"));
-            centerRows(d.get("pos_embed.W_pos"));
+            centerRows(d.get(ParamName.of(Param.W_E).tl()));
+            centerRows(d.get(ParamName.of(Param.W_POS).tl()));
             for (int l = 0; l < c.nLayers(); l++) {
-                centerRows(d.get("blocks." + l + ".attn.W_O"));
-                centerRows(d.get("blocks." + l + ".attn.b_O"));
+                centerRows(d.get(ParamName.of(Param.W_O, l).tl()));
+                centerRows(d.get(ParamName.of(Param.B_O, l).tl()));
             }
             applied.add("center_writing_weights");
         } else if (!shortformer) {
             skipped.add("center_writing_weights: needs a layer norm to read the residual stream");
         }
         if (!shortformer) {
-            centerRows(d.get("unembed.W_U"));
-            centerRows(d.get("unembed.b_U"));
+            centerRows(d.get(ParamName.of(Param.W_U).tl()));
+            centerRows(d.get(ParamName.of(Param.B_U).tl()));
             applied.add("center_unembed");
         }
         if (out.config().biases()) {
             for (int l = 0; l < c.nLayers(); l++) {
-                String p = "blocks." + l + ".attn.";
-                foldValueBias(d.get(p + "b_V"), d.get(p + "W_O"), d.get(p + "b_O"));
-                if (centred) centerRows(d.get(p + "b_O"));
+                Tensor bO = d.get(ParamName.of(Param.B_O, l).tl());
+                foldValueBias(d.get(ParamName.of(Param.B_V, l).tl()), d.get(ParamName.of(Param.W_O, l).tl()), bO);
+                if (centred) centerRows(bO);
             }
             applied.add("fold_value_biases");
         } else {

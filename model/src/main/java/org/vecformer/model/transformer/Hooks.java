@@ -43,6 +43,11 @@ public record Hooks(Predicate<String> cache, Map<String, HookFn> fns) {
         return new Hooks(cache, m);
     }
 
+    /** {@link #with(String, HookFn)} at hook point {@code name}. */
+    public Hooks with(HookName name, HookFn fn) {
+        return with(name.tl(), fn);
+    }
+
     /** True when the activation named {@code name} must be formed: it is cached or hooked. */
     boolean wants(String name) {
         return fns.containsKey(name) || cache.test(name);

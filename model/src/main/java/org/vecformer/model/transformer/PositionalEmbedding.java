@@ -16,6 +16,11 @@ public enum PositionalEmbedding implements Sublayer {
     /** {@code "standard"}: {@code W_pos} is added to the residual stream after the embedding. */
     STANDARD("standard") {
         @Override
+        public boolean addsToResidual() {
+            return true;
+        }
+
+        @Override
         float[] residual(float[] embed, float[] pos, int n) {
             float[] resid = new float[n];
             VectorOps.add(n, embed, 0, pos, 0, resid, 0);
@@ -34,6 +39,11 @@ public enum PositionalEmbedding implements Sublayer {
     },
     /** {@code "shortformer"}: {@code W_pos} is added to the (normalized) input of Q and K only, never to V or the residual. */
     SHORTFORMER("shortformer") {
+        @Override
+        public boolean addsToResidual() {
+            return false;
+        }
+
         @Override
         float[] residual(float[] embed, float[] pos, int n) {
             return embed;
@@ -80,6 +90,12 @@ public enum PositionalEmbedding implements Sublayer {
     public void hooks(Config c, int layer, List<HookName> out) {
         out.add(HOOK);
     }
+
+    /**
+     * True when W_pos is part of the residual stream (so direct logit attribution has a positional component and
+     * layer-norm weights fold into the matrices reading it); false when it joins only the input of Q and K.
+     */
+    public abstract boolean addsToResidual();
 
     /** resid_pre of block 0 [n floats] from the token embedding and the positional rows {@code pos}, both [n floats]. */
     abstract float[] residual(float[] embed, float[] pos, int n);

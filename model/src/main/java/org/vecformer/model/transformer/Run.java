@@ -10,4 +10,9 @@ public record Run(Tensor logits, Map<String, Tensor> cache) {
     public Run {
         cache = Collections.unmodifiableMap(new LinkedHashMap<>(cache));
     }
+
+    /** The cached activation of hook point {@code name}, or null when the run did not cache it. */
+    public Tensor get(HookName name) {
+        return cache.get(name.tl());
+    }
 }

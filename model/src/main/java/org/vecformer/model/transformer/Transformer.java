@@ -121,7 +121,7 @@ public final class Transformer {
     /** Index in {@link HookPoints#names} of block {@code layer}'s resid_pre (ln_final's first hook, or past the end without normalization, when layer = L). */
     private static int firstHookOf(Config c, int layer) {
         List<String> names = HookPoints.names(c);
-        int i = names.indexOf(layer < c.nLayers() ? "blocks." + layer + ".hook_resid_pre" : "ln_final.hook_scale");
+        int i = names.indexOf((layer < c.nLayers() ? HookName.of(HookName.Hook.RESID_PRE, layer) : HookName.of(HookName.Hook.LN_FINAL_SCALE)).tl());
         return i >= 0 ? i : names.size();
     }
 
