@@ -11,6 +11,8 @@ import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.io.ModelFile;
 import org.vecformer.model.tokenize.IdTokenizer;
 import org.vecformer.model.tokenize.Tokenizer;
+import org.vecformer.model.transformer.HookName;
+import org.vecformer.model.transformer.HookName.Hook;
 import org.vecformer.model.transformer.Hooks;
 import org.vecformer.model.transformer.Run;
 
@@ -20,11 +22,11 @@ public final class AttentionPatterns {
 
     /** Every head's pattern on {@code ids}, layer by layer: {@code pattern[q][k]} [T][T]. */
     public static List<AttentionHead> of(ModelFile m, int[] ids) {
-        Run run = m.transformer().run(new int[][] {ids}, Hooks.caching(name -> name.endsWith("attn.hook_pattern")));
+        Run run = m.transformer().run(new int[][] {ids}, Hooks.caching(Hook.PATTERN::matches));
         int t = ids.length;
         List<AttentionHead> heads = new ArrayList<>();
         for (int l = 0; l < m.config().nLayers(); l++) {
-            Tensor p = run.cache().get("blocks." + l + ".attn.hook_pattern"); // [1, H, T, T]
+            Tensor p = run.get(HookName.of(Hook.PATTERN, l)); // [1, H, T, T]
             for (int h = 0; h < m.config().nHeads(); h++) {
                 float[][] pattern = new float[t][t];
                 for (int q = 0; q < t; q++) for (int k = 0; k <= q; k++) pattern[q][k] = p.get(0, h, q, k);

@@ -55,8 +55,8 @@ public final class BenchLayerNormCommand implements Runnable {
             w[i] = 1 + 0.1f * (float) rnd.nextGaussian();
             b[i] = 0.1f * (float) rnd.nextGaussian();
         }
-        double simd = BestOf.seconds(() -> LayerNorm.forward(x, 0, t, dModel, w, b, 1e-5f, out, 0, scale), 20, warmupMillis);
-        double twin = BestOf.seconds(() -> RefLayerNorm.forward(x, 0, t, dModel, w, b, 1e-5f, out, 0, scale), 5, warmupMillis / 3);
+        double simd = BestOf.seconds(() -> LayerNorm.forward(x, 0, dModel, t, dModel, w, b, 1e-5f, out, 0, dModel, scale), 20, warmupMillis);
+        double twin = BestOf.seconds(() -> RefLayerNorm.forward(x, 0, dModel, t, dModel, w, b, 1e-5f, out, 0, dModel, scale), 5, warmupMillis / 3);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("t", t);
         row.put("d_model", dModel);
