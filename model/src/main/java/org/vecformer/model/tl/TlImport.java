@@ -46,7 +46,7 @@ public final class TlImport {
         for (String name : dict.skipped()) {
             if (!ParamName.isBuffer(name)) {
                 throw new IllegalArgumentException("unexpected tensor " + name + ": not floating point, and not one of"
-                        + " TransformerLens' attn.mask/IGNORE buffers");
+                        + " TransformerLens' " + ParamName.BUFFERS + " buffers");
             }
             ignored.add(name);
         }

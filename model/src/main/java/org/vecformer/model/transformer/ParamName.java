@@ -111,6 +111,9 @@ public record ParamName(Param param, int layer) {
         return parse(name).map(n -> n.param().isBias()).orElse(false);
     }
 
+    /** How messages name the buffers {@link #isBuffer} accepts. */
+    public static final String BUFFERS = "attn.mask/IGNORE";
+
     /**
      * True for TransformerLens' attention buffers {@code blocks.{l}.attn.mask} (the causal mask) and
      * {@code blocks.{l}.attn.IGNORE} (the masked-score value): in its state dicts, not parameters.
