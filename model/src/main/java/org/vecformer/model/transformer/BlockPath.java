@@ -1,5 +1,7 @@
 package org.vecformer.model.transformer;
 
+import java.util.Optional;
+
 /**
  * The one parser and printer of TransformerLens' dotted names for {@link ParamName} and {@link HookName}: a
  * model-level name is its path ({@code embed.W_E}, {@code hook_embed}), a block's is {@code blocks.{l}.} + its path
@@ -27,5 +29,27 @@ public record BlockPath(int layer, String path) {
             return new BlockPath(-1, name);
         }
         return new BlockPath(Integer.parseInt(digits), name.substring(dot + 1));
+    }
+
+    /** A kind of name ({@link ParamName.Param}, {@link HookName.Hook}): its path, and whether every block has one. */
+    public interface Kind {
+        String path();
+
+        boolean perBlock();
+    }
+
+    /** The kind among {@code kinds} this path names: same path, per block exactly when it has a layer. */
+    static <K extends Kind> Optional<K> find(K[] kinds, BlockPath bp) {
+        for (K k : kinds) {
+            if (k.path().equals(bp.path()) && k.perBlock() == bp.layer() >= 0) return Optional.of(k);
+        }
+        return Optional.empty();
+    }
+
+    /** Rejects a layer a kind cannot have: a block index for a model-level name, none (-1) for a block's. */
+    static void checkLayer(Kind k, int layer) {
+        if (k.perBlock() != layer >= 0) {
+            throw new IllegalArgumentException(k.path() + (k.perBlock() ? " needs a block index" : " is not a block's") + ", not layer " + layer);
+        }
     }
 }

@@ -10,7 +10,7 @@ import java.util.Optional;
  */
 public record HookName(Hook hook, int layer) {
     /** Every hook point of the attention-only model, by its path (after {@code blocks.{l}.} for block hooks). */
-    public enum Hook {
+    public enum Hook implements BlockPath.Kind {
         EMBED("hook_embed", false), POS_EMBED("hook_pos_embed", false),
         RESID_PRE("hook_resid_pre", true),
         LN1_SCALE("ln1.hook_scale", true), LN1_NORMALIZED("ln1.hook_normalized", true),
@@ -29,11 +29,13 @@ public record HookName(Hook hook, int layer) {
         }
 
         /** The path within the model ({@code hook_embed}) or within a block ({@code attn.hook_z}). */
+        @Override
         public String path() {
             return path;
         }
 
         /** True for hook points that every block has one of. */
+        @Override
         public boolean perBlock() {
             return perBlock;
         }
@@ -45,9 +47,7 @@ public record HookName(Hook hook, int layer) {
     }
 
     public HookName {
-        if (hook.perBlock() != layer >= 0) {
-            throw new IllegalArgumentException(hook.path() + (hook.perBlock() ? " needs a block index" : " is not a block's") + ", not layer " + layer);
-        }
+        BlockPath.checkLayer(hook, layer);
     }
 
     /** A model-level hook point: {@code hook_embed}, {@code hook_pos_embed}, {@code ln_final.*}. */
@@ -73,9 +73,6 @@ public record HookName(Hook hook, int layer) {
     /** The hook point a TransformerLens name spells, if it is one. */
     public static Optional<HookName> parse(String name) {
         BlockPath bp = BlockPath.parse(name);
-        for (Hook h : Hook.values()) {
-            if (h.path.equals(bp.path()) && h.perBlock == bp.layer() >= 0) return Optional.of(new HookName(h, bp.layer()));
-        }
-        return Optional.empty();
+        return BlockPath.find(Hook.values(), bp).map(k -> new HookName(k, bp.layer()));
     }
 }

@@ -13,7 +13,7 @@ public record ParamName(Param param, int layer) {
      * parameters). The MLP ones ({@code ln2}, {@code mlp}) are named so an import can say what a file holds; no
      * sublayer of ours has them yet.
      */
-    public enum Param {
+    public enum Param implements BlockPath.Kind {
         W_E("embed.W_E", false), W_POS("pos_embed.W_pos", false),
         LN1_W("ln1.w", true), LN1_B("ln1.b", true),
         W_Q("attn.W_Q", true), W_K("attn.W_K", true), W_V("attn.W_V", true), W_O("attn.W_O", true),
@@ -32,11 +32,13 @@ public record ParamName(Param param, int layer) {
         }
 
         /** The path within the model ({@code embed.W_E}) or within a block ({@code attn.W_Q}). */
+        @Override
         public String path() {
             return path;
         }
 
         /** True for parameters that every block has one of. */
+        @Override
         public boolean perBlock() {
             return perBlock;
         }
@@ -72,9 +74,7 @@ public record ParamName(Param param, int layer) {
     }
 
     public ParamName {
-        if (param.perBlock() != layer >= 0) {
-            throw new IllegalArgumentException(param.path() + (param.perBlock() ? " needs a block index" : " is not a block's") + ", not layer " + layer);
-        }
+        BlockPath.checkLayer(param, layer);
     }
 
     /** A model-level parameter: {@code embed.W_E}, {@code pos_embed.W_pos}, {@code ln_final.*}, {@code unembed.*}. */
@@ -100,10 +100,7 @@ public record ParamName(Param param, int layer) {
     /** The parameter a TransformerLens name spells, if it is one ({@code blocks.0.attn.mask} and {@code foo} are not). */
     public static Optional<ParamName> parse(String name) {
         BlockPath bp = BlockPath.parse(name);
-        for (Param p : Param.values()) {
-            if (p.path.equals(bp.path()) && p.perBlock == bp.layer() >= 0) return Optional.of(new ParamName(p, bp.layer()));
-        }
-        return Optional.empty();
+        return BlockPath.find(Param.values(), bp).map(k -> new ParamName(k, bp.layer()));
     }
 
     /** True for the names of additive biases (which may be absent from a file and then are zero). */
