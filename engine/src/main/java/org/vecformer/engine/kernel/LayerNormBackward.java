@@ -20,19 +20,22 @@ public final class LayerNormBackward {
 
     private LayerNormBackward() {}
 
-    /** LNPre when {@code w} is null (then {@code dw} and {@code db} are ignored and may be null). */
-    public static void backward(float[] x, int xOff, int rows, int d, float[] scale, float[] w,
-                                float[] dy, int dyOff, float[] dx, int dxOff, float[] dw, float[] db) {
+    /**
+     * x, dy, dx [rows, d] with row r at {@code off + r·ld} of each; LNPre when {@code w} is null (then {@code dw} and
+     * {@code db} are ignored and may be null).
+     */
+    public static void backward(float[] x, int xOff, int ldx, int rows, int d, float[] scale, float[] w,
+                                float[] dy, int dyOff, int ldy, float[] dx, int dxOff, int ldDx, float[] dw, float[] db) {
         if (rows <= 0 || d <= 0) return;
         float[] means = MEANS.get();
         if (means.length < rows) MEANS.set(means = new float[rows]);
         float[] mean = means;
         Parallel.forRange(rows, Math.max(1, 8192 / d), (from, to) -> {
-            for (int r = from; r < to; r++) mean[r] = row(x, xOff + r * d, d, 1f / scale[r], w, dy, dyOff + r * d, dx, dxOff + r * d);
+            for (int r = from; r < to; r++) mean[r] = row(x, xOff + r * ldx, d, 1f / scale[r], w, dy, dyOff + r * ldy, dx, dxOff + r * ldDx);
         });
         if (w == null) return;
         int grain = Math.max(S.length(), (d / Parallel.threads() + S.length() - 1) / S.length() * S.length());
-        Parallel.forRange(d, grain, (from, to) -> columns(x, xOff, rows, d, mean, scale, dy, dyOff, dw, db, from, to));
+        Parallel.forRange(d, grain, (from, to) -> columns(x, xOff, ldx, rows, mean, scale, dy, dyOff, ldy, dw, db, from, to));
     }
 
     /** dx for one row; returns the row's mean for the dw pass. */
@@ -65,15 +68,15 @@ public final class LayerNormBackward {
     }
 
     /** dw, db for columns [from, to): rows added in order, one vector of columns at a time. */
-    private static void columns(float[] x, int xOff, int rows, int d, float[] mean, float[] scale,
-                                float[] dy, int dyOff, float[] dw, float[] db, int from, int to) {
+    private static void columns(float[] x, int xOff, int ldx, int rows, float[] mean, float[] scale,
+                                float[] dy, int dyOff, int ldy, float[] dw, float[] db, int from, int to) {
         int step = S.length();
         for (int c = from; c < to; c += step) {
             VectorMask<Float> m = S.indexInRange(c, to);
             FloatVector sw = FloatVector.fromArray(S, dw, c, m), sb = FloatVector.fromArray(S, db, c, m);
             for (int r = 0; r < rows; r++) {
-                FloatVector g = FloatVector.fromArray(S, dy, dyOff + r * d + c, m);
-                FloatVector xHat = FloatVector.fromArray(S, x, xOff + r * d + c, m).sub(mean[r]).mul(1f / scale[r]);
+                FloatVector g = FloatVector.fromArray(S, dy, dyOff + r * ldy + c, m);
+                FloatVector xHat = FloatVector.fromArray(S, x, xOff + r * ldx + c, m).sub(mean[r]).mul(1f / scale[r]);
                 sw = g.fma(xHat, sw);
                 sb = sb.add(g);
             }

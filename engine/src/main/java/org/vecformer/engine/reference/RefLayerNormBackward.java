@@ -8,7 +8,7 @@ package org.vecformer.engine.reference;
  *   dw  += Σ_rows dy·x̂                                  (LN only)
  *   db  += Σ_rows dy                                    (LN only)
  * </pre>
- * Shapes: x, dy, dx [rows, d]; scale [rows] (the forward's {@code scaleOut}, hook_scale); w, dw, db [d].
+ * Shapes: x, dy, dx [rows, d], row r at offset + r · its leading dimension; scale [rows] (the forward's {@code scaleOut}, hook_scale); w, dw, db [d].
  * Like every backward kernel it ADDS into its gradient outputs, so callers zero them once per step.
  * Accumulates in double.
  */
@@ -16,15 +16,15 @@ public final class RefLayerNormBackward {
     private RefLayerNormBackward() {}
 
     /** LNPre when {@code w} is null (then {@code dw} and {@code db} are ignored and may be null). */
-    public static void backward(float[] x, int xOff, int rows, int d, float[] scale, float[] w,
-                                float[] dy, int dyOff, float[] dx, int dxOff, float[] dw, float[] db) {
+    public static void backward(float[] x, int xOff, int ldx, int rows, int d, float[] scale, float[] w,
+                                float[] dy, int dyOff, int ldy, float[] dx, int dxOff, int ldDx, float[] dw, float[] db) {
         double[] g = new double[d], xHat = new double[d], sumW = new double[d], sumB = new double[d];
         for (int i = 0; w != null && i < d; i++) {
             sumW[i] = dw[i];
             sumB[i] = db[i];
         }
         for (int r = 0; r < rows; r++) {
-            int row = xOff + r * d, dyRow = dyOff + r * d;
+            int row = xOff + r * ldx, dyRow = dyOff + r * ldy;
             double mean = 0;
             for (int i = 0; i < d; i++) mean += x[row + i];
             mean /= d;
@@ -40,7 +40,7 @@ public final class RefLayerNormBackward {
             meanG /= d;
             meanGx /= d;
             for (int i = 0; i < d; i++) {
-                int at = dxOff + r * d + i;
+                int at = dxOff + r * ldDx + i;
                 dx[at] = (float) (dx[at] + (g[i] - meanG - xHat[i] * meanGx) / scale[r]);
             }
         }

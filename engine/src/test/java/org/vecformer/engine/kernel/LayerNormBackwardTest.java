@@ -1,6 +1,7 @@
 package org.vecformer.engine.kernel;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
@@ -28,8 +29,12 @@ class LayerNormBackwardTest {
                 for (boolean affine : new boolean[] {true, false}) {
                     Case c = new Case(rnd, rows, d, affine);
                     Case twin = c.copy();
-                    RefLayerNormBackward.backward(twin.x, 2, rows, d, twin.scale, twin.w, twin.dy, 1, twin.dx, 3, twin.dw, twin.db);
+                    RefLayerNormBackward.backward(twin.x, 2, d + 3, rows, d, twin.scale, twin.w, twin.dy, 1, d + 1, twin.dx, 3, d + 2, twin.dw, twin.db);
+                    float[] dxBefore = c.dx.clone();
                     c.runKernel();
+                    for (int r = 0; r < rows; r++) {
+                        for (int i = 3 + r * (d + 2) + d; i < 3 + (r + 1) * (d + 2); i++) assertEquals(dxBefore[i], c.dx[i], "dx padding at " + i);
+                    }
                     String what = (affine ? "LN" : "LNPre") + " rows=" + rows + " d=" + d;
                     NearTwin.assertClose(twin.dx, c.dx, 1e-5, what + " dx");
                     if (affine) {
@@ -56,13 +61,16 @@ class LayerNormBackwardTest {
         }
     }
 
-    /** Inputs at offsets (x at 2, dy at 1, dx at 3) and gradient outputs pre-filled, to check that they accumulate. */
+    /**
+     * Inputs at offsets (x at 2, dy at 1, dx at 3) with rows wider than d (leading dimensions d+3, d+1, d+2), and gradient
+     * outputs pre-filled, to check that they accumulate; dx's padding must come back as it was.
+     */
     private record Case(int rows, int d, float[] x, float[] scale, float[] w, float[] dy, float[] dx, float[] dw, float[] db) {
         Case(Random rnd, int rows, int d, boolean affine) {
-            this(rows, d, Lengths.random(rnd, rows * d, 2), new float[rows], affine ? Lengths.random(rnd, d, 0) : null,
-                    Lengths.random(rnd, rows * d, 1), Lengths.random(rnd, rows * d, 3),
+            this(rows, d, Lengths.random(rnd, rows * (d + 3), 2), new float[rows], affine ? Lengths.random(rnd, d, 0) : null,
+                    Lengths.random(rnd, rows * (d + 1), 1), Lengths.random(rnd, rows * (d + 2), 3),
                     affine ? Lengths.random(rnd, d, 0) : null, affine ? Lengths.random(rnd, d, 0) : null);
-            RefLayerNorm.forward(x, 2, d, rows, d, w, w, 1e-5f, new float[rows * d], 0, d, scale);
+            RefLayerNorm.forward(x, 2, d + 3, rows, d, w, w, 1e-5f, new float[rows * d], 0, d, scale);
         }
 
         Case copy() {
@@ -70,7 +78,7 @@ class LayerNormBackwardTest {
         }
 
         void runKernel() {
-            LayerNormBackward.backward(x, 2, rows, d, scale, w, dy, 1, dx, 3, dw, db);
+            LayerNormBackward.backward(x, 2, d + 3, rows, d, scale, w, dy, 1, d + 1, dx, 3, d + 2, dw, db);
         }
     }
 }

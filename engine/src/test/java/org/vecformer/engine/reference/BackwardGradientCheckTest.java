@@ -24,7 +24,7 @@ class BackwardGradientCheckTest {
                 float[] scale = new float[rows];
                 RefLayerNorm.forward(x, 0, d, rows, d, w, b, eps, new float[rows * d], 0, d, scale);
                 float[] dx = new float[rows * d], dw = affine ? new float[d] : null, db = affine ? new float[d] : null;
-                RefLayerNormBackward.backward(x, 0, rows, d, scale, w, dy, 0, dx, 0, dw, db);
+                RefLayerNormBackward.backward(x, 0, d, rows, d, scale, w, dy, 0, d, dx, 0, d, dw, db);
                 double[] xd = toDouble(x), wd = affine ? toDouble(w) : null, bd = affine ? toDouble(b) : null;
                 String what = (affine ? "LN" : "LNPre") + " eps=" + eps;
                 assertGradient(dx, xd, p -> dot(dy, layerNorm(p, rows, d, wd, bd, eps)), what + " dx");

@@ -193,6 +193,6 @@ public final class Backward {
         }
         float[] dw = weight == null ? null : grad(wName);
         float[] db = weight == null ? null : c.biases() ? grad(bName) : new float[dm];
-        LayerNormBackward.backward(x, 0, rows, dm, scale, weight == null ? null : weight.data(), dOut, 0, dIn, 0, dw, db);
+        LayerNormBackward.backward(x, 0, dm, rows, dm, scale, weight == null ? null : weight.data(), dOut, 0, dm, dIn, 0, dm, dw, db);
     }
 }
