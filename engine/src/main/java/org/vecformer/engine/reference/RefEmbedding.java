@@ -1,16 +1,20 @@
 package org.vecformer.engine.reference;
 
-/** Scalar twin of the embedding lookup: {@code out[t][j] = W_E[tokens[t]][j]} for W_E [dVocab, dModel], out [T, dModel]. */
+/**
+ * Scalar twin of the row gather: {@code out[r][j] = table[ids[r]][j]} for table [tableRows, width], out [ids.length, width],
+ * rows at offset + index · leading dimension.
+ */
 public final class RefEmbedding {
     private RefEmbedding() {}
 
-    public static void lookup(float[] wE, int dVocab, int dModel, int[] tokens, float[] out) {
-        for (int t = 0; t < tokens.length; t++) {
-            int tok = tokens[t];
-            if (tok < 0 || tok >= dVocab) {
-                throw new IllegalArgumentException("token " + tok + " at position " + t + " is outside the vocabulary [0, " + dVocab + ")");
+    public static void gather(int width, int[] ids, float[] table, int tableOff, int ldTable, int tableRows,
+                              float[] out, int outOff, int ldOut) {
+        for (int r = 0; r < ids.length; r++) {
+            int id = ids[r];
+            if (id < 0 || id >= tableRows) {
+                throw new IllegalArgumentException("id " + id + " at row " + r + " is outside the table's rows [0, " + tableRows + ")");
             }
-            for (int j = 0; j < dModel; j++) out[t * dModel + j] = wE[tok * dModel + j];
+            for (int j = 0; j < width; j++) out[outOff + r * ldOut + j] = table[tableOff + id * ldTable + j];
         }
     }
 }

@@ -116,9 +116,9 @@ class ReferenceTwinsTest {
     void embeddingCopiesRowsAndRejectsOutOfVocabulary() {
         float[] wE = {0, 1, 10, 11, 20, 21};
         float[] out = new float[4];
-        RefEmbedding.lookup(wE, 3, 2, new int[] {2, 0}, out);
+        RefEmbedding.gather(2, new int[] {2, 0}, wE, 0, 2, 3, out, 0, 2);
         assertArrayEquals(new float[] {20, 21, 0, 1}, out, 0f);
-        var e = assertThrows(IllegalArgumentException.class, () -> RefEmbedding.lookup(wE, 3, 2, new int[] {3}, new float[2]));
-        assertEquals("token 3 at position 0 is outside the vocabulary [0, 3)", e.getMessage());
+        var e = assertThrows(IllegalArgumentException.class, () -> RefEmbedding.gather(2, new int[] {3}, wE, 0, 2, 3, new float[2], 0, 2));
+        assertEquals("id 3 at row 0 is outside the table's rows [0, 3)", e.getMessage());
     }
 }

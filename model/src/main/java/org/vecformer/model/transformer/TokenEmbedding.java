@@ -21,7 +21,7 @@ record TokenEmbedding() implements Sublayer {
     float[] forward(ForwardPass pass, int[] tokens) {
         int dm = pass.dm;
         float[] embed = new float[pass.rows * dm];
-        Embedding.gather(pass.w.wE().data(), pass.c.dVocab(), dm, tokens, embed);
+        Embedding.gather(dm, tokens, pass.w.wE().data(), 0, dm, pass.c.dVocab(), embed, 0, dm);
         pass.hook(HookName.of(HookName.Hook.EMBED), embed, pass.batch, pass.t, dm);
         return embed;
     }
