@@ -142,16 +142,12 @@ public final class CircuitWeights {
      * shortformer (there W_pos is added after ln1's weights).
      */
     public Matrix wQForPositions(int l, int h) {
-        return reading(l, h, weights.blocks().get(l).wQ(), !shortformer());
+        return reading(l, h, weights.blocks().get(l).wQ(), config().positionalEmbedding().addsToResidual());
     }
 
     /** See {@link #wQForPositions}. */
     public Matrix wKForPositions(int l, int h) {
-        return reading(l, h, weights.blocks().get(l).wK(), !shortformer());
-    }
-
-    private boolean shortformer() {
-        return !config().positionalEmbedding().addsToResidual();
+        return reading(l, h, weights.blocks().get(l).wK(), config().positionalEmbedding().addsToResidual());
     }
 
     /** W_O^h [d_head, d_model] (writes to the residual stream; nothing to fold). */

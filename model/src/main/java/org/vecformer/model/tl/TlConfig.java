@@ -1,9 +1,11 @@
 package org.vecformer.model.tl;
 
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.ConfigJson;
 import org.vecformer.model.transformer.Normalization;
@@ -97,11 +99,9 @@ public record TlConfig(Config config, Format format, Optional<String> tokenizerN
             if (m.get(cap) instanceof Number n && n.doubleValue() > 0) throw unsupported(cap + " " + n);
         }
         String pos = m.containsKey("positional_embedding_type") ? ConfigJson.string(m, "positional_embedding_type") : "standard";
-        PositionalEmbedding p = switch (pos == null ? "null" : pos) {
-            case "standard" -> PositionalEmbedding.STANDARD;
-            case "shortformer" -> PositionalEmbedding.SHORTFORMER;
-            default -> throw unsupported("positional_embedding_type " + pos + " (only standard and shortformer are)");
-        };
+        PositionalEmbedding p = Arrays.stream(PositionalEmbedding.values()).filter(k -> k.tlName().equals(pos)).findFirst()
+                .orElseThrow(() -> unsupported("positional_embedding_type " + pos + " (only " + Arrays.stream(PositionalEmbedding.values())
+                        .map(PositionalEmbedding::tlName).collect(Collectors.joining(" and ")) + " are)"));
         Normalization n = normalization(m.containsKey("normalization_type") ? ConfigJson.string(m, "normalization_type") : "LN");
         double eps = m.get("eps") == null ? Config.DEFAULT_EPS : ConfigJson.number(m, "eps").doubleValue();
         Config c = build(m, n, p, eps);
