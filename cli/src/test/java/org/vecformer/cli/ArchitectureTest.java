@@ -8,6 +8,7 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.vecformer.model.transformer.PositionalEmbedding;
 
 /**
  * The layering of docs/architecture.md, checked on the production bytecode of engine, model and cli (this module's
@@ -51,6 +52,34 @@ class ArchitectureTest {
         noClasses().that().resideInAPackage("org.vecformer.cli..")
                 .and().haveSimpleNameNotStartingWith("Bench")
                 .should().dependOnClassesThat().resideInAPackage("org.vecformer.engine.reference..")
+                .check(production);
+    }
+
+    /**
+     * The positional kinds are strategies: code asks the kind ({@code residual}, {@code queryKeyInput},
+     * {@code addsToResidual}) instead of comparing the config's kind with a constant. Only the config readers
+     * ({@code Config}'s default, {@code TlConfig}'s {@code shortformer_pos} flag) and the enum itself name a constant.
+     */
+    @Test
+    void nothingBranchesOnAPositionalKindConstant() {
+        noClasses().that().doNotHaveFullyQualifiedName("org.vecformer.model.transformer.Config")
+                .and().doNotHaveFullyQualifiedName("org.vecformer.model.tl.TlConfig")
+                .and().doNotHaveFullyQualifiedName("org.vecformer.model.transformer.PositionalEmbedding")
+                .and().haveNameNotMatching("org\\.vecformer\\.model\\.transformer\\.PositionalEmbedding\\$.*")
+                .should().accessField(PositionalEmbedding.class, "STANDARD")
+                .orShould().accessField(PositionalEmbedding.class, "SHORTFORMER")
+                .check(production);
+    }
+
+    /** Dotted TransformerLens names are parsed in one place: BlockPath is read only through ParamName and HookName (and TlImport's layer check). */
+    @Test
+    void onlyTheNameTypesParseDottedNames() {
+        noClasses().that().doNotHaveFullyQualifiedName("org.vecformer.model.transformer.ParamName")
+                .and().doNotHaveFullyQualifiedName("org.vecformer.model.transformer.HookName")
+                .and().haveNameNotMatching("org\\.vecformer\\.model\\.transformer\\.(ParamName|HookName|BlockPath)\\$.*")
+                .and().doNotHaveFullyQualifiedName("org.vecformer.model.transformer.BlockPath")
+                .and().doNotHaveFullyQualifiedName("org.vecformer.model.tl.TlImport")
+                .should().dependOnClassesThat().haveFullyQualifiedName("org.vecformer.model.transformer.BlockPath")
                 .check(production);
     }
 
