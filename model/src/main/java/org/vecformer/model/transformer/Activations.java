@@ -1,8 +1,9 @@
 package org.vecformer.model.transformer;
 
 /**
- * What the backward pass needs from a training forward over B sequences of T tokens (rows = B·T), filled by
- * {@link Forward} when it is given a store. Arrays are the forward's own buffers (not copies):
+ * What the backward pass needs from a training forward over B sequences of T tokens (rows = B·T), filled by the
+ * pieces of {@link Forward} when it is given a store ({@link AttentionSublayer} per block, {@link Unembedding} for
+ * ln_final; a new block sublayer adds its own arrays here). Arrays are the forward's own buffers (not copies):
  * <pre>
  *   lnIn[l]     [rows, d_model]              resid_pre of block l (the layer norm's input)
  *   lnScale[l]  [rows]                       hook_scale of ln1 (null without normalization)
