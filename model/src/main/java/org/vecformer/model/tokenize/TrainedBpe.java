@@ -2,10 +2,6 @@ package org.vecformer.model.tokenize;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -62,37 +58,24 @@ public record TrainedBpe(List<String> specials, List<String> tokens, List<Merge>
         root.put("padding", null);
         List<Object> added = new ArrayList<>();
         for (int id = 0; id < specials.size(); id++) {
-            Map<String, Object> a = new LinkedHashMap<>();
-            a.put("id", id);
-            a.put("content", specials.get(id));
-            a.put("single_word", false);
-            a.put("lstrip", false);
-            a.put("rstrip", false);
-            a.put("normalized", false);
-            a.put("special", true);
-            added.add(a);
+            added.add(object("id", id, "content", specials.get(id), "single_word", false, "lstrip", false,
+                    "rstrip", false, "normalized", false, "special", true));
         }
         root.put("added_tokens", added);
-        root.put("normalizer", Map.of("type", "NFC"));
+        root.put("normalizer", object("type", "NFC"));
         root.put("pre_tokenizer", byteLevel());
         root.put("post_processor", bosTemplate());
         root.put("decoder", byteLevel());
-        Map<String, Object> model = new LinkedHashMap<>();
-        model.put("type", "BPE");
-        model.put("dropout", null);
-        model.put("unk_token", null);
-        model.put("continuing_subword_prefix", null);
-        model.put("end_of_word_suffix", null);
-        model.put("fuse_unk", false);
-        model.put("byte_fallback", false);
-        model.put("ignore_merges", false);
+        Map<String, Object> model = object("type", "BPE", "dropout", null, "unk_token", null,
+                "continuing_subword_prefix", null, "end_of_word_suffix", null, "fuse_unk", false,
+                "byte_fallback", false, "ignore_merges", false);
         Map<String, Object> vocab = new LinkedHashMap<>();
         for (int id = 0; id < tokens.size(); id++) vocab.put(tokens.get(id), id);
         model.put("vocab", vocab);
         model.put("merges", merges.stream().map(m -> List.of(m.left(), m.right())).toList());
         root.put("model", model);
         try {
-            return JSON.std.asString(root);
+            return JSON.std.with(JSON.Feature.WRITE_NULL_PROPERTIES).asString(root);
         } catch (IOException e) {
             throw new IllegalStateException("writing JSON to a string failed: " + e.getMessage(), e);
         }
@@ -103,42 +86,25 @@ public record TrainedBpe(List<String> specials, List<String> tokens, List<Merge>
         return BpeTokenizer.fromJson(toJson());
     }
 
-    /**
-     * Writes {@link #toJson()} to {@code file} through a temporary file in the same directory renamed over it,
-     * so {@code file} is either absent, its old content, or complete.
-     */
-    public void write(Path file) throws IOException {
-        Path dir = file.toAbsolutePath().getParent();
-        Path tmp = Files.createTempFile(dir, "." + file.getFileName() + ".", ".tmp");
-        try {
-            Files.writeString(tmp, toJson(), StandardCharsets.UTF_8);
-            Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(tmp);
-        }
-    }
-
     private static Map<String, Object> byteLevel() {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "ByteLevel");
-        m.put("add_prefix_space", false);
-        m.put("trim_offsets", true);
-        m.put("use_regex", true);
-        return m;
+        return object("type", "ByteLevel", "add_prefix_space", false, "trim_offsets", true, "use_regex", true);
     }
 
     /** TemplateProcessing "BOS $A" (and "BOS $A BOS $B" for pairs), or null without a BOS special. */
     private Map<String, Object> bosTemplate() {
         String bos = BpeTokenizer.BOS_NAMES.stream().filter(specials::contains).findFirst().orElse(null);
         if (bos == null) return null;
-        Map<String, Object> special = Map.of("SpecialToken", Map.of("id", bos, "type_id", 0));
-        Map<String, Object> a = Map.of("Sequence", Map.of("id", "A", "type_id", 0));
-        Map<String, Object> b = Map.of("Sequence", Map.of("id", "B", "type_id", 0));
+        Map<String, Object> special = object("SpecialToken", object("id", bos, "type_id", 0));
+        Map<String, Object> a = object("Sequence", object("id", "A", "type_id", 0));
+        Map<String, Object> b = object("Sequence", object("id", "B", "type_id", 0));
+        return object("type", "TemplateProcessing", "single", List.of(special, a), "pair", List.of(special, a, special, b),
+                "special_tokens", object(bos, object("id", bos, "ids", List.of(specials.indexOf(bos)), "tokens", List.of(bos))));
+    }
+
+    /** A JSON object with the keys in the order given (HF's own order), null values kept. */
+    private static Map<String, Object> object(Object... keyValues) {
         Map<String, Object> m = new LinkedHashMap<>();
-        m.put("type", "TemplateProcessing");
-        m.put("single", List.of(special, a));
-        m.put("pair", List.of(special, a, special, b));
-        m.put("special_tokens", Map.of(bos, Map.of("id", bos, "ids", List.of(specials.indexOf(bos)), "tokens", List.of(bos))));
+        for (int i = 0; i < keyValues.length; i += 2) m.put((String) keyValues[i], keyValues[i + 1]);
         return m;
     }
 }

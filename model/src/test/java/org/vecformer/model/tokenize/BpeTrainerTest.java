@@ -7,12 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.io.StringReader;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link BpeTrainer} on corpora small enough to derive every merge by hand (counts weighted by word
@@ -138,18 +135,6 @@ class BpeTrainerTest {
         assertEquals(whole.distinct(), streamed.distinct());
         assertEquals(whole.total(), streamed.total());
         assertEquals(BpeTrainer.train(whole, 400, NO_SPECIALS).toJson(), BpeTrainer.train(streamed, 400, NO_SPECIALS).toJson());
-    }
-
-    @Test
-    void writesAtomicallyAFileBothReadersLoad(@TempDir Path dir) throws IOException {
-        TrainedBpe t = BpeTrainer.train(counts("the cat the hat"), 300, BpeTrainer.DEFAULT_SPECIALS);
-        Path out = dir.resolve("tokenizer.json");
-        t.write(out);
-        assertEquals(t.toJson(), Files.readString(out));
-        try (var files = Files.list(dir)) {
-            assertEquals(List.of(out), files.toList());
-        }
-        assertArrayEquals(t.tokenizer().encode("the hat"), BpeTokenizer.fromJson(Files.readString(out)).encode("the hat"));
     }
 
     @Test
