@@ -13,9 +13,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.stream.Stream;
 import java.util.zip.GZIPInputStream;
@@ -113,15 +111,11 @@ public record Corpus(List<Document> documents, List<Skipped> skipped) {
      * unchanged (as far as size and mtime tell).
      */
     public String key() {
-        try {
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (Document d : documents) {
-                sha.update((d.path().toAbsolutePath() + "\t" + d.size() + "\t" + d.modified() + "\n").getBytes(StandardCharsets.UTF_8));
-            }
-            return HexFormat.of().formatHex(sha.digest());
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
+        MessageDigest sha = Sha256.digest();
+        for (Document d : documents) {
+            sha.update((d.path().toAbsolutePath() + "\t" + d.size() + "\t" + d.modified() + "\n").getBytes(StandardCharsets.UTF_8));
         }
+        return Sha256.hex(sha.digest());
     }
 
     /** Total size on disk of the documents (compressed size for .gz). */
