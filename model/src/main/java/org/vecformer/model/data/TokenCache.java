@@ -128,7 +128,7 @@ public final class TokenCache {
             throw new DataFileException(file.toString(), 0, what + " has " + (to - from) + " tokens, fewer than n_ctx+1 = " + (nCtx + 1)
                     + "; use more text or a smaller --ctx");
         }
-        return new CachedWindows(this, from, to, nCtx, seed);
+        return new TokenWindows(this::id, from, to, vocab, nCtx, seed);
     }
 
     /** The cache mapped, or null when it is not a complete cache of this tokenizer. */
