@@ -128,9 +128,13 @@ record TrainTask(String name, Path data, Path tokenizer, int dVocab, int nCtx, l
         if (!Files.isRegularFile(TokenCache.fileFor(corpus, bpe, cacheDir))) {
             err.printf("tokenizing %,d documents (%.1f MB on disk) once, into the cache %s%n", corpus.documents().size(), corpus.bytesOnDisk() / 1e6, cacheDir);
         }
-        long start = System.nanoTime();
+        long[] last = {System.nanoTime()};
         TokenCache cache = TokenCache.open(corpus, bpe, cacheDir, Parallel.threads(), done -> {
-            if (System.nanoTime() - start > 2_000_000_000L) err.printf("  %,d of %,d documents%n", done, corpus.documents().size());
+            long now = System.nanoTime();
+            if (now - last[0] > 5_000_000_000L) {
+                err.printf("  %,d of %,d documents tokenized%n", done, corpus.documents().size());
+                last[0] = now;
+            }
         });
         return new Data(cache.training(nCtx, seed), cache.heldOut(nCtx, seed + 1).next(evalSize), Optional.of(bpe), 0);
     }
