@@ -19,6 +19,7 @@ import org.vecformer.cli.command.bench.BenchCommand;
 import org.vecformer.cli.command.bench.InfoCommand;
 import org.vecformer.cli.command.data.DataCommand;
 import org.vecformer.cli.command.data.TokenizeCommand;
+import org.vecformer.cli.command.data.TokenizerCommand;
 import org.vecformer.cli.command.model.ExportCommand;
 import org.vecformer.cli.command.model.GenerateCommand;
 import org.vecformer.cli.command.model.ImportCommand;
@@ -34,7 +35,7 @@ import org.vecformer.cli.command.train.TrainCommand;
         description = "Pure-Java SIMD transformer engine for studying transformer circuits.",
         subcommands = {InfoCommand.class, BenchCommand.class, InspectCommand.class, ImportCommand.class, ExportCommand.class, RunCommand.class, GenerateCommand.class,
                 TrainCommand.class, DataCommand.class, CircuitsCommand.class, AttentionCommand.class, AttributeCommand.class, AblateCommand.class, CacheCommand.class, PatchCommand.class,
-                TokenizeCommand.class, DemoCommand.class})
+                TokenizeCommand.class, TokenizerCommand.class, DemoCommand.class})
 public final class VecformerCommand implements Runnable {
     @Spec
     CommandSpec spec;

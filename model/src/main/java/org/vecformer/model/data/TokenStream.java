@@ -30,6 +30,6 @@ public record TokenStream(String source, int[] ids, int dVocab) {
             throw new DataFileException(source, 0, ids.length + " tokens are too few for one sequence of n_ctx+1 = " + (nCtx + 1)
                     + " tokens; use a longer file or a smaller n_ctx");
         }
-        return new TokenWindows(this, nCtx, seed);
+        return new TokenWindows(i -> ids[(int) i], 0, ids.length, dVocab, nCtx, seed);
     }
 }

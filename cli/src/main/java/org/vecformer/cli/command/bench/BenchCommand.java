@@ -16,7 +16,7 @@ import picocli.CommandLine.Spec;
                 "Without a subcommand: a one-minute tour of the headline numbers."},
         subcommands = {BenchGemmCommand.class, BenchAttentionCommand.class, BenchSoftmaxCommand.class,
                 BenchExpCommand.class, BenchLayerNormCommand.class, BenchForwardCommand.class, BenchDecodeCommand.class,
-                BenchTrainCommand.class, BenchDotCommand.class, BenchPeakCommand.class, BenchTokenizeCommand.class, BenchPatchCommand.class})
+                BenchTrainCommand.class, BenchDotCommand.class, BenchPeakCommand.class, BenchTokenizeCommand.class, BenchTokenizerTrainCommand.class, BenchPatchCommand.class})
 public final class BenchCommand implements Runnable {
     /** The tour: one line of arguments per step, each a subcommand run with short warm-ups, on 1 and on all cores. */
     private static List<List<String>> tour(String cores) {

@@ -149,7 +149,7 @@ public final class DemoCommand implements Callable<Integer> {
         o.printf("%n== %s ==%n", title);
         int vocab = TrainTask.defaultVocab(task);
         TrainConfig tc = TrainConfig.of(Math.max(1, (int) Math.round(steps * stepsScale)), 32, 2e-3, seed);
-        TrainTask t = new TrainTask(task, null, vocab, nCtx, seed);
+        TrainTask t = new TrainTask(task, null, null, vocab, nCtx, seed);
         TrainTask.Data d = t.open(tc.evalSize());
         Config c = Config.of(TrainTask.defaultLayers(task), 64, 4, 16, nCtx, vocab);
         Trainer trainer = new Trainer(Weights.init(c, seed, tc.initStd()), tc, d.train(), d.heldOut());

@@ -13,7 +13,9 @@ import org.vecformer.cli.OutputPaths;
 import org.vecformer.cli.UsageException;
 import org.vecformer.engine.io.SafetensorsFile;
 import org.vecformer.model.io.ModelFile;
-import org.vecformer.model.tokenize.Tokenizer;
+import org.vecformer.model.tokenize.BpeTokenizer;
+import org.vecformer.model.tokenize.CharTokenizer;
+import org.vecformer.model.tokenize.IdTokenizer;
 import org.vecformer.model.train.Checkpoint;
 import org.vecformer.model.train.LossCurve;
 import org.vecformer.model.train.MemoryEstimate;
@@ -47,8 +49,12 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", paramLabel = "TASK", description = "bigram | skip-trigram | induction | tokens | text.")
     String task;
 
-    @Option(names = "--data", paramLabel = "FILE", description = "Data of --task tokens (ids) or text (UTF-8, one token per character).")
+    @Option(names = "--data", paramLabel = "PATH", description = {"Data of --task tokens (a file of ids) or text (UTF-8; one token per character,",
+            "or with --tokenizer a file, directory or .gz tokenized once into a cache, see README)."})
     Path data;
+
+    @Option(names = "--tokenizer", paramLabel = "FILE", description = "tokenizer.json (byte-level BPE) for --task text; the model stores it.")
+    Path tokenizer;
 
     @Option(names = "--layers", paramLabel = "N", description = "Layers (default: bigram 0, skip-trigram 1, otherwise 2).")
     Integer layers;
@@ -116,7 +122,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainTask.Data d;
         Path resumedFrom = null;
         if (resume != null) {
-            for (Object given : new Object[] {task, data, layers, dModel, heads, dHead, ctx, vocab, batch, lr, warmup, accumulation, initStd, seed}) {
+            for (Object given : new Object[] {task, data, tokenizer, layers, dModel, heads, dHead, ctx, vocab, batch, lr, warmup, accumulation, initStd, seed}) {
                 if (given != null) {
                     throw new UsageException("--resume takes the model, task and hyper-parameters from the checkpoint; give only --steps, --threads, --out");
                 }
@@ -134,7 +140,7 @@ public final class TrainCommand implements Callable<Integer> {
                         ? "the checkpoint " + resume + " is at step " + ck.step() + ", the end of its run: give --steps > " + ck.step() + " to train further"
                         : "the checkpoint is at step " + ck.step() + "; --steps " + steps + " would train nothing: give --steps > " + ck.step());
             }
-            d = spec.open(tc.evalSize());
+            d = spec.open(tc.evalSize(), this.spec.commandLine().getErr());
             trainer = Trainer.resume(ck, tc, d.train(), d.heldOut());
             resumedFrom = resume.toAbsolutePath();
         } else {
@@ -143,9 +149,14 @@ public final class TrainCommand implements Callable<Integer> {
             boolean file = task.equals("tokens") || task.equals("text");
             if (file && data == null) throw new UsageException("--task " + task + " needs --data FILE");
             if (!file && data != null) throw new UsageException("--data is only for --task tokens or text");
-            if (file && !Files.isRegularFile(data)) throw new UsageException("--data " + data + ": no such file");
+            boolean bpe = tokenizer != null;
+            if (bpe && !task.equals("text")) throw new UsageException("--tokenizer is only for --task text");
+            if (bpe ? !Files.exists(data) : file && !Files.isRegularFile(data)) throw new UsageException("--data " + data + ": no such " + (bpe ? "file or directory" : "file"));
+            if (bpe && !Files.isRegularFile(tokenizer)) throw new UsageException("--tokenizer " + tokenizer + ": no such file");
             if (file) notOverwritten("--data", data, base, csv, ckptPath, trace);
-            if (task.equals("text") && vocab != null) throw new UsageException("--vocab does not apply to --task text (the vocabulary is the file's characters)");
+            if (task.equals("text") && vocab != null) {
+                throw new UsageException("--vocab does not apply to --task text (the vocabulary is the file's characters, or the --tokenizer's)");
+            }
             int n = positive("--ctx", ctx == null ? 64 : ctx);
             int v = vocab == null ? (file ? 0 : TrainTask.defaultVocab(task)) : positive("--vocab", vocab);
             long s = seed == null ? 1 : seed;
@@ -153,11 +164,11 @@ public final class TrainCommand implements Callable<Integer> {
             // a synthetic task's vocabulary is known now: refuse an impossible run before drawing its held-out batch
             if (v > 0) checkMemory(modelConfig(v, n), tc, nThreads, trace != null);
             try {
-                d = new TrainTask(task, data, v, n, s).open(tc.evalSize());
+                d = new TrainTask(task, data, tokenizer, v, n, s).open(tc.evalSize(), this.spec.commandLine().getErr());
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
-            spec = new TrainTask(task, data == null ? null : data.toAbsolutePath(), d.train().dVocab(), n, s);
+            spec = new TrainTask(task, data == null ? null : data.toAbsolutePath(), bpe ? tokenizer.toAbsolutePath() : null, d.train().dVocab(), n, s);
             Config c = modelConfig(d.train().dVocab(), n);
             if (v == 0) {
                 warnSparseVocabulary(this.spec.commandLine().getErr(), d);
@@ -290,7 +301,11 @@ public final class TrainCommand implements Callable<Integer> {
         Config c = trainer.weights().config();
         Map<String, String> meta = new LinkedHashMap<>();
         meta.put(TrainTask.KEY, task.toJson());
-        d.chars().ifPresent(t -> meta.put(ModelFile.TOKENIZER_KEY, t.toJson()));
+        d.tokenizer().ifPresent(t -> meta.put(ModelFile.TOKENIZER_KEY, switch (t) {
+            case CharTokenizer chars -> chars.toJson();
+            case BpeTokenizer bpe -> bpe.toJson();
+            case IdTokenizer ids -> throw new IllegalStateException("raw ids are not a stored tokenizer");
+        }));
         o.println(header(trainer, task, nThreads));
         long start = System.nanoTime();
         int first = trainer.stepsDone();
@@ -334,7 +349,7 @@ public final class TrainCommand implements Callable<Integer> {
             }
             interrupt.saving().lock();
             try {
-                new ModelFile(trainer.weights(), d.chars().map(Tokenizer.class::cast)).save(model);
+                new ModelFile(trainer.weights(), d.tokenizer()).save(model);
                 interrupt.finish();
             } finally {
                 interrupt.saving().unlock();

@@ -2,6 +2,9 @@ package org.vecformer.cli.command.train;
 
 import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.Writer;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -9,29 +12,49 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.stream.IntStream;
 import org.vecformer.cli.UsageException;
+import org.vecformer.cli.command.TextFiles;
+import org.vecformer.cli.command.data.TokenizerTrainCommand;
+import org.vecformer.engine.parallel.Parallel;
 import org.vecformer.model.data.Batch;
 import org.vecformer.model.data.BatchSource;
 import org.vecformer.model.data.BigramTask;
 import org.vecformer.model.data.InductionTask;
 import org.vecformer.model.data.SkipTrigramTask;
+import org.vecformer.model.data.Corpus;
 import org.vecformer.model.data.TextCorpus;
+import org.vecformer.model.data.TokenCache;
 import org.vecformer.model.data.TokenFile;
 import org.vecformer.model.data.TokenStream;
+import org.vecformer.model.tokenize.BpeTokenizer;
 import org.vecformer.model.tokenize.CharTokenizer;
+import org.vecformer.model.tokenize.Tokenizer;
 
 /**
- * What {@code vecformer train} learns from: a task name, its data file (tokens, text), vocabulary, context and
- * seed. Stored as JSON in the checkpoint ({@link #KEY}) so {@code --resume} rebuilds the same data streams.
+ * What {@code vecformer train} learns from: a task name, its data (a token file; text: a file, or with a BPE
+ * {@code tokenizer} also a directory or .gz, see {@link Corpus}), vocabulary, context and seed. Stored as JSON in
+ * the checkpoint ({@link #KEY}) so {@code --resume} rebuilds the same data streams.
  */
-record TrainTask(String name, Path data, int dVocab, int nCtx, long seed) {
+record TrainTask(String name, Path data, Path tokenizer, int dVocab, int nCtx, long seed) {
     static final String KEY = "task";
     static final List<String> NAMES = List.of("bigram", "skip-trigram", "induction", "tokens", "text");
 
     /**
-     * The data of a task: training stream, fixed held-out batch, for text the character tokenizer, and for file data
-     * the number of distinct ids the file uses (0 for synthetic tasks).
+     * The data of a task: training stream, fixed held-out batch, for text its tokenizer (characters or the BPE), and
+     * for a token file the number of distinct ids it uses (0 otherwise).
      */
-    record Data(BatchSource train, Batch heldOut, Optional<CharTokenizer> chars, int distinctIds) {}
+    record Data(BatchSource train, Batch heldOut, Optional<Tokenizer> tokenizer, int distinctIds) {}
+
+    /**
+     * Where tokenized corpora are cached: {@code -Dvecformer.cache}, else {@code $VECFORMER_CACHE}, else
+     * {@code $XDG_CACHE_HOME/vecformer}, else {@code ~/.cache/vecformer}.
+     */
+    static Path cacheDir() {
+        String dir = System.getProperty("vecformer.cache");
+        if (dir == null) dir = System.getenv("VECFORMER_CACHE");
+        if (dir != null && !dir.isEmpty()) return Path.of(dir);
+        String xdg = System.getenv("XDG_CACHE_HOME");
+        return (xdg != null && !xdg.isEmpty() ? Path.of(xdg) : Path.of(System.getProperty("user.home"), ".cache")).resolve("vecformer");
+    }
 
     /** Layers a task needs by default: bigram 0, skip-trigram 1, induction and file data 2. */
     static int defaultLayers(String task) {
@@ -64,8 +87,16 @@ record TrainTask(String name, Path data, int dVocab, int nCtx, long seed) {
         };
     }
 
-    /** Builds the data; {@code evalSize} held-out sequences come from a seed stream the training never draws. */
-    Data open(int evalSize) {
+    /** {@link #open(int, PrintWriter)} with nothing to say. */
+    Data open(int evalSize) throws IOException {
+        return open(evalSize, new PrintWriter(Writer.nullWriter()));
+    }
+
+    /**
+     * Builds the data; {@code evalSize} held-out sequences come from a seed stream the training never draws. BPE text
+     * goes through the {@link TokenCache} (built on first use, which {@code err} hears about, as about skipped files).
+     */
+    Data open(int evalSize, PrintWriter err) throws IOException {
         return switch (name) {
             case "bigram" -> {
                 BigramTask t = BigramTask.random(dVocab, nCtx, 0.5, seed);
@@ -81,6 +112,7 @@ record TrainTask(String name, Path data, int dVocab, int nCtx, long seed) {
             }
             case "tokens" -> files(TokenFile.read(data, dVocab), evalSize, Optional.empty());
             case "text" -> {
+                if (tokenizer != null) yield bpe(evalSize, err);
                 TextCorpus corpus = TextCorpus.read(data);
                 yield files(corpus.stream(), evalSize, Optional.of(new CharTokenizer(corpus.chars())));
             }
@@ -88,7 +120,26 @@ record TrainTask(String name, Path data, int dVocab, int nCtx, long seed) {
         };
     }
 
-    private Data files(TokenStream stream, int evalSize, Optional<CharTokenizer> chars) {
+    private Data bpe(int evalSize, PrintWriter err) throws IOException {
+        BpeTokenizer bpe = TextFiles.readTokenizer(tokenizer);
+        Corpus corpus = Corpus.scan(List.of(data));
+        TokenizerTrainCommand.warnSkipped(err, corpus);
+        Path cacheDir = cacheDir();
+        if (!Files.isRegularFile(TokenCache.fileFor(corpus, bpe, cacheDir))) {
+            err.printf("tokenizing %,d documents (%.1f MB on disk) once, into the cache %s%n", corpus.documents().size(), corpus.bytesOnDisk() / 1e6, cacheDir);
+        }
+        long[] last = {System.nanoTime()};
+        TokenCache cache = TokenCache.open(corpus, bpe, cacheDir, Parallel.threads(), done -> {
+            long now = System.nanoTime();
+            if (now - last[0] > 5_000_000_000L) {
+                err.printf("  %,d of %,d documents tokenized%n", done, corpus.documents().size());
+                last[0] = now;
+            }
+        });
+        return new Data(cache.training(nCtx, seed), cache.heldOut(nCtx, seed + 1).next(evalSize), Optional.of(bpe), 0);
+    }
+
+    private Data files(TokenStream stream, int evalSize, Optional<Tokenizer> chars) {
         TokenStream heldOut = stream.heldOut();
         if (heldOut.ids().length < nCtx + 1) {
             throw new UsageException(data + ": the held-out last 10% has " + heldOut.ids().length + " tokens, fewer than n_ctx+1 = "
@@ -102,6 +153,7 @@ record TrainTask(String name, Path data, int dVocab, int nCtx, long seed) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", name);
         m.put("data", data == null ? null : data.toString());
+        m.put("tokenizer", tokenizer == null ? null : tokenizer.toString());
         m.put("d_vocab", dVocab);
         m.put("n_ctx", nCtx);
         m.put("seed", Long.toString(seed));
@@ -115,8 +167,9 @@ record TrainTask(String name, Path data, int dVocab, int nCtx, long seed) {
     static TrainTask fromJson(String json) {
         try {
             Map<String, Object> m = JSON.std.mapFrom(json);
-            Object data = m.get("data");
+            Object data = m.get("data"), tokenizer = m.get("tokenizer");
             return new TrainTask((String) m.get("task"), data == null ? null : Path.of((String) data),
+                    tokenizer == null ? null : Path.of((String) tokenizer),
                     ((Number) m.get("d_vocab")).intValue(), ((Number) m.get("n_ctx")).intValue(), Long.parseLong((String) m.get("seed")));
         } catch (IOException | RuntimeException e) {
             throw new IllegalArgumentException("the checkpoint's task metadata is unreadable: " + json);
