@@ -31,7 +31,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import org.vecformer.cli.command.ModelOption;
 import org.vecformer.cli.command.PhaseTimes;
 import org.vecformer.cli.command.ProgressLine;
 import org.vecformer.cli.command.Prompts;
@@ -53,7 +52,10 @@ public final class CircuitsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ModelOption model;
+    OptionalModelOption model;
+
+    @Mixin
+    SeriesOptions series;
 
     @Mixin
     ThreadsOption threads;
@@ -113,6 +115,12 @@ public final class CircuitsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         threads.apply();
+        if (series.dir != null) {
+            if (model.path != null) throw new UsageException("--model and --series exclude each other: give one");
+            return new CircuitsSeries(series, batch, seed, repeatLength).run(spec.commandLine().getOut(), spec.commandLine().getErr(), json, html, png);
+        }
+        if (model.path == null) throw new UsageException("give --model FILE (or --series DIR of training snapshots)");
+        if (series.config != null || series.data != null || series.tokenizer != null) throw new UsageException("--config, --data and --tokenizer go with --series DIR");
         if (topK < 1) throw new UsageException("--top-k must be >= 1, not " + topK);
         if (vocabLimit != null && vocabLimit < 1) throw new UsageException("--vocab-limit must be >= 1, not " + vocabLimit);
         if (batch < 1) throw new UsageException("--batch must be >= 1, not " + batch);
