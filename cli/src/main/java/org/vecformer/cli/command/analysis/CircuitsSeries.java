@@ -25,8 +25,6 @@ import org.vecformer.cli.render.Series;
 import org.vecformer.model.circuits.InContextLearning;
 import org.vecformer.model.circuits.SnapshotScores;
 import org.vecformer.model.circuits.TextSample;
-import org.vecformer.model.data.DataFileException;
-import org.vecformer.model.data.TokenFile;
 import org.vecformer.model.io.ModelFile;
 import org.vecformer.model.io.Snapshots;
 import org.vecformer.model.tl.TlConfig;
@@ -165,31 +163,9 @@ final class CircuitsSeries {
         }
     }
 
-    /**
-     * The held-out ids: the text of {@code file} encoded by {@code --tokenizer} or the model's stored tokenizer, or,
-     * for a model without a text tokenizer, the file's whitespace-separated ids.
-     */
-    private static TextSample sampleOf(Path file, Tokenizer tok) throws IOException {
-        int[] ids;
-        if (tok instanceof IdTokenizer) {
-            try {
-                ids = TokenFile.read(file).ids();
-            } catch (DataFileException bad) {
-                throw new IOException(bad.getMessage() + " (the model has no text tokenizer, so --data must hold token ids; give --tokenizer for text)", bad);
-            }
-        } else {
-            try {
-                ids = tok.encode(TextFiles.readUtf8(file));
-            } catch (IllegalArgumentException bad) {
-                throw new IOException("--data " + file + ": " + bad.getMessage(), bad);
-            }
-        }
-        if (ids.length == 0) throw new IOException("--data " + file + " holds no tokens");
-        return new TextSample(ids);
-    }
-
     private TextSample readSample(Path file, Optional<Tokenizer> stored, int dVocab) throws IOException {
-        return sampleOf(file, options.tokenizer != null ? TextFiles.readAnyTokenizer(options.tokenizer) : stored.orElse(new IdTokenizer(dVocab)));
+        Tokenizer tok = options.tokenizer != null ? TextFiles.readAnyTokenizer(options.tokenizer) : stored.orElse(new IdTokenizer(dVocab));
+        return new TextSample(CorpusIds.read("--data", file, tok));
     }
 
     private static void text(PrintWriter out, Path dir, Config c, List<Point> points, Notes notes) {
