@@ -114,6 +114,10 @@ class CircuitsSeriesTest {
         assertEquals(2, pth.code(), pth.err());
         assertTrue(pth.err().contains("give their --config"), pth.err());
 
+        CliRun orphan = CliRun.of("train", "--task", "induction", "--snapshots", dir.resolve("s").toString(), "--out", dir.resolve("o.safetensors").toString());
+        assertEquals(2, orphan.code(), orphan.err());
+        assertTrue(orphan.err().contains("give --save-every too"), orphan.err());
+
         CliRun neither = CliRun.of("circuits");
         assertEquals(2, neither.code(), neither.err());
         assertTrue(neither.err().contains("--model FILE (or --series DIR"), neither.err());
