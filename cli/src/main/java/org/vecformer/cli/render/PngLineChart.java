@@ -88,20 +88,21 @@ public final class PngLineChart {
 
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         FontMetrics fm = g.getFontMetrics();
-        for (double t : ticks(y0, y1, 6)) {
+        List<Double> yTicks = ticks(y0, y1, 6), xTicks = ticks(x0, x1, 8);
+        for (double t : yTicks) {
             int y = (int) Math.round(ay.at(t));
             g.setColor(GRID);
             g.drawLine(LEFT, y, LEFT + pw, y);
             g.setColor(INK);
-            String label = tick(t);
+            String label = tick(t, yTicks);
             g.drawString(label, LEFT - 8 - fm.stringWidth(label), y + 4);
         }
-        for (double t : ticks(x0, x1, 8)) {
+        for (double t : xTicks) {
             int x = (int) Math.round(ax.at(t));
             g.setColor(GRID);
             g.drawLine(x, TOP, x, TOP + PLOT_H);
             g.setColor(INK);
-            String label = tick(t);
+            String label = tick(t, xTicks);
             g.drawString(label, x - fm.stringWidth(label) / 2, TOP + PLOT_H + 18);
         }
         g.drawLine(LEFT, TOP + PLOT_H, LEFT + pw, TOP + PLOT_H);
@@ -203,10 +204,10 @@ public final class PngLineChart {
         return out;
     }
 
-    private static String tick(double v) {
-        double a = Math.abs(v);
-        if (a >= 1e6) return String.format(Locale.ROOT, "%.3g", v).replace("e+0", "e").replace("e+", "e");
-        if (a == Math.rint(a)) return String.format(Locale.ROOT, "%.0f", v);
-        return String.format(Locale.ROOT, "%.3g", v);
+    /** A tick label with as many decimals as the tick spacing needs (none, with thousands separators, for a spacing of 1 or more). */
+    private static String tick(double v, List<Double> ticks) {
+        double step = ticks.size() > 1 ? ticks.get(1) - ticks.get(0) : 1;
+        int decimals = step >= 1 ? 0 : (int) Math.ceil(-Math.log10(step) - 1e-9);
+        return String.format(Locale.ROOT, decimals == 0 ? "%,.0f" : "%." + decimals + "f", v);
     }
 }

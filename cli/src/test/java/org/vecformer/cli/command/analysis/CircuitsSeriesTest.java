@@ -123,6 +123,32 @@ class CircuitsSeriesTest {
         assertTrue(neither.err().contains("--model FILE (or --series DIR"), neither.err());
     }
 
+    /** Hub-style {@code tokens_<N>.pth} with --config score as the model files {@code vecformer import} makes of them. */
+    @Test
+    void hubCheckpointsScoreAsTheirImports() throws IOException {
+        Path fixture = Path.of("..", "model", "src", "test", "resources", "tl", "LN-standard-f32"); // make_fixtures.py
+        Path hub = Files.createDirectories(dir.resolve("hub")), ours = Files.createDirectories(dir.resolve("imported"));
+        Files.copy(fixture.resolve("model_final.pth"), hub.resolve("tokens_0.pth"));
+        Files.copy(fixture.resolve("model_views.pth"), hub.resolve("tokens_4096.pth"));
+        for (String[] f : new String[][] {{"model_final.pth", "tokens_0.safetensors"}, {"model_views.pth", "tokens_4096.safetensors"}}) {
+            CliRun imp = CliRun.of("import", "--weights", fixture.resolve(f[0]).toString(), "--config", fixture.resolve("config.json").toString(),
+                    "--out", ours.resolve(f[1]).toString());
+            assertEquals(0, imp.code(), imp.err());
+        }
+        CliRun a = CliRun.of("circuits", "--series", hub.toString(), "--config", fixture.resolve("config.json").toString(), "--json");
+        CliRun b = CliRun.of("circuits", "--series", ours.toString(), "--json");
+        assertEquals(0, a.code(), a.err());
+        assertEquals(0, b.code(), b.err());
+        Map<String, Object> ja = JSON.std.mapFrom(a.out()), jb = JSON.std.mapFrom(b.out());
+        List<?> ra = (List<?>) ja.get("snapshots"), rb = (List<?>) jb.get("snapshots");
+        assertEquals(2, ra.size());
+        for (int i = 0; i < 2; i++) {
+            Map<?, ?> x = (Map<?, ?>) ra.get(i), y = (Map<?, ?>) rb.get(i);
+            assertEquals(y.get("tokens"), x.get("tokens"));
+            for (String key : List.of("induction", "previous_token", "icl")) assertEquals(y.get(key), x.get(key), key);
+        }
+    }
+
     private static double icl(Map<String, Object> row) {
         return ((Number) ((Map<?, ?>) row.get("icl")).get("score")).doubleValue();
     }
