@@ -123,6 +123,7 @@ public final class CircuitsCommand implements Callable<Integer> {
         threads.apply();
         if (series.dir != null) {
             if (model.path != null) throw new UsageException("--model and --series exclude each other: give one");
+            if (vocabLimit != null || weightByFrequency != null) throw new UsageException("--vocab-limit and --weight-by-frequency go with --model, not --series");
             return new CircuitsSeries(series, batch, seed, repeatLength).run(spec.commandLine().getOut(), spec.commandLine().getErr(), json, html, png);
         }
         if (model.path == null) throw new UsageException("give --model FILE (or --series DIR of training snapshots)");

@@ -118,6 +118,10 @@ class CircuitsSeriesTest {
         assertEquals(2, orphan.code(), orphan.err());
         assertTrue(orphan.err().contains("give --save-every too"), orphan.err());
 
+        CliRun both = CliRun.of("circuits", "--series", mixed.toString(), "--vocab-limit", "8");
+        assertEquals(2, both.code(), both.err());
+        assertTrue(both.err().contains("go with --model, not --series"), both.err());
+
         CliRun neither = CliRun.of("circuits");
         assertEquals(2, neither.code(), neither.err());
         assertTrue(neither.err().contains("--model FILE (or --series DIR"), neither.err());
