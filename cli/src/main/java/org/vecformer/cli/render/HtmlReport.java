@@ -89,7 +89,7 @@ public final class HtmlReport {
         for (Section.LossCurves.Reference r : curves.references()) {
             references.add(Json.object("name", r.name(), "value", r.value()));
         }
-        return Json.object("kind", "loss", "yLabel", curves.yLabel(), "log", curves.logScale(), "series", series,
+        return Json.object("kind", "loss", "xLabel", curves.xLabel(), "yLabel", curves.yLabel(), "log", curves.logScale(), "series", series,
                 "references", references);
     }
 

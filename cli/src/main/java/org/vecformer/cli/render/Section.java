@@ -18,11 +18,12 @@ public sealed interface Section {
     /**
      * Loss against training step, one line per series (e.g. train and held-out, of one or several runs), and
      * horizontal reference lines (e.g. ln d_vocab, the loss of a uniform guess); {@code caption} says how the series
-     * were made (may be empty).
+     * were made (may be empty); {@code xLabel} names the x axis ("step" unless given, e.g. "tokens seen").
      */
     record LossCurves(String title, String caption, String yLabel, boolean logScale, List<Series> series,
-                      List<Reference> references) implements Section {
+                      List<Reference> references, String xLabel) implements Section {
         public LossCurves {
+            Objects.requireNonNull(xLabel, "xLabel");
             Objects.requireNonNull(title, "title");
             Objects.requireNonNull(caption, "caption");
             Objects.requireNonNull(yLabel, "yLabel");
@@ -44,6 +45,11 @@ public sealed interface Section {
                     }
                 }
             }
+        }
+
+        /** Curves against training step. */
+        public LossCurves(String title, String caption, String yLabel, boolean logScale, List<Series> series, List<Reference> references) {
+            this(title, caption, yLabel, logScale, series, references, "step");
         }
 
         /** Curves without caption or reference lines. */

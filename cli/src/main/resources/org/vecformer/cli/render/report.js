@@ -396,7 +396,7 @@
     });
     add(svg, 'line', { 'class': 'axis', x1: m.left, x2: m.left + pw, y1: m.top + ph, y2: m.top + ph });
     add(svg, 'line', { 'class': 'axis', x1: m.left, x2: m.left, y1: m.top, y2: m.top + ph });
-    add(svg, 'text', { 'class': 'axis-title', x: m.left + pw / 2, y: H - 8, 'text-anchor': 'middle' }, 'step');
+    add(svg, 'text', { 'class': 'axis-title', x: m.left + pw / 2, y: H - 8, 'text-anchor': 'middle' }, data.xLabel);
     add(svg, 'text', { 'class': 'axis-title', x: 16, y: m.top + ph / 2, 'text-anchor': 'middle',
       transform: 'rotate(-90 16 ' + (m.top + ph / 2) + ')' }, data.yLabel + (log ? ' (log scale)' : ''));
     var legend = document.createElement('ul');
@@ -449,8 +449,8 @@
         if (s.steps.length === 0) { return; }
         var best = 0;
         for (var p = 1; p < s.steps.length; p++) { if (Math.abs(s.steps[p] - step) < Math.abs(s.steps[best] - step)) { best = p; } }
-        if (shown === null) { shown = s.steps[best]; lines.push('step ' + shown); }
-        lines.push(s.name + '  ' + fmt(s.loss[best], 4) + (s.steps[best] === shown ? '' : '  (step ' + s.steps[best] + ')'));
+        if (shown === null) { shown = s.steps[best]; lines.push(data.xLabel + ' ' + shown); }
+        lines.push(s.name + '  ' + fmt(s.loss[best], 4) + (s.steps[best] === shown ? '' : '  (' + data.xLabel + ' ' + s.steps[best] + ')'));
       });
       var gx = sx(shown);
       guide.setAttribute('x1', gx); guide.setAttribute('x2', gx); guide.setAttribute('visibility', 'visible');

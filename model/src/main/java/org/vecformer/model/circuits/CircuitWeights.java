@@ -97,6 +97,23 @@ public final class CircuitWeights {
         return new CircuitWeights(weights, folded, kept, e, u, b, unembedEmbed);
     }
 
+    /**
+     * The same matrices with row t of W_E scaled by {@code f[t]} (by token id; e.g. {@link TokenFrequency#weights}):
+     * every circuit that reads tokens through W_E is scaled by f of those tokens, so QK[d][s] becomes
+     * f(d)·f(s)·QK[d][s], OV[s][o] becomes f(s)·OV[s][o] and the direct path's row t f(t)·(W_E W_U')[t]. The copying
+     * score's W_U' W_E stays the unweighted one.
+     */
+    public CircuitWeights weightEmbedding(double[] f) {
+        if (f.length != config().dVocab()) throw new IllegalArgumentException(f.length + " token weights for d_vocab " + config().dVocab());
+        int dm = config().dModel();
+        float[] e = new float[wE.length];
+        for (int k = 0; k < tokenIds.length; k++) {
+            float w = (float) f[tokenIds[k]];
+            for (int j = 0; j < dm; j++) e[k * dm + j] = wE[k * dm + j] * w;
+        }
+        return new CircuitWeights(weights, folded, tokenIds, e, wU, bU, unembedEmbed);
+    }
+
     private int indexOf(int id) {
         if (tokenIds.length == config().dVocab() && id >= 0 && id < tokenIds.length && tokenIds[id] == id) return id;
         for (int i = 0; i < tokenIds.length; i++) if (tokenIds[i] == id) return i;

@@ -1,5 +1,6 @@
 package org.vecformer.model.circuits;
 
+import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.HookName;
@@ -32,8 +33,24 @@ public record HeadDetector(double[][] previousToken, double[][] duplicateToken, 
             throw new IllegalArgumentException("repeated length n must be in [2, n_ctx/2 = " + c.nCtx() / 2 + "], not " + n);
         }
         if (batch < 1) throw new IllegalArgumentException("batch must be >= 1, not " + batch);
-        int[][] tokens = repeatedTokens(c.dVocab(), n, batch, seed);
-        int layers = c.nLayers(), heads = c.nHeads(), t = 2 * n;
+        return detect(model, repeatedTokens(c.dVocab(), n, batch, seed));
+    }
+
+    /**
+     * Scores every head on the given sequences, each a sequence s of n ≥ 2 tokens followed by itself ({@code [s, s]},
+     * 2n ≤ n_ctx; s may be real text, whose own repeats then count only at the positions the formulas name).
+     */
+    public static HeadDetector detect(Transformer model, int[][] tokens) {
+        Config c = model.config();
+        if (tokens.length == 0) throw new IllegalArgumentException("no sequences to score");
+        int t = tokens[0].length, n = t / 2;
+        for (int[] row : tokens) {
+            if (row.length != t || t % 2 != 0 || n < 2 || t > c.nCtx()
+                    || !Arrays.equals(row, 0, n, row, n, t)) {
+                throw new IllegalArgumentException("head scores need sequences [s, s] of one length 2n, 4 <= 2n <= n_ctx " + c.nCtx());
+            }
+        }
+        int layers = c.nLayers(), heads = c.nHeads(), batch = tokens.length;
         double[][] sp = new double[layers][heads], sd = new double[layers][heads], si = new double[layers][heads];
         for (int[] sequence : tokens) {
             forEachPattern(model, sequence, (l, a) -> { // a: [head, T, T] of this sequence
@@ -60,7 +77,7 @@ public record HeadDetector(double[][] previousToken, double[][] duplicateToken, 
     }
 
     /** Reads one layer's attention pattern [n_heads, T, T] (row-major, from index 0) while the forward holds it. */
-    private interface PatternReader {
+    interface PatternReader {
         void read(int layer, float[] pattern);
     }
 
@@ -70,7 +87,7 @@ public record HeadDetector(double[][] previousToken, double[][] duplicateToken, 
      * the costliest GEMM with a large vocabulary — is never computed. One sequence per forward keeps the pattern buffers
      * at [n_heads, T, T] instead of [batch, n_heads, T, T].
      */
-    private static void forEachPattern(Transformer model, int[] sequence, PatternReader reader) {
+    static void forEachPattern(Transformer model, int[] sequence, PatternReader reader) {
         int layers = model.config().nLayers();
         Hooks hooks = Hooks.none();
         for (int l = 0; l < layers; l++) {

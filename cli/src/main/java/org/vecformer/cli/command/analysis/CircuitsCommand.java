@@ -23,6 +23,7 @@ import org.vecformer.model.circuits.Composition;
 import org.vecformer.model.circuits.HeadDetector;
 import org.vecformer.model.circuits.LayerCircuits;
 import org.vecformer.model.circuits.SkipTrigram;
+import org.vecformer.model.circuits.TokenFrequency;
 import org.vecformer.model.circuits.VirtualHead;
 import org.vecformer.model.io.ModelFile;
 import org.vecformer.model.transformer.Config;
@@ -31,7 +32,6 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
-import org.vecformer.cli.command.ModelOption;
 import org.vecformer.cli.command.PhaseTimes;
 import org.vecformer.cli.command.ProgressLine;
 import org.vecformer.cli.command.Prompts;
@@ -53,7 +53,10 @@ public final class CircuitsCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Mixin
-    ModelOption model;
+    OptionalModelOption model;
+
+    @Mixin
+    SeriesOptions series;
 
     @Mixin
     ThreadsOption threads;
@@ -82,6 +85,11 @@ public final class CircuitsCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the repeated random tokens (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Option(names = "--weight-by-frequency", paramLabel = "FILE",
+            description = "Rank QK/OV entries and skip-trigrams weighted by token frequency in FILE (text for a model with a tokenizer, else ids):"
+                    + " values become f(d)·f(s)·QK and f(s)·OV, f(t) = (count(t)+1)/(max count+1).")
+    Path weightByFrequency;
 
     /** One head's scores. */
     record HeadRow(int layer, int head, double copying, double prev, double duplicate, double induction) {
@@ -113,6 +121,13 @@ public final class CircuitsCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException {
         threads.apply();
+        if (series.dir != null) {
+            if (model.path != null) throw new UsageException("--model and --series exclude each other: give one");
+            if (vocabLimit != null || weightByFrequency != null) throw new UsageException("--vocab-limit and --weight-by-frequency go with --model, not --series");
+            return new CircuitsSeries(series, batch, seed, repeatLength).run(spec.commandLine().getOut(), spec.commandLine().getErr(), json, html, png);
+        }
+        if (model.path == null) throw new UsageException("give --model FILE (or --series DIR of training snapshots)");
+        if (series.config != null || series.data != null || series.tokenizer != null) throw new UsageException("--config, --data and --tokenizer go with --series DIR");
         if (topK < 1) throw new UsageException("--top-k must be >= 1, not " + topK);
         if (vocabLimit != null && vocabLimit < 1) throw new UsageException("--vocab-limit must be >= 1, not " + vocabLimit);
         if (batch < 1) throw new UsageException("--batch must be >= 1, not " + batch);
@@ -120,6 +135,7 @@ public final class CircuitsCommand implements Callable<Integer> {
         if (png != null) OutputPaths.directory("--png", png);
         PhaseTimes times = new PhaseTimes();
         ModelFile m = model.load();
+        double[] frequency = weightByFrequency == null ? null : frequency(m).weights();
         times.end("load");
         Config c = m.config();
         if (c.nCtx() < 4) throw new UsageException("the model's n_ctx = " + c.nCtx() + " is too short for repeated-token scores (needs >= 4)");
@@ -144,7 +160,9 @@ public final class CircuitsCommand implements Callable<Integer> {
         }
         List<Link> links = strongest(composition, c);
         int vocab = vocabLimit == null ? c.dVocab() : Math.min(c.dVocab(), vocabLimit);
-        Circuits view = vocab == c.dVocab() ? circuits : new Circuits(weights.restrict(range(vocab)));
+        CircuitWeights restricted = vocab == c.dVocab() ? weights : weights.restrict(range(vocab));
+        Circuits view = weightByFrequency == null ? (vocab == c.dVocab() ? circuits : new Circuits(restricted))
+                : new Circuits(restricted.weightEmbedding(frequency));
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(),
                 "top-" + topK + " circuit entries over " + vocab + " tokens: circuits", c.nLayers() * c.nHeads() * Entries.circuitsPerHead(c));
         Entries entries = Entries.of(view, c, topK, progress, times);
@@ -154,6 +172,8 @@ public final class CircuitsCommand implements Callable<Integer> {
                 : "no layer norm";
         String vocabNote = vocab == c.dVocab() ? "entries over the whole vocabulary"
                 : "entries over token ids 0.." + (vocab - 1) + " of " + c.dVocab() + " (--vocab-limit)";
+        if (weightByFrequency != null) vocabNote += "; ranked and shown weighted by token frequency in " + weightByFrequency
+                + ": QK f(dest)·f(src)·score, OV f(src)·logit, f(t) = (count(t)+1)/(max count+1)";
         String detectorNote = "head scores: mean attention over the second copy of " + batch + " sequences [r1..r" + n + ", r1..r" + n + "] (seed " + seed + ")";
         String baselineNote = "baseline: mean composition score of " + Composition.BASELINE_SAMPLES
                 + " pairs of random Gaussian factored matrices of the same shapes (d_model x d_head x d_model)";
@@ -168,7 +188,9 @@ public final class CircuitsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            out.println(Json.write(json(c, heads, composition, entries, lnNote, n, vocab, weights.folded())));
+            Map<String, Object> all = json(c, heads, composition, entries, lnNote, n, vocab, weights.folded());
+            if (weightByFrequency != null) all.put("entries_weighted_by_frequency", vocabNote);
+            out.println(Json.write(all));
             return finish(out, times);
         }
         out.printf("%s: %s x %s, d_model %d, d_head %d, d_vocab %d%n", model.path, Words.plural(c.nLayers(), "layer"),
@@ -193,6 +215,15 @@ public final class CircuitsCommand implements Callable<Integer> {
         out.printf("%n%s%n", vocabNote);
         entries.print(out, m);
         return finish(out, times);
+    }
+
+    /** Token counts of --weight-by-frequency's corpus, encoded as the model reads text. */
+    private TokenFrequency frequency(ModelFile m) throws IOException {
+        try {
+            return TokenFrequency.of(CorpusIds.read("--weight-by-frequency", weightByFrequency, m.tokenizer()), m.config().dVocab());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("--weight-by-frequency " + weightByFrequency + ": " + e.getMessage(), e);
+        }
     }
 
     /** Flushes the report, closes the "output" phase and prints the phase times (always with --verbose); exit code 0. */

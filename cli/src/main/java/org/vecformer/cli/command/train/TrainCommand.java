@@ -2,20 +2,24 @@ package org.vecformer.cli.command.train;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
 import org.vecformer.cli.OutputPaths;
 import org.vecformer.cli.UsageException;
 import org.vecformer.engine.io.SafetensorsFile;
 import org.vecformer.model.io.ModelFile;
+import org.vecformer.model.io.Snapshots;
 import org.vecformer.model.tokenize.BpeTokenizer;
 import org.vecformer.model.tokenize.CharTokenizer;
 import org.vecformer.model.tokenize.IdTokenizer;
+import org.vecformer.model.tokenize.Tokenizer;
 import org.vecformer.model.train.Checkpoint;
 import org.vecformer.model.train.LossCurve;
 import org.vecformer.model.train.MemoryEstimate;
@@ -102,6 +106,13 @@ public final class TrainCommand implements Callable<Integer> {
             description = "Also write FILE (safetensors): the initial weights and every step's tokens, loss and lr, to replay the run elsewhere (bench/compare/torch_train.py --check).")
     Path trace;
 
+    @Option(names = "--save-every", paramLabel = "N",
+            description = "Also write the model every N steps (and at step 0 of a fresh run and at the last) as DIR/tokens_<T>.safetensors, T = tokens seen = step × batch × n_ctx.")
+    Integer saveEvery;
+
+    @Option(names = "--snapshots", paramLabel = "DIR", description = "Folder of the --save-every snapshots (default MODEL.snapshots beside --out; created).")
+    Path snapshots;
+
     @Option(names = "--out", required = true, paramLabel = "MODEL", description = "Model file to write (.safetensors); the CSV and checkpoint go beside it.")
     Path out;
 
@@ -116,6 +127,13 @@ public final class TrainCommand implements Callable<Integer> {
             if (Files.isDirectory(beside)) throw new UsageException("--out " + out + " writes " + beside + ", which is a directory");
         }
         if (trace != null) OutputPaths.file("--trace", trace);
+        if (snapshots != null && saveEvery == null) throw new UsageException("--snapshots names the folder of --save-every N; give --save-every too");
+        Path snapshotDir = null;
+        if (saveEvery != null) {
+            positive("--save-every", saveEvery);
+            snapshotDir = snapshots != null ? snapshots : base.resolveSibling(stem + ".snapshots");
+            OutputPaths.directory(snapshots != null ? "--snapshots" : "--save-every", snapshotDir);
+        }
         Trainer trainer;
         TrainTrace recorder = null;
         TrainTask spec;
@@ -182,13 +200,36 @@ public final class TrainCommand implements Callable<Integer> {
                 trainer = new Trainer(initial, tc, d.train(), d.heldOut());
             }
         }
+        Consumer<Trainer.Progress> listener = recorder == null ? p -> {} : recorder::add;
+        if (snapshotDir != null) {
+            OutputPaths.create(snapshotDir);
+            listener = listener.andThen(snapshotWriter(trainer, d, snapshotDir, saveEvery));
+        }
         train(this.spec.commandLine().getOut(), this.spec.commandLine().getErr(), trainer, spec, d, csv, ckptPath, base, resumedFrom, nThreads,
-                recorder == null ? p -> {} : recorder::add);
+                listener);
         if (recorder != null) {
             recorder.save(trace, trainer.config());
             this.spec.commandLine().getOut().println("wrote the trace " + trace.toAbsolutePath());
         }
         return 0;
+    }
+
+    /**
+     * Writes the model as {@link Snapshots} every {@code every} steps and at the last, named by tokens seen
+     * (step · batch · n_ctx); a fresh run also writes its initial weights (tokens_0) now, before the first step.
+     */
+    private static Consumer<Trainer.Progress> snapshotWriter(Trainer trainer, TrainTask.Data d, Path dir, int every) throws IOException {
+        long tokensPerStep = (long) trainer.config().batch() * d.train().nCtx();
+        Optional<Tokenizer> tokenizer = d.tokenizer();
+        if (trainer.stepsDone() == 0) Snapshots.save(dir, 0, new ModelFile(trainer.weights(), tokenizer));
+        return p -> {
+            if (p.step() % every != 0 && p.step() != trainer.config().steps()) return;
+            try {
+                Snapshots.save(dir, p.step() * tokensPerStep, new ModelFile(trainer.weights(), tokenizer));
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        };
     }
 
     /** Refuses an input file that an output of the run would replace. */
