@@ -19,6 +19,14 @@ public final class Gemm {
 
     private Gemm() {}
 
+    /**
+     * The cache blocking of the packed path and where it came from, one line: kc, mc, nc, the micro-tile,
+     * and the caches read at start-up or why the fixed constants apply ({@link GemmBlocking}).
+     */
+    public static String blocking() {
+        return GemmBlocking.description();
+    }
+
     public static void sgemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
