@@ -11,7 +11,9 @@ import org.vecformer.engine.parallel.Parallel;
  * <p>This class checks the arguments and dispatches: matrix-vector and small products go to
  * {@link GemmSmall} (no packing), everything else to the packed, cache-blocked {@link GemmPacked} with
  * its register-tiled {@link GemmMicroKernel}. The choice depends on the shape only and no path splits k,
- * so results are bitwise identical for any thread count.
+ * so results are bitwise identical for any thread count. The packed path's k slices are as deep as this
+ * machine's L1 allows ({@link #blocking()}): identical across thread counts and runs on one machine, they
+ * may differ in the last bits on a machine with another L1.
  */
 public final class Gemm {
     /** Products with at most this many multiply-adds skip packing. */
