@@ -143,7 +143,45 @@ def section_machine(info, peaks):
              + (f", calling {' '.join(torch_blas())}" if torch_available() else "")]
     for t, p in sorted(peaks.items()):
         lines.append(f"- FMA peak measured by `vecformer bench peak --threads {t}`: {fmt(p)} GFLOPS")
+    lines.append(f"- vecformer GEMM blocking (`vecformer info`): {info.get('gemm_blocking', 'not reported')}")
+    cores = [("numpy's bundled library", openblas_core_text(sys.executable))]
+    if torch_available():
+        debian = [l for l in require_torch() if os.path.basename(l).startswith("libopenblas")]
+        cores.append(("Debian's, which PyTorch calls", openblas_core_text(TORCH_PYTHON, debian)))
+    avx512 = all(re.search(r"core (SkylakeX|Cooperlake|SapphireRapids) ", text) for _, text in cores)
+    lines.append("- OpenBLAS core each anchor selects here, with OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE unset (asked through "
+                 "ctypes: `openblas_get_corename`, `openblas_get_config`): "
+                 + "; ".join(f"{who}: {text}" for who, text in cores)
+                 + (". Each is an AVX-512 target (OpenBLAS's Cooperlake is its SkylakeX target plus bfloat16 kernels, the "
+                    "same sgemm): no anchor falls back to a weaker core on this CPU." if avx512 else "."))
     return "\n".join(lines)
+
+
+OPENBLAS_PROBE = """
+import ctypes, glob, os, sys
+paths = sys.argv[1:]
+if not paths:
+    import numpy
+    paths = glob.glob(os.path.join(os.path.dirname(numpy.__file__), os.pardir, 'numpy.libs', '*openblas*'))
+for path in paths:
+    lib = ctypes.CDLL(path)
+    for prefix, suffix in (('scipy_', '64_'), ('scipy_', ''), ('', '')):
+        core = getattr(lib, prefix + 'openblas_get_corename' + suffix, None)
+        config = getattr(lib, prefix + 'openblas_get_config' + suffix, None)
+        if core is not None and config is not None:
+            core.restype = config.restype = ctypes.c_char_p
+            print(os.path.basename(os.path.realpath(path)) + ': core ' + core().decode() + ' (' + config().decode().strip() + ')')
+            break
+"""
+
+
+def openblas_core_text(python, libs=()):
+    """The core name and build configuration the OpenBLAS libraries `libs` (none: numpy's bundled one) report when loaded
+    by `python` in an anchor's environment."""
+    env = {k: v for k, v in os.environ.items() if k not in ("OPENBLAS_CORETYPE", "OPENBLAS_L2_SIZE")}
+    p = subprocess.run([python, "-c", OPENBLAS_PROBE, *libs], capture_output=True, text=True, env=env)
+    found = p.stdout.split("\n")
+    return "; ".join(l for l in found if l) or "not found (" + (p.stderr.strip().splitlines() or ["no OpenBLAS"])[-1] + ")"
 
 
 def numpy_version():

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.vecformer.engine.kernel.Gemm;
 import org.vecformer.engine.parallel.Parallel;
 
 /** {@code vecformer bench gemm}, in process: JSON rows per shape, a table, and usage errors for bad shapes. */
@@ -25,6 +26,7 @@ class BenchGemmCommandTest {
             assertEquals(Boolean.FALSE, first.get("trans_b"));
             assertEquals(Boolean.TRUE, second.get("trans_b"));
             assertTrue(((Number) first.get("gflops")).doubleValue() > 0, r.out());
+            assertEquals(Gemm.blocking(), first.get("blocking"));
         } finally {
             Parallel.setThreads(before);
         }
@@ -35,6 +37,7 @@ class BenchGemmCommandTest {
         CliRun r = CliRun.of("bench", "gemm", "--runs", "1", "--warmup", "0", "--shapes", "3x4x5xt");
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("GFLOPS") && r.out().contains("3x4x5 (B^T)"), r.out());
+        assertTrue(r.out().startsWith("GEMM blocking: " + Gemm.blocking() + "\n"), r.out());
     }
 
     @Test

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.jr.ob.JSON;
 import java.io.IOException;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.vecformer.engine.kernel.Gemm;
 import org.vecformer.engine.kernel.Simd;
 
 class MainTest {
@@ -59,6 +60,8 @@ class MainTest {
         Map<String, Object> facts = JSON.std.mapFrom(r.out());
         assertEquals(Simd.F.vectorBitSize(), ((Number) facts.get("vector_bits")).intValue());
         assertEquals(1, ((Number) facts.get("threads")).intValue());
+        assertEquals(Gemm.blocking(), facts.get("gemm_blocking"));
+        assertTrue(((String) facts.get("gemm_blocking")).startsWith("kc="), facts.toString());
         assertEquals(Boolean.TRUE, facts.get("intrinsified"), "this test JVM runs C2 with the Vector API: " + facts);
     }
 

@@ -11,13 +11,23 @@ import org.vecformer.engine.parallel.Parallel;
  * <p>This class checks the arguments and dispatches: matrix-vector and small products go to
  * {@link GemmSmall} (no packing), everything else to the packed, cache-blocked {@link GemmPacked} with
  * its register-tiled {@link GemmMicroKernel}. The choice depends on the shape only and no path splits k,
- * so results are bitwise identical for any thread count.
+ * so results are bitwise identical for any thread count. The packed path's k slices are as deep as this
+ * machine's L1 allows ({@link #blocking()}): identical across thread counts and runs on one machine, they
+ * may differ in the last bits on a machine with another L1.
  */
 public final class Gemm {
     /** Products with at most this many multiply-adds skip packing. */
     static final long SMALL = 1 << 15;
 
     private Gemm() {}
+
+    /**
+     * The cache blocking of the packed path and where it came from, one line: kc, mc, nc, the micro-tile,
+     * and the caches read at start-up or why the fixed constants apply ({@link GemmBlocking}).
+     */
+    public static String blocking() {
+        return GemmBlocking.description();
+    }
 
     public static void sgemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

@@ -38,13 +38,14 @@ import org.vecformer.engine.parallel.Parallel;
  * </pre>
  * On one thread that gained 2-8% on the unembedding 1024×48262×512 (which repacked A 95 times) and
  * about 5% at 2048³, and was even at 1024³ and 1024×1536×512 (alternating A/B runs of both builds).
- * Either way k is never split and the k slices are fixed, so every element is summed in the same order
+ * A part's columns are cut into ⌈cols/nc⌉ B blocks of equal width (rounded up to NR), so no thin block is
+ * left at the end. Either way k is never split and the k slices are fixed, so every element is summed in the same order
  * for any thread count, split and loop order.
  */
 final class GemmPacked {
     /** Fewest B micro-panels per thread for which threads split C's columns rather than its rows. */
     static final int MIN_PANELS = 4;
-    /** Most rows of a part whose k slices of A are packed whole: 4096 × KC floats, 8 MiB per thread. */
+    /** Most rows of a part whose k slices of A are packed whole: 4096 × KC floats per thread (8 MiB at KC = 512). */
     static final int MAX_ROWS_PACKED_ONCE = 4096;
 
     private GemmPacked() {}
@@ -52,6 +53,7 @@ final class GemmPacked {
     static void sgemm(GemmBlocking blocking, Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
+        if (blocking.kc() > KC) throw new IllegalArgumentException("kc=" + blocking.kc() + " exceeds the packed row stride KC=" + KC);
         int threads = Parallel.threads();
         Part part = (i0, rows, j0, cols) -> part(blocking, transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb,
                 beta, c, cOff, ldc, i0, rows, j0, cols);
@@ -71,7 +73,7 @@ final class GemmPacked {
     private static void part(GemmBlocking blocking, Transpose transA, Transpose transB, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
                              float[] c, int cOff, int ldc, int i0, int rows, int j0, int cols) {
-        int kc = Math.min(blocking.kc(), k), nc = Math.min(blocking.nc(), roundUp(cols, NR)), mc = blocking.mc();
+        int kc = Math.min(blocking.kc(), k), nc = roundUp(ceilDiv(cols, ceilDiv(cols, blocking.nc())), NR), mc = blocking.mc();
         GemmScratch scratch = GemmScratch.local();
         float[] bp = scratch.packedB(GemmPacking.evenDepth(kc) * nc);
         float[] acc = scratch.tile(MR * NR);

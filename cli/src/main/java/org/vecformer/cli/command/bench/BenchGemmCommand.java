@@ -98,6 +98,7 @@ public final class BenchGemmCommand implements Runnable {
             row.put("gflops", Math.round(2.0 * s.m * s.n * s.k / seconds / 1e6) / 1000.0);
             row.put("millis", Math.round(seconds * 1e6) / 1000.0);
             row.put("discarded_calls", timing.discardedCalls());
+            row.put("blocking", Gemm.blocking());
             rows.add(row);
         }
         PrintWriter out = spec.commandLine().getOut();
@@ -105,6 +106,7 @@ public final class BenchGemmCommand implements Runnable {
             out.println(Json.write(rows));
             return;
         }
+        out.println("GEMM blocking: " + Gemm.blocking());
         out.printf("%22s %8s %10s %10s%n", "shape (m x n x k)", "threads", "GFLOPS", "ms");
         for (Map<String, Object> r : rows) {
             String shape = r.get("m") + "x" + r.get("n") + "x" + r.get("k") + (Boolean.TRUE.equals(r.get("trans_b")) ? " (B^T)" : "");

@@ -4,6 +4,7 @@ import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.vecformer.cli.render.Json;
+import org.vecformer.engine.kernel.Gemm;
 import org.vecformer.engine.kernel.Simd;
 import org.vecformer.engine.diag.SimdProbe;
 import org.vecformer.engine.parallel.Parallel;
@@ -44,6 +45,7 @@ public final class InfoCommand implements Runnable {
         facts.put("threads", nThreads);
         facts.put("cores", Runtime.getRuntime().availableProcessors());
         facts.put("max_heap_mib", Runtime.getRuntime().maxMemory() >> 20);
+        facts.put("gemm_blocking", Gemm.blocking());
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
             out.println(Json.write(facts));
@@ -57,6 +59,7 @@ public final class InfoCommand implements Runnable {
         out.printf("  SIMD            %s: %s%n", probe.intrinsified() ? "intrinsified" : "NOT INTRINSIFIED", probe.reason());
         out.printf("  threads         %d of %d cores%n", nThreads, facts.get("cores"));
         out.printf("  max heap        %d MiB%n", facts.get("max_heap_mib"));
+        out.printf("  GEMM blocking   %s%n", facts.get("gemm_blocking"));
         if (!probe.intrinsified()) {
             out.println();
             out.println("WARNING: kernels will run far below their speed. Use a HotSpot JDK 25 with C2 (no -Xint,");

@@ -1,0 +1,138 @@
+package org.vecformer.engine.kernel;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+/**
+ * The data caches of CPU 0 as Linux lists them in sysfs, one directory per cache,
+ * {@code /sys/devices/system/cpu/cpu0/cache/index<i>/} holding {@code level} (1, 2, 3), {@code type}
+ * ({@code Data}, {@code Instruction} or {@code Unified}), {@code size} ({@code 48K}, {@code 2048K}, ...),
+ * {@code ways_of_associativity} (0 for fully associative) and {@code coherency_line_size} (bytes).
+ * The GEMM's blocking ({@link GemmBlocking#forCaches}) needs the L1 data cache and the L2; the L3 is read
+ * when present, for display.
+ *
+ * @param l1d the level-1 data cache
+ * @param l2 the level-2 cache (unified or data)
+ * @param l3 the level-3 cache, if the CPU has one
+ */
+record CpuCaches(Cache l1d, Cache l2, Optional<Cache> l3) {
+    /** Where Linux describes CPU 0's caches. */
+    static final Path SYSFS = Path.of("/sys/devices/system/cpu/cpu0/cache");
+    /**
+     * System property naming another directory laid out like {@link #SYSFS}: for a kernel that lists no
+     * caches (some VMs) or to see the blocking another machine would get.
+     */
+    static final String DIR_PROPERTY = "vecformer.gemm.cachedir";
+
+    /**
+     * One cache: {@code size = ways · sets · line} bytes.
+     *
+     * @param level 1, 2 or 3
+     * @param size bytes
+     * @param ways associativity; a fully associative cache counts as one set of {@code size / line} ways
+     * @param line bytes per line
+     */
+    record Cache(int level, long size, int ways, int line) {
+        /** Number of sets, {@code size / (ways · line)}. */
+        long sets() {
+            return size / ((long) ways * line);
+        }
+
+        /** Bytes of one way, {@code sets · line}. */
+        long wayBytes() {
+            return sets() * line;
+        }
+
+        @Override
+        public String toString() {
+            return "L" + level + (level == 1 ? "d " : " ") + bytes(size) + " " + ways + "-way";
+        }
+    }
+
+    /** What reading a cache directory gave: the caches, or why there are none. */
+    sealed interface Reading permits Found, Unreadable {}
+
+    /** The caches and the directory they were read from. */
+    record Found(CpuCaches caches, Path dir) implements Reading {}
+
+    /** Nothing usable in {@code dir}; {@code reason} says what was missing or malformed. */
+    record Unreadable(Path dir, String reason) implements Reading {}
+
+    /** Reads {@link #SYSFS}, or the directory the {@link #DIR_PROPERTY} property names. */
+    static Reading read() {
+        String dir = System.getProperty(DIR_PROPERTY);
+        return read(dir == null || dir.isBlank() ? SYSFS : Path.of(dir));
+    }
+
+    /** Reads the {@code index*} directories of {@code dir}; never throws. */
+    static Reading read(Path dir) {
+        List<Cache> caches = new ArrayList<>();
+        try (Stream<Path> entries = Files.list(dir)) {
+            for (Path index : entries.filter(p -> p.getFileName().toString().startsWith("index")).sorted().toList()) {
+                String type = text(index.resolve("type"));
+                if (type.equals("Instruction")) continue;
+                int level = Integer.parseInt(text(index.resolve("level")));
+                long size = size(text(index.resolve("size")));
+                int line = Integer.parseInt(text(index.resolve("coherency_line_size")));
+                int ways = Integer.parseInt(text(index.resolve("ways_of_associativity")));
+                if (size <= 0 || line <= 0 || ways < 0) throw new NumberFormatException(index.getFileName() + ": size, line and ways must be positive");
+                if (ways == 0) ways = (int) (size / line);
+                if (size % ((long) ways * line) != 0) {
+                    throw new NumberFormatException(index.getFileName() + ": size " + size + " is not ways × line × sets");
+                }
+                caches.add(new Cache(level, size, ways, line));
+            }
+        } catch (IOException e) {
+            return new Unreadable(dir, "cannot read " + dir + " (" + e.getClass().getSimpleName() + ")");
+        } catch (NumberFormatException e) {
+            return new Unreadable(dir, "malformed cache description under " + dir + ": " + e.getMessage());
+        }
+        Optional<Cache> l1d = level(caches, 1), l2 = level(caches, 2);
+        if (l1d.isEmpty() || l2.isEmpty()) {
+            return new Unreadable(dir, dir + " lists no " + (l1d.isEmpty() ? "L1 data" : "L2") + " cache");
+        }
+        return new Found(new CpuCaches(l1d.get(), l2.get(), level(caches, 3)), dir);
+    }
+
+    private static Optional<Cache> level(List<Cache> caches, int level) {
+        return caches.stream().filter(c -> c.level() == level).findFirst();
+    }
+
+    private static String text(Path file) throws IOException {
+        return Files.readString(file).trim();
+    }
+
+    /** A sysfs size: a number of bytes with an optional K, M or G suffix (powers of 1024). */
+    static long size(String text) {
+        String t = text.trim().toUpperCase(Locale.ROOT);
+        int shift = switch (t.isEmpty() ? ' ' : t.charAt(t.length() - 1)) {
+            case 'K' -> 10;
+            case 'M' -> 20;
+            case 'G' -> 30;
+            default -> 0;
+        };
+        try {
+            return Long.parseLong(shift == 0 ? t : t.substring(0, t.length() - 1)) << shift;
+        } catch (NumberFormatException e) {
+            throw new NumberFormatException("size '" + text.trim() + "' is not a number of bytes (with K, M or G)");
+        }
+    }
+
+    /** {@code 49152} as {@code 48 KiB}, {@code 1048576} as {@code 1 MiB}. */
+    static String bytes(long n) {
+        if (n % (1 << 20) == 0) return (n >> 20) + " MiB";
+        if (n % (1 << 10) == 0) return (n >> 10) + " KiB";
+        return n + " B";
+    }
+
+    @Override
+    public String toString() {
+        return l1d + ", " + l2 + l3.map(c -> ", " + c).orElse("");
+    }
+}
