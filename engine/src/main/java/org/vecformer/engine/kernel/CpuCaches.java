@@ -1,12 +1,17 @@
 package org.vecformer.engine.kernel;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Locale;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -14,8 +19,10 @@ import java.util.stream.Stream;
  * {@code /sys/devices/system/cpu/cpu0/cache/index<i>/} holding {@code level} (1, 2, 3), {@code type}
  * ({@code Data}, {@code Instruction} or {@code Unified}), {@code size} ({@code 48K}, {@code 2048K}, ...),
  * {@code ways_of_associativity} (0 for fully associative) and {@code coherency_line_size} (bytes).
- * The GEMM's blocking ({@link GemmBlocking#forCaches}) needs the L1 data cache and the L2; the L3 is read
- * when present, for display.
+ * Some kernels list no caches there (a Firecracker guest has no {@code cache} directory); then the C
+ * library's own answer is asked, {@code getconf -a}, whose {@code LEVEL1_DCACHE_*} and {@code LEVEL2_CACHE_*}
+ * lines glibc fills from the CPUID instruction. The GEMM's blocking ({@link GemmBlocking#forCaches}) needs the
+ * L1 data cache and the L2; the L3 is read when present, for display.
  *
  * @param l1d the level-1 data cache
  * @param l2 the level-2 cache (unified or data)
@@ -58,16 +65,85 @@ record CpuCaches(Cache l1d, Cache l2, Optional<Cache> l3) {
     /** What reading a cache directory gave: the caches, or why there are none. */
     sealed interface Reading permits Found, Unreadable {}
 
-    /** The caches and the directory they were read from. */
-    record Found(CpuCaches caches, Path dir) implements Reading {}
+    /** The caches and where they were read: a directory, or {@code getconf}. */
+    record Found(CpuCaches caches, String source) implements Reading {}
 
-    /** Nothing usable in {@code dir}; {@code reason} says what was missing or malformed. */
-    record Unreadable(Path dir, String reason) implements Reading {}
+    /** Nothing usable; {@code reason} says what was missing or malformed, and where. */
+    record Unreadable(String reason) implements Reading {}
 
-    /** Reads {@link #SYSFS}, or the directory the {@link #DIR_PROPERTY} property names. */
+    /**
+     * The directory the {@link #DIR_PROPERTY} property names, else {@link #SYSFS}, else what
+     * {@code getconf -a} says; never throws.
+     */
     static Reading read() {
         String dir = System.getProperty(DIR_PROPERTY);
-        return read(dir == null || dir.isBlank() ? SYSFS : Path.of(dir));
+        if (dir != null && !dir.isBlank()) return read(Path.of(dir));
+        Reading sysfs = read(SYSFS);
+        if (sysfs instanceof Found) return sysfs;
+        return switch (getconf()) {
+            case Found f -> f;
+            case Unreadable u -> new Unreadable(((Unreadable) sysfs).reason() + "; " + u.reason());
+        };
+    }
+
+    /** Runs {@code getconf -a} (at most 5 s) and reads its cache lines. */
+    private static Reading getconf() {
+        try {
+            Process p = new ProcessBuilder("getconf", "-a").redirectError(ProcessBuilder.Redirect.DISCARD).start();
+            String out;
+            try (InputStream in = p.getInputStream()) {
+                out = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+            }
+            if (!p.waitFor(5, TimeUnit.SECONDS)) {
+                p.destroyForcibly();
+                return new Unreadable("getconf -a did not answer");
+            }
+            return fromGetconf(out);
+        } catch (IOException e) {
+            return new Unreadable("cannot run getconf -a (" + e.getClass().getSimpleName() + ")");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return new Unreadable("interrupted while running getconf -a");
+        }
+    }
+
+    /**
+     * The caches in the output of glibc's {@code getconf -a}: lines {@code NAME VALUE} with
+     * {@code LEVEL1_DCACHE_SIZE/_ASSOC/_LINESIZE}, {@code LEVEL2_CACHE_*} and {@code LEVEL3_CACHE_*} in bytes
+     * (an associativity of 0 means fully associative; an empty value, unknown); never throws.
+     */
+    static Reading fromGetconf(String output) {
+        Map<String, String> values = new HashMap<>();
+        for (String line : output.split("\\R")) {
+            String[] kv = line.trim().split("\\s+", 2);
+            if (kv.length == 2) values.put(kv[0], kv[1].trim());
+        }
+        try {
+            Optional<Cache> l1d = getconfCache(values, 1, "LEVEL1_DCACHE_"), l2 = getconfCache(values, 2, "LEVEL2_CACHE_");
+            if (l1d.isEmpty() || l2.isEmpty()) {
+                return new Unreadable("getconf -a gives no " + (l1d.isEmpty() ? "L1 data" : "L2") + " cache size");
+            }
+            return new Found(new CpuCaches(l1d.get(), l2.get(), getconfCache(values, 3, "LEVEL3_CACHE_")), "getconf -a");
+        } catch (NumberFormatException e) {
+            return new Unreadable("malformed getconf -a output: " + e.getMessage());
+        }
+    }
+
+    private static Optional<Cache> getconfCache(Map<String, String> values, int level, String prefix) {
+        String size = values.getOrDefault(prefix + "SIZE", ""), ways = values.getOrDefault(prefix + "ASSOC", ""),
+                line = values.getOrDefault(prefix + "LINESIZE", "");
+        if (size.isEmpty() || size.equals("0") || line.isEmpty() || line.equals("0") || ways.isEmpty()) return Optional.empty();
+        return Optional.of(cache(prefix + "*", level, Long.parseLong(size), Integer.parseInt(ways), Integer.parseInt(line)));
+    }
+
+    /** One cache checked: positive sizes, {@code size = ways · sets · line}; 0 ways is fully associative. */
+    private static Cache cache(String name, int level, long size, int ways, int line) {
+        if (size <= 0 || line <= 0 || ways < 0) throw new NumberFormatException(name + ": size, line and ways must be positive");
+        if (ways == 0) ways = (int) (size / line);
+        if (size % ((long) ways * line) != 0) {
+            throw new NumberFormatException(name + ": size " + size + " is not ways × line × sets");
+        }
+        return new Cache(level, size, ways, line);
     }
 
     /** Reads the {@code index*} directories of {@code dir}; never throws. */
@@ -81,23 +157,18 @@ record CpuCaches(Cache l1d, Cache l2, Optional<Cache> l3) {
                 long size = size(text(index.resolve("size")));
                 int line = Integer.parseInt(text(index.resolve("coherency_line_size")));
                 int ways = Integer.parseInt(text(index.resolve("ways_of_associativity")));
-                if (size <= 0 || line <= 0 || ways < 0) throw new NumberFormatException(index.getFileName() + ": size, line and ways must be positive");
-                if (ways == 0) ways = (int) (size / line);
-                if (size % ((long) ways * line) != 0) {
-                    throw new NumberFormatException(index.getFileName() + ": size " + size + " is not ways × line × sets");
-                }
-                caches.add(new Cache(level, size, ways, line));
+                caches.add(cache(index.getFileName().toString(), level, size, ways, line));
             }
         } catch (IOException e) {
-            return new Unreadable(dir, "cannot read " + dir + " (" + e.getClass().getSimpleName() + ")");
+            return new Unreadable("cannot read " + dir + " (" + e.getClass().getSimpleName() + ")");
         } catch (NumberFormatException e) {
-            return new Unreadable(dir, "malformed cache description under " + dir + ": " + e.getMessage());
+            return new Unreadable("malformed cache description under " + dir + ": " + e.getMessage());
         }
         Optional<Cache> l1d = level(caches, 1), l2 = level(caches, 2);
         if (l1d.isEmpty() || l2.isEmpty()) {
-            return new Unreadable(dir, dir + " lists no " + (l1d.isEmpty() ? "L1 data" : "L2") + " cache");
+            return new Unreadable(dir + " lists no " + (l1d.isEmpty() ? "L1 data" : "L2") + " cache");
         }
-        return new Found(new CpuCaches(l1d.get(), l2.get(), level(caches, 3)), dir);
+        return new Found(new CpuCaches(l1d.get(), l2.get(), level(caches, 3)), dir.toString());
     }
 
     private static Optional<Cache> level(List<Cache> caches, int level) {

@@ -98,7 +98,7 @@ record GemmBlocking(int kc, int mc, int nc) {
     static String description() {
         String tile = "kc=" + DEFAULT.kc + " mc=" + DEFAULT.mc + " nc=" + DEFAULT.nc + ", micro-tile " + MR + "×" + NR;
         return switch (READING) {
-            case CpuCaches.Found f -> tile + ", from " + f.caches() + " (" + f.dir() + ")";
+            case CpuCaches.Found f -> tile + ", from " + f.caches() + " (" + f.source() + ")";
             case CpuCaches.Unreadable u -> tile + ", fixed constants: " + u.reason();
         };
     }

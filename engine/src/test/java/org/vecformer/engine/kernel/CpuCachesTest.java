@@ -51,6 +51,48 @@ class CpuCachesTest {
         assertEquals(32L * 1024 * 1024, zen5.l3().orElseThrow().size());
     }
 
+    /** What glibc's {@code getconf -a} printed on a Zen 5 Firecracker guest whose sysfs lists no caches (abridged). */
+    static final String GETCONF_ZEN5_GUEST = """
+            PAGESIZE                           4096
+            LEVEL1_ICACHE_SIZE                 32768
+            LEVEL1_ICACHE_ASSOC                
+            LEVEL1_ICACHE_LINESIZE             64
+            LEVEL1_DCACHE_SIZE                 49152
+            LEVEL1_DCACHE_ASSOC                12
+            LEVEL1_DCACHE_LINESIZE             64
+            LEVEL2_CACHE_SIZE                  1048576
+            LEVEL2_CACHE_ASSOC                 8
+            LEVEL2_CACHE_LINESIZE              64
+            LEVEL3_CACHE_SIZE                  532676608
+            LEVEL3_CACHE_ASSOC                 0
+            LEVEL3_CACHE_LINESIZE              64
+            LEVEL4_CACHE_SIZE                  
+            """;
+
+    @Test
+    void getconfGivesTheDataCachesAndAFullyAssociativeL3() {
+        CpuCaches.Found f = assertInstanceOf(CpuCaches.Found.class, CpuCaches.fromGetconf(GETCONF_ZEN5_GUEST));
+        assertEquals("getconf -a", f.source());
+        assertEquals(new CpuCaches.Cache(1, 48 * 1024, 12, 64), f.caches().l1d());
+        assertEquals(new CpuCaches.Cache(2, 1024 * 1024, 8, 64), f.caches().l2());
+        assertEquals(Optional.of(new CpuCaches.Cache(3, 532676608L, 532676608 / 64, 64)), f.caches().l3());
+        assertEquals(1, f.caches().l3().orElseThrow().sets());
+    }
+
+    @Test
+    void getconfWithoutCacheLinesOrWithGarbageIsUnreadable() {
+        String noL2 = GETCONF_ZEN5_GUEST.replace("LEVEL2_CACHE_SIZE                  1048576", "LEVEL2_CACHE_SIZE");
+        assertEquals("getconf -a gives no L2 cache size",
+                assertInstanceOf(CpuCaches.Unreadable.class, CpuCaches.fromGetconf(noL2)).reason());
+        assertEquals("getconf -a gives no L1 data cache size",
+                assertInstanceOf(CpuCaches.Unreadable.class, CpuCaches.fromGetconf("")).reason());
+        String odd = GETCONF_ZEN5_GUEST.replace("LEVEL1_DCACHE_ASSOC                12", "LEVEL1_DCACHE_ASSOC                7");
+        String reason = assertInstanceOf(CpuCaches.Unreadable.class, CpuCaches.fromGetconf(odd)).reason();
+        assertTrue(reason.startsWith("malformed getconf -a output: LEVEL1_DCACHE_*: size 49152 is not ways"), reason);
+        String text = GETCONF_ZEN5_GUEST.replace("LEVEL2_CACHE_ASSOC                 8", "LEVEL2_CACHE_ASSOC                 eight");
+        assertTrue(assertInstanceOf(CpuCaches.Unreadable.class, CpuCaches.fromGetconf(text)).reason().startsWith("malformed getconf -a output"));
+    }
+
     @Test
     void missingDirectoryIsUnreadableWithItsPath(@TempDir Path tmp) {
         Path absent = tmp.resolve("no-such-cache");
