@@ -189,15 +189,20 @@ public final class Attention {
             FloatVector x2 = FloatVector.fromArray(S, s.m, 2 * L), x3 = FloatVector.fromArray(S, s.m, 3 * L);
             for (int j = 0; j < bk; j++) {
                 int row = j * QT;
-                x0 = x0.max(FloatVector.fromArray(S, st, row));
-                x1 = x1.max(FloatVector.fromArray(S, st, row + L));
-                x2 = x2.max(FloatVector.fromArray(S, st, row + 2 * L));
-                x3 = x3.max(FloatVector.fromArray(S, st, row + 3 * L));
+                x0 = max(x0, FloatVector.fromArray(S, st, row));
+                x1 = max(x1, FloatVector.fromArray(S, st, row + L));
+                x2 = max(x2, FloatVector.fromArray(S, st, row + 2 * L));
+                x3 = max(x3, FloatVector.fromArray(S, st, row + 3 * L));
             }
             foldColumn(bk, s, 0, x0);
             foldColumn(bk, s, L, x1);
             foldColumn(bk, s, 2 * L, x2);
             foldColumn(bk, s, 3 * L, x3);
+        }
+
+        /** max(a, b) by compare and blend: a single instruction pair, where {@code FloatVector.max} pays for Java's NaN and ±0 rules. */
+        private static FloatVector max(FloatVector a, FloatVector b) {
+            return a.blend(b, a.lt(b));
         }
 
         /** The exponentials and the (m, l, α) update of the query lanes [c, c+L), given their new maximum mx. */
