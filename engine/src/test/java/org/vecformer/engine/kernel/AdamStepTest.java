@@ -26,7 +26,7 @@ class AdamStepTest {
     void fiveStepsMatchPyTorchsFormulaInDouble(int n) {
         Random rnd = new Random(n);
         int off = 3;
-        float[] p = Lengths.random(rnd, n + off, 0), pTwin = p.clone();
+        float[] p = Lengths.random(rnd, n + off, 0), pTwin = p.clone(), prefix = Arrays.copyOf(p, off);
         double[] pExact = new double[n], mExact = new double[n], vExact = new double[n];
         for (int i = 0; i < n; i++) pExact[i] = p[off + i];
         float[] m = new float[n + off], v = new float[n + off], mTwin = new float[n + off], vTwin = new float[n + off];
@@ -54,8 +54,10 @@ class AdamStepTest {
                 assertEquals(pTwin[off + i], p[off + i], 4e-7 * (1 + Math.abs(pTwin[off + i])), at + " vs twin");
             }
         }
-        for (int i = 0; i < off; i++) assertEquals(0f, m[i], 0f, "m before the offset is untouched");
-        float[] untouched = Arrays.copyOf(pTwin, off);
-        for (int i = 0; i < off; i++) assertEquals(untouched[i], p[i], 0f, "p before the offset is untouched");
+        for (int i = 0; i < off; i++) {
+            assertEquals(prefix[i], p[i], 0f, "p before the offset is untouched");
+            assertEquals(0f, m[i], 0f, "m before the offset is untouched");
+            assertEquals(0f, v[i], 0f, "v before the offset is untouched");
+        }
     }
 }
