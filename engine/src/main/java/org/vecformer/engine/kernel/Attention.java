@@ -181,7 +181,9 @@ public final class Attention {
 
         /**
          * Folds one tile of scores into (m, l) and turns st into e^(S - m') = 2^(st - m'), leaving
-         * α = 2^(m - m') per query (m in log2 units).
+         * α = 2^(m - m') per query (m in log2 units). The running maxima are compare-and-blend, written out in place:
+         * FloatVector.max costs several instructions for Java's NaN and ±0 rules, and a helper method taking
+         * vectors, when C2 does not inline it into this large method, boxes them.
          */
         static void onlineSoftmax(int bk, Scratch s) {
             float[] st = s.st;
@@ -189,10 +191,12 @@ public final class Attention {
             FloatVector x2 = FloatVector.fromArray(S, s.m, 2 * L), x3 = FloatVector.fromArray(S, s.m, 3 * L);
             for (int j = 0; j < bk; j++) {
                 int row = j * QT;
-                x0 = x0.max(FloatVector.fromArray(S, st, row));
-                x1 = x1.max(FloatVector.fromArray(S, st, row + L));
-                x2 = x2.max(FloatVector.fromArray(S, st, row + 2 * L));
-                x3 = x3.max(FloatVector.fromArray(S, st, row + 3 * L));
+                FloatVector y0 = FloatVector.fromArray(S, st, row), y1 = FloatVector.fromArray(S, st, row + L);
+                FloatVector y2 = FloatVector.fromArray(S, st, row + 2 * L), y3 = FloatVector.fromArray(S, st, row + 3 * L);
+                x0 = x0.blend(y0, x0.lt(y0));
+                x1 = x1.blend(y1, x1.lt(y1));
+                x2 = x2.blend(y2, x2.lt(y2));
+                x3 = x3.blend(y3, x3.lt(y3));
             }
             foldColumn(bk, s, 0, x0);
             foldColumn(bk, s, L, x1);

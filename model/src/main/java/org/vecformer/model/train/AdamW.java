@@ -1,8 +1,11 @@
 package org.vecformer.model.train;
 
 import java.util.Arrays;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
+import org.vecformer.engine.kernel.AdamStep;
 import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.transformer.Weights;
 
@@ -15,7 +18,8 @@ import org.vecformer.model.transformer.Weights;
  *   m̂ = m / (1 − β₁ᵗ),  v̂ = v / (1 − β₂ᵗ)
  *   p ← p·(1 − η·λ) − η·m̂ / (sqrt(v̂) + ε)          (λ = 0 for biases, even [H, d_head] ones, and rank &lt; 2: LayerNorm weights)
  * </pre>
- * Moments are float like the parameters; each element's update is computed in double and rounded once. The state
+ * Moments are float like the parameters; the update runs in float lanes ({@link AdamStep}, tested against this
+ * formula in double). The state
  * (moments and step count) exports to and imports from a name → tensor map, so a resumed run continues bit-exactly.
  */
 public final class AdamW {
@@ -42,6 +46,8 @@ public final class AdamW {
     private final Config config;
     private final Map<String, Tensor> params;
     private final Map<String, float[]> m = new LinkedHashMap<>(), v = new LinkedHashMap<>();
+    /** Names of the parameters weight decay applies to, decided once (see {@link #decays}). */
+    private final Set<String> decays = new HashSet<>();
     private int step;
 
     /** An optimiser for {@code params} (updated in place), with zero moments at step 0. */
@@ -52,6 +58,7 @@ public final class AdamW {
             Parameters.contiguous(name, p);
             m.put(name, new float[p.size()]);
             v.put(name, new float[p.size()]);
+            if (decays(name, p)) decays.add(name);
         });
     }
 
@@ -60,24 +67,22 @@ public final class AdamW {
         return step;
     }
 
-    /** One update of every parameter from {@code grads} (same names and shapes) with learning rate {@code lr}. */
+    /**
+     * One update of every parameter from {@code grads} (same names and shapes) with learning rate {@code lr}: one
+     * {@link AdamStep} pass per parameter, in float lanes.
+     */
     public void step(Map<String, Tensor> grads, double lr) {
         Parameters.checkMatching(params, grads);
         step++;
-        double b1 = config.beta1(), b2 = config.beta2();
-        double c1 = 1 - Math.pow(b1, step), c2 = 1 - Math.pow(b2, step);
+        double c1 = 1 - Math.pow(config.beta1(), step), c2 = 1 - Math.pow(config.beta2(), step);
+        float beta1 = (float) config.beta1(), beta2 = (float) config.beta2(), eps = (float) config.eps();
+        float stepSize = (float) (lr / c1), invSqrtC2 = (float) (1 / Math.sqrt(c2));
+        float decayed = (float) (1 - lr * config.weightDecay());
         for (var e : params.entrySet()) {
             Tensor p = e.getValue(), g = grads.get(e.getKey());
-            float[] pm = m.get(e.getKey()), pv = v.get(e.getKey());
-            double decay = 1 - lr * (decays(e.getKey(), p) ? config.weightDecay() : 0);
-            float[] pd = p.data(), gd = g.data();
-            for (int i = 0, pi = p.offset(), gi = g.offset(); i < pm.length; i++, pi++, gi++) {
-                double grad = gd[gi];
-                pm[i] = (float) (b1 * pm[i] + (1 - b1) * grad);
-                pv[i] = (float) (b2 * pv[i] + (1 - b2) * grad * grad);
-                double mHat = pm[i] / c1, vHat = pv[i] / c2;
-                pd[pi] = (float) (pd[pi] * decay - lr * mHat / (Math.sqrt(vHat) + config.eps()));
-            }
+            float decay = decays.contains(e.getKey()) ? decayed : 1f;
+            AdamStep.update(p.size(), p.data(), p.offset(), g.data(), g.offset(), m.get(e.getKey()), v.get(e.getKey()), 0,
+                    beta1, beta2, stepSize, invSqrtC2, eps, decay);
         }
     }
 

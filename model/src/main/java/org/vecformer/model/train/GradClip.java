@@ -1,12 +1,14 @@
 package org.vecformer.model.train;
 
 import java.util.Map;
+import org.vecformer.engine.kernel.VectorOps;
 import org.vecformer.engine.tensor.Tensor;
 
 /**
- * Gradient clipping by global L2 norm: {@code ‖g‖ = sqrt(Σ_tensors Σ_i g_i²)}, summed in double in map order
- * then element order (so the value does not depend on threads); when {@code ‖g‖ > maxNorm} every gradient is
- * scaled by {@code maxNorm / ‖g‖}, which leaves the global norm at {@code maxNorm} (up to float rounding).
+ * Gradient clipping by global L2 norm: {@code ‖g‖ = sqrt(Σ_tensors Σ_i g_i²)}, each tensor's sum of squares one SIMD
+ * pass in float lanes in a fixed order ({@link VectorOps#dot}), the tensors' sums added in double in map order (so the
+ * value does not depend on threads); when {@code ‖g‖ > maxNorm} every gradient is scaled by {@code maxNorm / ‖g‖}
+ * in one SIMD pass ({@link VectorOps#scale}), which leaves the global norm at {@code maxNorm} (up to float rounding).
  */
 public final class GradClip {
     private GradClip() {}
@@ -17,8 +19,7 @@ public final class GradClip {
         for (var e : grads.entrySet()) {
             Tensor g = e.getValue();
             Parameters.contiguous(e.getKey(), g);
-            float[] d = g.data();
-            for (int i = g.offset(), end = g.offset() + g.size(); i < end; i++) sum += (double) d[i] * d[i];
+            sum += VectorOps.dot(g.size(), g.data(), g.offset(), g.data(), g.offset());
         }
         return Math.sqrt(sum);
     }
@@ -28,11 +29,8 @@ public final class GradClip {
         if (!(maxNorm > 0)) throw new IllegalArgumentException("max norm must be > 0, not " + maxNorm);
         double norm = globalNorm(grads);
         if (norm > maxNorm) {
-            double s = maxNorm / norm;
-            for (Tensor g : grads.values()) {
-                float[] d = g.data();
-                for (int i = g.offset(), end = g.offset() + g.size(); i < end; i++) d[i] = (float) (d[i] * s);
-            }
+            float s = (float) (maxNorm / norm);
+            for (Tensor g : grads.values()) VectorOps.scale(g.size(), s, g.data(), g.offset());
         }
         return norm;
     }

@@ -14,7 +14,7 @@ class GradClipTest {
         Map<String, Tensor> g = AdamWTest.params(new Random(1));
         double sum = 0;
         for (Tensor t : g.values()) for (float x : t.data()) sum += x * (double) x;
-        assertEquals(Math.sqrt(sum), GradClip.globalNorm(g), 1e-12);
+        assertEquals(Math.sqrt(sum), GradClip.globalNorm(g), 1e-6 * Math.sqrt(sum), "float-lane sums of squares");
     }
 
     @Test
