@@ -15,19 +15,21 @@ public final class CrossEntropy {
     private CrossEntropy() {}
 
     /**
-     * Over logits [T, V] and targets [T]:
+     * Over logits [T, V] (row t at {@code off + t·ld}) and targets [T]:
      * <pre>
      *   loss_t      = logsumexp(logits_t) - logits_t[target_t]
      *   dlogits_t,c = gradScale · (softmax(logits_t)_c - [c == target_t])
      * </pre>
-     * Writes the per-token loss [T] and, when {@code dLogits} is non-null, its gradient [T, V] (may be logits itself).
+     * Writes the per-token loss [T] and, when {@code dLogits} is non-null, its gradient [T, V] (row t at
+     * {@code dOff + t·ldd}; may be the logits themselves at the same offset and stride). Entries between a row's
+     * V values and the next row are neither read nor written.
      */
-    public static void forwardBackward(float[] logits, int t, int vocab, int[] targets, float gradScale,
-                                       float[] loss, float[] dLogits) {
+    public static void forwardBackward(float[] logits, int off, int ld, int t, int vocab, int[] targets, float gradScale,
+                                       float[] loss, float[] dLogits, int dOff, int ldd) {
         Parallel.forRange(t, KernelSizes.rowGrain(vocab), (from, to) -> {
             int step = S.length();
             for (int i = from; i < to; i++) {
-                int row = i * vocab;
+                int row = off + i * ld, dRow = dOff + i * ldd;
                 float logZ = VectorOps.logSumExp(logits, row, vocab);
                 float target = logits[row + targets[i]];
                 loss[i] = logZ - target;
@@ -36,9 +38,9 @@ public final class CrossEntropy {
                 for (int c = 0; c < vocab; c += step) {
                     VectorMask<Float> m = S.indexInRange(c, vocab);
                     VectorExp.exp(FloatVector.fromArray(S, logits, row + c, m).add(negLogZ))
-                            .mul(gradScale).intoArray(dLogits, row + c, m);
+                            .mul(gradScale).intoArray(dLogits, dRow + c, m);
                 }
-                dLogits[row + targets[i]] -= gradScale;
+                dLogits[dRow + targets[i]] -= gradScale;
             }
         });
     }

@@ -1,7 +1,7 @@
 package org.vecformer.engine.reference;
 
 /**
- * Scalar twin of the fused cross-entropy over logits [T, V] and targets [T]:
+ * Scalar twin of the fused cross-entropy over logits [T, V] (row t at {@code off + t·ld}) and targets [T]:
  * <pre>
  *   loss_t      = logsumexp(logits_t) - logits_t[target_t]
  *   dlogits_t,c = gradScale · (softmax(logits_t)_c - [c == target_t])
@@ -10,11 +10,14 @@ package org.vecformer.engine.reference;
 public final class RefCrossEntropy {
     private RefCrossEntropy() {}
 
-    /** Writes the per-token loss [T] and, when {@code dLogits} is non-null, its gradient [T, V]. */
-    public static void forwardBackward(float[] logits, int t, int vocab, int[] targets, float gradScale,
-                                       float[] loss, float[] dLogits) {
+    /**
+     * Writes the per-token loss [T] and, when {@code dLogits} is non-null, its gradient [T, V] (row t at
+     * {@code dOff + t·ldd}).
+     */
+    public static void forwardBackward(float[] logits, int off, int ld, int t, int vocab, int[] targets, float gradScale,
+                                       float[] loss, float[] dLogits, int dOff, int ldd) {
         for (int i = 0; i < t; i++) {
-            int row = i * vocab;
+            int row = off + i * ld, dRow = dOff + i * ldd;
             double max = Double.NEGATIVE_INFINITY;
             for (int c = 0; c < vocab; c++) max = Math.max(max, logits[row + c]);
             double sum = 0;
@@ -24,7 +27,7 @@ public final class RefCrossEntropy {
             if (dLogits != null) {
                 for (int c = 0; c < vocab; c++) {
                     double p = Math.exp(logits[row + c] - logZ);
-                    dLogits[row + c] = (float) (gradScale * (p - (c == targets[i] ? 1 : 0)));
+                    dLogits[dRow + c] = (float) (gradScale * (p - (c == targets[i] ? 1 : 0)));
                 }
             }
         }

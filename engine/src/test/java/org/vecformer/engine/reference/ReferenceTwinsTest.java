@@ -107,7 +107,7 @@ class ReferenceTwinsTest {
     @Test
     void crossEntropyOfUniformLogitsIsLogVocab() {
         float[] logits = new float[8], loss = new float[2], grad = new float[8];
-        RefCrossEntropy.forwardBackward(logits, 2, 4, new int[] {1, 3}, 0.5f, loss, grad);
+        RefCrossEntropy.forwardBackward(logits, 0, 4, 2, 4, new int[] {1, 3}, 0.5f, loss, grad, 0, 4);
         assertArrayEquals(new float[] {(float) Math.log(4), (float) Math.log(4)}, loss, 1e-6f);
         assertArrayEquals(new float[] {0.125f, -0.375f, 0.125f, 0.125f, 0.125f, 0.125f, 0.125f, -0.375f}, grad, 1e-7f);
     }

@@ -79,7 +79,7 @@ public final class Backward {
         float[] logits = forward.training(inputs, batch, t, a);
         int rows = batch * t;
         float[] loss = new float[rows], dLogits = new float[logits.length];
-        CrossEntropy.forwardBackward(logits, rows, c.dVocab(), targets, gradScale, loss, dLogits);
+        CrossEntropy.forwardBackward(logits, 0, c.dVocab(), rows, c.dVocab(), targets, gradScale, loss, dLogits, 0, c.dVocab());
         Backward b = new Backward(forward, a, grads, batch, t);
         Architecture arch = forward.architecture();
         float[] dResid = arch.unembedding().backward(b, a, dLogits);
@@ -153,7 +153,7 @@ public final class Backward {
         Config c = forward.config();
         float[] logits = forward.training(inputs, batch, t, new Activations(c.nLayers()));
         float[] loss = new float[batch * t];
-        CrossEntropy.forwardBackward(logits, batch * t, c.dVocab(), targets, 1f, loss, null);
+        CrossEntropy.forwardBackward(logits, 0, c.dVocab(), batch * t, c.dVocab(), targets, 1f, loss, null, 0, 0);
         return sum(loss);
     }
 

@@ -141,7 +141,7 @@ public final class Transformer {
         }
         float[] all = new float[batch * t];
         float[] data = logits.isContiguous() && logits.offset() == 0 ? logits.data() : logits.copy().data();
-        CrossEntropy.forwardBackward(data, batch * t, vocab, targets, 1f, all, null);
+        CrossEntropy.forwardBackward(data, 0, vocab, batch * t, vocab, targets, 1f, all, null, 0, 0);
         Tensor loss = Tensor.zeros(batch, t - 1);
         for (int b = 0; b < batch; b++) System.arraycopy(all, b * t, loss.data(), b * (t - 1), t - 1);
         return loss;

@@ -35,7 +35,7 @@ class BigramFitTest {
             int[] inputs = b.inputs();
             for (int r = 0; r < inputs.length; r++) System.arraycopy(table, inputs[r] * v, logits, r * v, v);
             float[] dLogits = new float[logits.length];
-            RefCrossEntropy.forwardBackward(logits, inputs.length, v, b.targets(), 1f / inputs.length, loss, dLogits);
+            RefCrossEntropy.forwardBackward(logits, 0, v, inputs.length, v, b.targets(), 1f / inputs.length, loss, dLogits, 0, v);
             Arrays.fill(grad, 0f);
             EmbeddingBackward.scatterAdd(v, inputs, dLogits, 0, v, grad, 0, v, v);
             GradClip.clip(grads, 1.0);
