@@ -1,12 +1,11 @@
 package org.vecformer.cli.command.bench;
 
-import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.vecformer.cli.UsageException;
-import org.vecformer.cli.render.Json;
+import org.vecformer.engine.diag.BestOf;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.KvCache;
 import org.vecformer.model.transformer.Transformer;
@@ -65,8 +64,8 @@ public final class BenchDecodeCommand implements Runnable {
     @Override
     public void run() {
         int nThreads = threads.apply();
-        if (runs < 1) throw new UsageException("--runs must be >= 1, not " + runs);
-        if (warmupMillis < 0) throw new UsageException("--warmup must be >= 0 milliseconds, not " + warmupMillis);
+        BenchOutput.atLeastOne("--runs", runs);
+        BenchOutput.warmup(warmupMillis);
         Config c;
         try {
             c = Config.of(layers, dModel, heads, dHead, ctx, vocab);
@@ -85,19 +84,15 @@ public final class BenchDecodeCommand implements Runnable {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("p", p);
         r.put("threads", nThreads);
-        r.put("ms", Math.round(seconds * 1e6) / 1e3);
+        r.put("ms", BenchOutput.ms(seconds));
         r.put("tokens_per_s", Math.round(1 / seconds));
         r.put("n_layers", layers);
         r.put("d_model", dModel);
         r.put("n_heads", heads);
         r.put("d_head", dHead);
         r.put("d_vocab", vocab);
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(r));
-            return;
-        }
-        out.printf("decode step at p=%d (%d layers, d_model %d, %d heads x %d, d_vocab %d) on %d thread(s): %.3f ms, %d tokens/s (best of %d)%n",
-                p, layers, dModel, heads, dHead, vocab, nThreads, r.get("ms"), r.get("tokens_per_s"), runs);
+        BenchOutput.print(spec, json, r, out -> out.printf(
+                "decode step at p=%d (%d layers, d_model %d, %d heads x %d, d_vocab %d) on %d thread(s): %.3f ms, %d tokens/s (best of %d)%n",
+                p, layers, dModel, heads, dHead, vocab, nThreads, r.get("ms"), r.get("tokens_per_s"), runs));
     }
 }

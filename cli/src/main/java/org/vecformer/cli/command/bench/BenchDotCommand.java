@@ -1,13 +1,11 @@
 package org.vecformer.cli.command.bench;
 
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.vecformer.cli.UsageException;
-import org.vecformer.cli.render.Json;
+import org.vecformer.engine.diag.BestOf;
 import org.vecformer.engine.kernel.VectorOps;
 import org.vecformer.engine.reference.ScalarOps;
 import picocli.CommandLine.Command;
@@ -35,7 +33,7 @@ public final class BenchDotCommand implements Runnable {
     public void run() {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int n : lengths) {
-            if (n < 1) throw new UsageException("--n must be >= 1, not " + n);
+            BenchOutput.atLeastOne("--n", n);
             Random rnd = new Random(n);
             float[] x = new float[n], y = new float[n];
             for (int i = 0; i < n; i++) {
@@ -56,15 +54,12 @@ public final class BenchDotCommand implements Runnable {
             row.put("speedup", round(scalar / simd));
             rows.add(row);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(rows));
-            return;
-        }
-        out.printf("%10s %12s %14s %9s%n", "n", "SIMD GFLOPS", "scalar GFLOPS", "speedup");
-        for (Map<String, Object> r : rows) {
-            out.printf("%10d %12.2f %14.2f %8.1fx%n", r.get("n"), r.get("gflops"), r.get("scalar_gflops"), r.get("speedup"));
-        }
+        BenchOutput.print(spec, json, rows, out -> {
+            out.printf("%10s %12s %14s %9s%n", "n", "SIMD GFLOPS", "scalar GFLOPS", "speedup");
+            for (Map<String, Object> r : rows) {
+                out.printf("%10d %12.2f %14.2f %8.1fx%n", r.get("n"), r.get("gflops"), r.get("scalar_gflops"), r.get("speedup"));
+            }
+        });
     }
 
     private static double round(double v) {

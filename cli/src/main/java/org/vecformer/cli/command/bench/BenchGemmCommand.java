@@ -1,13 +1,12 @@
 package org.vecformer.cli.command.bench;
 
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.vecformer.cli.UsageException;
-import org.vecformer.cli.render.Json;
+import org.vecformer.engine.diag.BestOf;
 import org.vecformer.engine.kernel.Gemm;
 import org.vecformer.engine.kernel.Transpose;
 import picocli.CommandLine.Command;
@@ -76,8 +75,8 @@ public final class BenchGemmCommand implements Runnable {
 
     @Override
     public void run() {
-        if (runs < 1) throw new UsageException("--runs must be >= 1, not " + runs);
-        if (warmupMillis < 0) throw new UsageException("--warmup must be >= 0 milliseconds, not " + warmupMillis);
+        BenchOutput.atLeastOne("--runs", runs);
+        BenchOutput.warmup(warmupMillis);
         List<Shape> parsed = shapes.stream().map(Shape::parse).toList();
         int nThreads = threads.apply();
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -100,16 +99,13 @@ public final class BenchGemmCommand implements Runnable {
             row.put("discarded_calls", timing.discardedCalls());
             rows.add(row);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(rows));
-            return;
-        }
-        out.printf("%22s %8s %10s %10s%n", "shape (m x n x k)", "threads", "GFLOPS", "ms");
-        for (Map<String, Object> r : rows) {
-            String shape = r.get("m") + "x" + r.get("n") + "x" + r.get("k") + (Boolean.TRUE.equals(r.get("trans_b")) ? " (B^T)" : "");
-            out.printf("%22s %8d %10.2f %10.3f%n", shape, r.get("threads"), r.get("gflops"), r.get("millis"));
-        }
+        BenchOutput.print(spec, json, rows, out -> {
+            out.printf("%22s %8s %10s %10s%n", "shape (m x n x k)", "threads", "GFLOPS", "ms");
+            for (Map<String, Object> r : rows) {
+                String shape = r.get("m") + "x" + r.get("n") + "x" + r.get("k") + (Boolean.TRUE.equals(r.get("trans_b")) ? " (B^T)" : "");
+                out.printf("%22s %8d %10.2f %10.3f%n", shape, r.get("threads"), r.get("gflops"), r.get("millis"));
+            }
+        });
     }
 
     private static float[] random(Random rnd, int n) {

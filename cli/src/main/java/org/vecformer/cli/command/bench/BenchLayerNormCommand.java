@@ -1,11 +1,9 @@
 package org.vecformer.cli.command.bench;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.vecformer.cli.UsageException;
-import org.vecformer.cli.render.Json;
 import org.vecformer.engine.kernel.LayerNorm;
 import org.vecformer.engine.reference.RefLayerNorm;
 import picocli.CommandLine.Command;
@@ -44,10 +42,10 @@ public final class BenchLayerNormCommand implements Runnable {
     @Override
     public void run() {
         int nThreads = threads.apply();
-        if (t < 1) throw new UsageException("--t must be >= 1, not " + t);
-        if (dModel < 1) throw new UsageException("--d-model must be >= 1, not " + dModel);
+        BenchOutput.atLeastOne("--t", t);
+        BenchOutput.atLeastOne("--d-model", dModel);
         if ((long) t * dModel > 1 << 26) throw new UsageException("T·d_model = " + (long) t * dModel + " floats is too large; use a smaller --t or --d-model");
-        if (warmupMillis < 0) throw new UsageException("--warmup must be >= 0 milliseconds, not " + warmupMillis);
+        BenchOutput.warmup(warmupMillis);
         Random rnd = new Random(t * 31L + dModel);
         float[] x = new float[t * dModel], out = new float[t * dModel], w = new float[dModel], b = new float[dModel], scale = new float[t];
         for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
@@ -55,22 +53,16 @@ public final class BenchLayerNormCommand implements Runnable {
             w[i] = 1 + 0.1f * (float) rnd.nextGaussian();
             b[i] = 0.1f * (float) rnd.nextGaussian();
         }
-        double simd = BestOf.seconds(() -> LayerNorm.forward(x, 0, t, dModel, w, b, 1e-5f, out, 0, scale), 20, warmupMillis);
-        double twin = BestOf.seconds(() -> RefLayerNorm.forward(x, 0, t, dModel, w, b, 1e-5f, out, 0, scale), 5, warmupMillis / 3);
+        KernelBench k = KernelBench.of(() -> LayerNorm.forward(x, 0, t, dModel, w, b, 1e-5f, out, 0, scale), 20,
+                () -> RefLayerNorm.forward(x, 0, t, dModel, w, b, 1e-5f, out, 0, scale), 5, warmupMillis);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("t", t);
         row.put("d_model", dModel);
         row.put("threads", nThreads);
-        row.put("ms", BenchSoftmaxCommand.round(simd * 1e3));
-        row.put("twin_ms", BenchSoftmaxCommand.round(twin * 1e3));
-        row.put("speedup", BenchSoftmaxCommand.round(twin / simd));
-        row.put("gb_per_s", BenchSoftmaxCommand.round(2.0 * 4 * t * dModel / simd / 1e9));
-        PrintWriter pw = spec.commandLine().getOut();
-        if (json) {
-            pw.println(Json.write(row));
-            return;
-        }
-        pw.printf("layer norm [%d, %d] on %d thread(s): %.3f ms (%.1f GB/s read+write); scalar twin %.3f ms; speedup %.1fx%n",
-                t, dModel, nThreads, simd * 1e3, row.get("gb_per_s"), twin * 1e3, row.get("speedup"));
+        row.put("ms", BenchOutput.round3(k.seconds() * 1e3));
+        k.putTwin(row);
+        row.put("gb_per_s", BenchOutput.round3(2.0 * 4 * t * dModel / k.seconds() / 1e9));
+        BenchOutput.print(spec, json, row, pw -> pw.printf("layer norm [%d, %d] on %d thread(s): %.3f ms (%.1f GB/s read+write); scalar twin %.3f ms; speedup %.1fx%n",
+                t, dModel, nThreads, k.seconds() * 1e3, row.get("gb_per_s"), k.twinSeconds() * 1e3, row.get("speedup")));
     }
 }

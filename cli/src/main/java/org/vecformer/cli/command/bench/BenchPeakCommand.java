@@ -1,9 +1,8 @@
 package org.vecformer.cli.command.bench;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.vecformer.cli.render.Json;
+import org.vecformer.engine.diag.BestOf;
 import org.vecformer.engine.diag.FmaPeak;
 import org.vecformer.engine.kernel.Simd;
 import org.vecformer.engine.parallel.Parallel;
@@ -40,9 +39,7 @@ public final class BenchPeakCommand implements Runnable {
         row.put("vector_bits", Simd.F.vectorBitSize());
         row.put("gflops", Math.round(gflops * 10) / 10.0);
         row.put("gflops_per_thread", Math.round(gflops / threads * 10) / 10.0);
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) out.println(Json.write(row));
-        else out.printf("FMA peak: %.1f GFLOPS on %d thread(s), %.1f per thread (%d-bit vectors)%n",
-                gflops, threads, gflops / threads, Simd.F.vectorBitSize());
+        BenchOutput.print(spec, json, row, out -> out.printf("FMA peak: %.1f GFLOPS on %d thread(s), %.1f per thread (%d-bit vectors)%n",
+                gflops, threads, gflops / threads, Simd.F.vectorBitSize()));
     }
 }

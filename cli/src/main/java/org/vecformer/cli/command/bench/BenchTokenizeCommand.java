@@ -1,7 +1,6 @@
 package org.vecformer.cli.command.bench;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -11,8 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.vecformer.cli.UsageException;
-import org.vecformer.cli.render.Json;
 import org.vecformer.model.tokenize.BpeTokenizer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -45,7 +42,7 @@ public final class BenchTokenizeCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException {
-        if (rounds < 1) throw new UsageException("--rounds must be >= 1, not " + rounds);
+        BenchOutput.atLeastOne("--rounds", rounds);
         String corpus = TextFiles.readUtf8(text);
         List<String> docs = documents(corpus);
         long bytes = corpus.getBytes(StandardCharsets.UTF_8).length;
@@ -70,15 +67,13 @@ public final class BenchTokenizeCommand implements Callable<Integer> {
         all.put("best_mb_per_s", round(bytes / 1e6 / best));
         all.put("first_pass_cpu_mb_per_s", round(bytes / 1e6 / first[1]));
         all.put("best_cpu_mb_per_s", round(bytes / 1e6 / bestCpu));
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(all));
-            return 0;
-        }
-        out.printf("%d bytes, %d documents, %d tokens (id hash %d); tokenizer loaded in %.2f s%n",
-                bytes, docs.size(), counted[0], (int) counted[1], loadSeconds);
-        out.printf("first pass (empty word cache) %.2f MB/s, best of %d after it %.2f MB/s%n", bytes / 1e6 / first[0], rounds, bytes / 1e6 / best);
-        out.printf("per second of this thread's CPU time: first pass %.2f MB/s, best %.2f MB/s%n", bytes / 1e6 / first[1], bytes / 1e6 / bestCpu);
+        double bestWall = best, bestCpuTime = bestCpu;
+        BenchOutput.print(spec, json, all, out -> {
+            out.printf("%d bytes, %d documents, %d tokens (id hash %d); tokenizer loaded in %.2f s%n",
+                    bytes, docs.size(), counted[0], (int) counted[1], loadSeconds);
+            out.printf("first pass (empty word cache) %.2f MB/s, best of %d after it %.2f MB/s%n", bytes / 1e6 / first[0], rounds, bytes / 1e6 / bestWall);
+            out.printf("per second of this thread's CPU time: first pass %.2f MB/s, best %.2f MB/s%n", bytes / 1e6 / first[1], bytes / 1e6 / bestCpuTime);
+        });
         return 0;
     }
 
