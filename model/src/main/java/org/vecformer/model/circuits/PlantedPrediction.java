@@ -3,7 +3,6 @@ package org.vecformer.model.circuits;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.vecformer.engine.tensor.Tensor;
 import org.vecformer.model.analysis.Probabilities;
 import org.vecformer.model.data.SkipTrigrams;
 import org.vecformer.model.transformer.Transformer;

@@ -9,25 +9,17 @@ import org.junit.jupiter.api.Test;
 import org.vecformer.model.data.BigramChain;
 import org.vecformer.model.data.RepeatedTokens;
 import org.vecformer.model.data.SkipTrigrams;
-import org.vecformer.model.transformer.Config;
-import org.vecformer.model.transformer.Normalization;
 import org.vecformer.model.transformer.Transformer;
-import org.vecformer.model.transformer.Weights;
 
 /**
  * The behaviour readings the demo prints, on zero-layer models whose logits after token a are a chosen table row
- * (no norm, W_E = identity, W_pos = 0, no biases), so every expected value is a closed form computed here in double.
+ * ({@link DirectModels}), so every expected value is a closed form computed here in double.
  */
 class ModelReadingsTest {
     private static final int V = 8, CTX = 16;
 
-    /** logits(prefix ending in a) = table[a·V .. a·V+V). */
     private static Transformer direct(double[] table) {
-        Config c = Config.of(0, V, 1, 1, CTX, V).withNormalization(Normalization.NONE).withBiases(false);
-        Weights w = Weights.init(c, 1, 0);
-        for (int a = 0; a < V; a++) w.wE().data()[a * V + a] = 1;
-        for (int i = 0; i < V * V; i++) w.wU().data()[i] = (float) table[i];
-        return new Transformer(w);
+        return DirectModels.of(V, CTX, table);
     }
 
     @Test

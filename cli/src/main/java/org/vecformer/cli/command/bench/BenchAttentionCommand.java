@@ -9,9 +9,7 @@ import org.vecformer.engine.kernel.Attention;
 import org.vecformer.engine.reference.RefAttention;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.vecformer.cli.command.ThreadsOption;
 
 /**
@@ -24,9 +22,6 @@ import org.vecformer.cli.command.ThreadsOption;
 public final class BenchAttentionCommand implements Runnable {
     /** Longest T for which the (slow, double-precision) scalar twin is timed too. */
     static final int TWIN_MAX_T = 256;
-
-    @Spec
-    CommandSpec spec;
 
     @Mixin
     ThreadsOption threads;
@@ -44,8 +39,8 @@ public final class BenchAttentionCommand implements Runnable {
             description = "Warm-up before timing, in milliseconds (default: ${DEFAULT-VALUE}); C2 takes seconds to compile the large kernels on a busy machine.")
     long warmupMillis;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public void run() {
@@ -74,7 +69,7 @@ public final class BenchAttentionCommand implements Runnable {
                     z, 0, width, null, 0), 3, warmupMillis / 3);
             new KernelBench(seconds, twin).putTwin(row);
         }
-        BenchOutput.print(spec, json, row, w -> {
+        output.print(row, w -> {
             w.printf("causal attention T=%d, %d heads x %d on %d thread(s): %.3f ms, %.1f GFLOPS (causal half)%n",
                     t, heads, dHead, nThreads, seconds * 1e3, row.get("gflops"));
             if (row.containsKey("speedup")) w.printf("  scalar twin %.3f ms; speedup %.1fx%n", row.get("twin_ms"), row.get("speedup"));

@@ -12,9 +12,7 @@ import org.vecformer.model.transformer.Transformer;
 import org.vecformer.model.transformer.Weights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.vecformer.cli.command.ThreadsOption;
 
 /**
@@ -25,9 +23,6 @@ import org.vecformer.cli.command.ThreadsOption;
 @Command(name = "decode", mixinStandardHelpOptions = true,
         description = "Time one decode step (one new token against a KV cache of p positions) of a random model, best of several runs.")
 public final class BenchDecodeCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     ThreadsOption threads;
 
@@ -58,8 +53,8 @@ public final class BenchDecodeCommand implements Runnable {
     @Option(names = "--warmup", paramLabel = "MS", defaultValue = "2000", description = "Warm-up in milliseconds (default: ${DEFAULT-VALUE}).")
     long warmupMillis;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public void run() {
@@ -91,7 +86,7 @@ public final class BenchDecodeCommand implements Runnable {
         r.put("n_heads", heads);
         r.put("d_head", dHead);
         r.put("d_vocab", vocab);
-        BenchOutput.print(spec, json, r, out -> out.printf(
+        output.print(r, out -> out.printf(
                 "decode step at p=%d (%d layers, d_model %d, %d heads x %d, d_vocab %d) on %d thread(s): %.3f ms, %d tokens/s (best of %d)%n",
                 p, layers, dModel, heads, dHead, vocab, nThreads, r.get("ms"), r.get("tokens_per_s"), runs));
     }

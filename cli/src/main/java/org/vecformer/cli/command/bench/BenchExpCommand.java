@@ -9,9 +9,8 @@ import org.vecformer.engine.diag.JdkVectorExp;
 import org.vecformer.engine.kernel.VectorExp;
 import org.vecformer.engine.reference.RefExp;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code vecformer bench exp}: e^x over n floats in [-30, 0] (the softmax range) on one thread, ns per element:
@@ -31,9 +30,6 @@ public final class BenchExpCommand implements Runnable {
 
     private static final double LOG2E = 1.4426950408889634;
 
-    @Spec
-    CommandSpec spec;
-
     @Option(names = "--n", paramLabel = "N", defaultValue = "65536", description = "Elements (default: ${DEFAULT-VALUE}).")
     int n;
 
@@ -41,8 +37,8 @@ public final class BenchExpCommand implements Runnable {
             description = "Warm-up before timing, both vector kernels in turn, in milliseconds (default: ${DEFAULT-VALUE}); C2 takes seconds to compile them on a busy machine.")
     long warmupMillis;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public void run() {
@@ -80,7 +76,7 @@ public final class BenchExpCommand implements Runnable {
         row.put("vector_exp2_ns", perElement(best2, elements));
         row.put("faster", best <= bestJdk ? "vector_exp" : "jdk_exp");
         row.put("speedup_over_scalar", BenchOutput.round3(scalar / best));
-        BenchOutput.print(spec, json, row, w -> w.printf("exp of %d floats on 1 thread, ns per element: ours (VectorExp) %.3f, VectorOperators.EXP %.3f, scalar Math.exp %.3f, our softmax form 2^x %.3f; ours is %.1fx scalar, %s is the faster vector e^x%n",
+        output.print(row, w -> w.printf("exp of %d floats on 1 thread, ns per element: ours (VectorExp) %.3f, VectorOperators.EXP %.3f, scalar Math.exp %.3f, our softmax form 2^x %.3f; ours is %.1fx scalar, %s is the faster vector e^x%n",
                 n, row.get("vector_exp_ns"), row.get("jdk_exp_ns"), row.get("scalar_exp_ns"), row.get("vector_exp2_ns"), row.get("speedup_over_scalar"),
                 best <= bestJdk ? "ours" : "VectorOperators.EXP"));
     }

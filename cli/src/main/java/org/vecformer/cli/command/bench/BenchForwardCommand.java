@@ -13,8 +13,6 @@ import org.vecformer.model.transformer.Transformer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import org.vecformer.cli.command.ModelOption;
 import org.vecformer.cli.command.ThreadsOption;
 
@@ -22,9 +20,6 @@ import org.vecformer.cli.command.ThreadsOption;
 @Command(name = "forward", mixinStandardHelpOptions = true,
         description = "Time one forward pass (logits of every position) over T seeded random tokens, best of several runs.")
 public final class BenchForwardCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     ModelOption model;
 
@@ -37,8 +32,8 @@ public final class BenchForwardCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "Timed runs after warm-up; the best is kept (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public Integer call() throws IOException {
@@ -61,7 +56,7 @@ public final class BenchForwardCommand implements Callable<Integer> {
         r.put("d_model", c.dModel());
         r.put("n_heads", c.nHeads());
         r.put("d_vocab", c.dVocab());
-        BenchOutput.print(spec, json, r, out -> out.printf(
+        output.print(r, out -> out.printf(
                 "forward of %d tokens (%d layers, d_model %d, %d heads, d_vocab %d) on %d threads: %.3f ms, %d tokens/s (best of %d)%n",
                 len, c.nLayers(), c.dModel(), c.nHeads(), c.dVocab(), nThreads, r.get("ms"), r.get("tokens_per_s"), runs));
         return 0;

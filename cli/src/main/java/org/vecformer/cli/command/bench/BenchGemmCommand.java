@@ -11,9 +11,7 @@ import org.vecformer.engine.kernel.Gemm;
 import org.vecformer.engine.kernel.Transpose;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.vecformer.cli.command.ThreadsOption;
 
 /**
@@ -28,9 +26,6 @@ public final class BenchGemmCommand implements Runnable {
     /** Square sizes, then QKV projection, scores (A·Bᵀ), pattern·V, W_O and unembedding. */
     static final String DEFAULT_SHAPES = "256x256x256,512x512x512,1024x1024x1024,1024x1536x512,1024x1024x64xT,"
             + "1024x64x1024,1024x512x512,1024x48262x512";
-
-    @Spec
-    CommandSpec spec;
 
     @Mixin
     ThreadsOption threads;
@@ -47,8 +42,8 @@ public final class BenchGemmCommand implements Runnable {
             description = "Untimed calls per shape for at least this many milliseconds first (default: ${DEFAULT-VALUE}).")
     long warmupMillis;
 
-    @Option(names = "--json", description = "Print a JSON array instead of a table.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     /** One product to time. */
     record Shape(int m, int n, int k, boolean transB) {
@@ -99,7 +94,7 @@ public final class BenchGemmCommand implements Runnable {
             row.put("discarded_calls", timing.discardedCalls());
             rows.add(row);
         }
-        BenchOutput.print(spec, json, rows, out -> {
+        output.print(rows, out -> {
             out.printf("%22s %8s %10s %10s%n", "shape (m x n x k)", "threads", "GFLOPS", "ms");
             for (Map<String, Object> r : rows) {
                 String shape = r.get("m") + "x" + r.get("n") + "x" + r.get("k") + (Boolean.TRUE.equals(r.get("trans_b")) ? " (B^T)" : "");

@@ -8,9 +8,7 @@ import org.vecformer.engine.kernel.LayerNorm;
 import org.vecformer.engine.reference.RefLayerNorm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.vecformer.cli.command.ThreadsOption;
 
 /**
@@ -20,9 +18,6 @@ import org.vecformer.cli.command.ThreadsOption;
 @Command(name = "layernorm", mixinStandardHelpOptions = true,
         description = "Layer norm forward over [T, d_model] rows (LN with weight and bias): SIMD kernel vs scalar twin.")
 public final class BenchLayerNormCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     ThreadsOption threads;
 
@@ -36,8 +31,8 @@ public final class BenchLayerNormCommand implements Runnable {
             description = "Warm-up before timing, in milliseconds (default: ${DEFAULT-VALUE}).")
     long warmupMillis;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public void run() {
@@ -62,7 +57,7 @@ public final class BenchLayerNormCommand implements Runnable {
         row.put("ms", BenchOutput.round3(k.seconds() * 1e3));
         k.putTwin(row);
         row.put("gb_per_s", BenchOutput.round3(2.0 * 4 * t * dModel / k.seconds() / 1e9));
-        BenchOutput.print(spec, json, row, pw -> pw.printf("layer norm [%d, %d] on %d thread(s): %.3f ms (%.1f GB/s read+write); scalar twin %.3f ms; speedup %.1fx%n",
+        output.print(row, pw -> pw.printf("layer norm [%d, %d] on %d thread(s): %.3f ms (%.1f GB/s read+write); scalar twin %.3f ms; speedup %.1fx%n",
                 t, dModel, nThreads, k.seconds() * 1e3, row.get("gb_per_s"), k.twinSeconds() * 1e3, row.get("speedup")));
     }
 }

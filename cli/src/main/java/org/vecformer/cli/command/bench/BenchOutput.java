@@ -5,14 +5,20 @@ import java.util.function.Consumer;
 import org.vecformer.cli.UsageException;
 import org.vecformer.cli.render.Json;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 /**
- * What every {@code vecformer bench …} command shares around its measurement: the checks of its counts and warm-up,
- * the rounding of its figures, and the choice between its JSON (the fields {@code bench/compare/report.py} reads) and
- * its text.
+ * What every {@code vecformer bench …} command shares around its measurement, a picocli mixin: the {@code --json}
+ * option and the choice between its JSON (the fields {@code bench/compare/report.py} reads) and its text, the checks of
+ * its counts and warm-up, and the rounding of its figures.
  */
-final class BenchOutput {
-    private BenchOutput() {}
+public final class BenchOutput {
+    @Spec(Spec.Target.MIXEE)
+    CommandSpec spec;
+
+    @Option(names = "--json", description = "Print the figures as JSON (an object, or an array with a row per size) instead of text.")
+    boolean json;
 
     /** A count option (sizes, runs, heads, …) must be at least 1. */
     static void atLeastOne(String option, long value) {
@@ -35,7 +41,7 @@ final class BenchOutput {
     }
 
     /** Prints {@code data} as one line of JSON with --json, else the command's text. */
-    static void print(CommandSpec spec, boolean json, Object data, Consumer<PrintWriter> text) {
+    void print(Object data, Consumer<PrintWriter> text) {
         PrintWriter out = spec.commandLine().getOut();
         if (json) out.println(Json.write(data));
         else text.accept(out);

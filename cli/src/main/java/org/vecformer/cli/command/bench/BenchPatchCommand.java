@@ -20,9 +20,7 @@ import org.vecformer.model.transformer.Hooks;
 import org.vecformer.model.transformer.Transformer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.vecformer.cli.command.ModelOption;
 import org.vecformer.cli.command.ThreadsOption;
 
@@ -35,9 +33,6 @@ import org.vecformer.cli.command.ThreadsOption;
 @Command(name = "patch", mixinStandardHelpOptions = true,
         description = "Time an activation-patching sweep (z and resid_pre) against a naive rerun of every patch, and attribution patching, against one forward.")
 public final class BenchPatchCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     ModelOption model;
 
@@ -50,8 +45,8 @@ public final class BenchPatchCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "Timed runs after warm-up; the best is kept (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public Integer call() throws IOException {
@@ -97,7 +92,7 @@ public final class BenchPatchCommand implements Callable<Integer> {
         r.put("naive_sweep_ms", ms(naive));
         r.put("attribution_ms", ms(attribution));
         r.put("attribution_forwards", Math.round(attribution / forward * 100) / 100.0);
-        BenchOutput.print(spec, json, r, out -> {
+        output.print(r, out -> {
             out.printf("T = %d, %d threads: forward %.1f ms; clean + corrupted runs %.1f ms%n", t, nThreads, ms(forward), ms(baseRuns));
             out.printf("z + resid_pre sweep, %d patches: %.1f ms, %d blocks (naive rerun of every patch: %.1f ms, %d blocks)%n", patches,
                     ms(sweep), counted.layerForwards(), ms(naive), (long) patches * c.nLayers());

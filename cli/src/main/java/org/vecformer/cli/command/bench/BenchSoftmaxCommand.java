@@ -8,18 +8,13 @@ import org.vecformer.engine.kernel.Softmax;
 import org.vecformer.engine.reference.RefSoftmax;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.vecformer.cli.command.ThreadsOption;
 
 /** {@code vecformer bench softmax}: the SIMD row softmax of a [T, T] score matrix against its scalar Math.exp twin. */
 @Command(name = "softmax", mixinStandardHelpOptions = true,
         description = "Row softmax of a [T, T] score matrix (scaled, no mask): SIMD kernel vs scalar twin (Math.exp in double).")
 public final class BenchSoftmaxCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     ThreadsOption threads;
 
@@ -30,8 +25,8 @@ public final class BenchSoftmaxCommand implements Runnable {
             description = "Warm-up before timing, in milliseconds (default: ${DEFAULT-VALUE}); C2 takes seconds to compile the large kernels on a busy machine.")
     long warmupMillis;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public void run() {
@@ -51,7 +46,7 @@ public final class BenchSoftmaxCommand implements Runnable {
         row.put("ms", BenchOutput.round3(k.seconds() * 1e3));
         k.putTwin(row);
         row.put("gelem_per_s", BenchOutput.round3((double) t * t / k.seconds() / 1e9));
-        BenchOutput.print(spec, json, row, w -> w.printf("softmax [%d, %d] on %d thread(s): %.3f ms (%.2f G elements/s); scalar twin %.3f ms; speedup %.1fx%n",
+        output.print(row, w -> w.printf("softmax [%d, %d] on %d thread(s): %.3f ms (%.2f G elements/s); scalar twin %.3f ms; speedup %.1fx%n",
                 t, t, nThreads, k.seconds() * 1e3, row.get("gelem_per_s"), k.twinSeconds() * 1e3, row.get("speedup")));
     }
 }

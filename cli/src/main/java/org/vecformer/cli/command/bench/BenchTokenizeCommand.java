@@ -12,9 +12,8 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 import org.vecformer.model.tokenize.BpeTokenizer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.vecformer.cli.command.TextFiles;
 
 /**
@@ -25,9 +24,6 @@ import org.vecformer.cli.command.TextFiles;
         description = {"Encode a text file with a tokenizer.json on one thread: MB/s (10^6 bytes of UTF-8 per second).",
                 "Documents are the text cut after every blank line; the first pass starts with an empty word cache."})
 public final class BenchTokenizeCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     @Option(names = "--tokenizer", required = true, paramLabel = "FILE", description = "Hugging Face tokenizer.json (byte-level BPE).")
     Path tokenizer;
 
@@ -37,8 +33,8 @@ public final class BenchTokenizeCommand implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "5", description = "Timed passes after the first (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public Integer call() throws IOException {
@@ -68,7 +64,7 @@ public final class BenchTokenizeCommand implements Callable<Integer> {
         all.put("first_pass_cpu_mb_per_s", round(bytes / 1e6 / first[1]));
         all.put("best_cpu_mb_per_s", round(bytes / 1e6 / bestCpu));
         double bestWall = best, bestCpuTime = bestCpu;
-        BenchOutput.print(spec, json, all, out -> {
+        output.print(all, out -> {
             out.printf("%d bytes, %d documents, %d tokens (id hash %d); tokenizer loaded in %.2f s%n",
                     bytes, docs.size(), counted[0], (int) counted[1], loadSeconds);
             out.printf("first pass (empty word cache) %.2f MB/s, best of %d after it %.2f MB/s%n", bytes / 1e6 / first[0], rounds, bytes / 1e6 / bestWall);

@@ -10,8 +10,6 @@ import org.vecformer.model.transformer.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import org.vecformer.cli.command.ThreadsOption;
 
 /**
@@ -22,9 +20,6 @@ import org.vecformer.cli.command.ThreadsOption;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Time full training steps (forward + backward + clip + AdamW) on seeded random tokens, best of several blocks.")
 public final class BenchTrainCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     ThreadsOption threads;
 
@@ -58,8 +53,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "MS", defaultValue = "3000", description = "Warm-up in milliseconds (default: ${DEFAULT-VALUE}).")
     long warmup;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public Integer call() {
@@ -94,7 +89,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
         r.put("steps", steps);
         r.put("tokens_per_s", Math.round((double) batch * ctx * steps / seconds));
         r.put("ms_per_step", Math.round(seconds / steps * 1e6) / 1e3);
-        BenchOutput.print(spec, json, r, out -> out.printf("training step (%d layers, d_model %d, %d heads of %d, n_ctx %d, d_vocab %d, batch %d) on %d threads: %.3f ms/step, %d tokens/s (best of %d blocks of %d steps)%n",
+        output.print(r, out -> out.printf("training step (%d layers, d_model %d, %d heads of %d, n_ctx %d, d_vocab %d, batch %d) on %d threads: %.3f ms/step, %d tokens/s (best of %d blocks of %d steps)%n",
                 layers, dModel, heads, e, ctx, vocab, batch, nThreads, r.get("ms_per_step"), r.get("tokens_per_s"), runs, steps));
         return 0;
     }
