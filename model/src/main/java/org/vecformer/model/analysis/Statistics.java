@@ -46,4 +46,11 @@ public final class Statistics {
         for (int i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
         return best;
     }
+
+    /** Exponential moving average {@code s_0 = x_0, s_t = w·s_{t−1} + (1 − w)·x_t} of a series (empty for an empty one). */
+    public static double[] ema(double[] x, double w) {
+        double[] s = new double[x.length];
+        for (int i = 0; i < x.length; i++) s[i] = i == 0 ? x[0] : w * s[i - 1] + (1 - w) * x[i];
+        return s;
+    }
 }

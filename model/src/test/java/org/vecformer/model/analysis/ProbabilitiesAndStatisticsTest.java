@@ -39,4 +39,11 @@ class ProbabilitiesAndStatisticsTest {
         assertEquals(5, Statistics.mean(new double[] {1, 4, 100, 6}, new boolean[] {false, true, false, true}), 0);
         assertEquals(0, Statistics.mean(new double[] {1, 2}, new boolean[] {false, false}), 0);
     }
+
+    @Test
+    void emaStartsAtTheFirstValueAndWeighsThePastByW() {
+        assertArrayEquals(new double[] {4, 0.9 * 4 + 0.1 * 2, 0.9 * (0.9 * 4 + 0.1 * 2) + 0.1 * 3}, Statistics.ema(new double[] {4, 2, 3}, 0.9), 1e-15);
+        assertArrayEquals(new double[] {1, 2, 3}, Statistics.ema(new double[] {1, 2, 3}, 0), 0, "w = 0: the series itself");
+        assertArrayEquals(new double[0], Statistics.ema(new double[0], 0.5));
+    }
 }

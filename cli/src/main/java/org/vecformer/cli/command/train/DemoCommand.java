@@ -23,6 +23,7 @@ import org.vecformer.cli.render.Report;
 import org.vecformer.cli.render.Section;
 import org.vecformer.cli.render.Series;
 import org.vecformer.cli.render.ValueRange;
+import org.vecformer.model.analysis.Statistics;
 import org.vecformer.model.circuits.BigramTable;
 import org.vecformer.model.circuits.CircuitWeights;
 import org.vecformer.model.circuits.Circuits;
@@ -167,19 +168,19 @@ public final class DemoCommand implements Callable<Integer> {
     static Section.LossCurves lossChart(String title, int dVocab, List<Trainer.Progress> progress) {
         int n = progress.size();
         long[] steps = new long[n];
-        double[] train = new double[n], ema = new double[n];
+        double[] train = new double[n];
         List<Long> evalSteps = new ArrayList<>();
         List<Double> heldOut = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Trainer.Progress p = progress.get(i);
             steps[i] = p.step();
             train[i] = p.trainLoss();
-            ema[i] = i == 0 ? train[0] : EMA * ema[i - 1] + (1 - EMA) * train[i];
             if (!Double.isNaN(p.heldOutLoss())) {
                 evalSteps.add((long) p.step());
                 heldOut.add(p.heldOutLoss());
             }
         }
+        double[] ema = Statistics.ema(train, EMA);
         String caption = String.format(Locale.ROOT, "Pale: the training loss of every step (one batch). Solid: its exponential moving "
                 + "average s_t = %.1f·s_{t−1} + %.1f·loss_t (s_1 = loss_1). Dots: the held-out loss on a fixed batch, every %s steps. "
                 + "Dashed: ln %d = %.2f nats, the loss of a uniform guess over the vocabulary.", EMA, 1 - EMA,
