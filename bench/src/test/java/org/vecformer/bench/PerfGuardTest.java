@@ -28,7 +28,7 @@ import org.vecformer.engine.reference.ScalarOps;
  * (written next to each) and far above what a fallback gives.
  */
 class PerfGuardTest {
-    /** Milliseconds both sides of a ratio warm up together: C2 needs seconds to compile a large kernel on a busy machine. */
+    /** Milliseconds each side of a ratio warms up: C2 needs seconds to compile a large kernel on a busy machine. */
     private static final long WARMUP_MILLIS = 2000;
 
     private static float[] random(int n, long seed) {

@@ -47,10 +47,11 @@ public final class BestOf {
     }
 
     /**
-     * Times several works against each other: they warm up together (called in turn for at least {@code warmupMillis}),
-     * each is then made stable as in {@link #time}, and then {@code rounds} alternating rounds time each one {@code runs}
-     * times. Each work's time is the best of its stable rounds and of the alternating ones; its discarded calls are its
-     * warm-up calls and unstable rounds.
+     * Times several works against each other: each is first timed alone as by {@link #time} (its own warm-up of
+     * {@code warmupMillis}, then rounds until stable; warming them up in turn instead starved a fast kernel beside a slow
+     * twin of the calls C2 needs, and measured it half-interpreted), then {@code rounds} alternating rounds time each one
+     * {@code runs} times. Each work's time is the best of its stable rounds and of the alternating ones; its discarded
+     * calls are its warm-up calls and unstable rounds.
      */
     public static Timing[] alternating(int runs, int rounds, long warmupMillis, Runnable... works) {
         return alternating(runs, rounds, warmupMillis, System::nanoTime, works);
@@ -69,16 +70,8 @@ public final class BestOf {
 
     /** {@link #alternating(int, int, long, Runnable...)} on a given nanosecond clock (tests drive it). */
     static Timing[] alternating(int runs, int rounds, long warmupMillis, LongSupplier clock, Runnable... works) {
-        long[] calls = new long[works.length];
-        long warmEnd = clock.getAsLong() + warmupMillis * 1_000_000L;
-        do {
-            for (int w = 0; w < works.length; w++) {
-                works[w].run();
-                calls[w]++;
-            }
-        } while (clock.getAsLong() < warmEnd);
         Timing[] out = new Timing[works.length];
-        for (int w = 0; w < works.length; w++) out[w] = stabilise(works[w], runs, calls[w], clock);
+        for (int w = 0; w < works.length; w++) out[w] = time(works[w], runs, warmupMillis, clock);
         for (int r = 0; r < rounds; r++) {
             for (int w = 0; w < works.length; w++) {
                 double best = round(works[w], runs, clock) / 1e9;

@@ -22,8 +22,8 @@ public final class SimdProbe {
     private SimdProbe() {}
 
     /**
-     * Runs the probe in about {@code millis} or a little more: {@link BestOf#ratio} warms both loops up together (so C2
-     * has compiled them), makes each stable, then times them in five alternating rounds; the best of each counts, so one
+     * Runs the probe in about {@code millis} or a little more: {@link BestOf#ratio} warms each loop up alone (so C2 has
+     * compiled it) until its time is stable, then times them in five alternating rounds; the best of each counts, so one
      * descheduled round cannot fail a healthy JVM. On a loaded machine the JIT may still be compiling, so a low ratio is
      * measured again, up to three more times, before the verdict: a real fallback never reaches the bar.
      */

@@ -15,7 +15,7 @@ import picocli.CommandLine.Option;
 /**
  * {@code vecformer bench exp}: e^x over n floats in [-30, 0] (the softmax range) on one thread, ns per element:
  * our polynomial {@link VectorExp}, the JDK's lanewise {@code VectorOperators.EXP} ({@link JdkVectorExp}) and a
- * scalar {@link Math#exp} loop. The two vector kernels warm up together, then are timed in alternating rounds, best of
+ * scalar {@link Math#exp} loop. The vector kernels are each made stable ({@link BestOf#alternating}), then timed in alternating rounds, best of
  * each kept, so a busy machine hurts both alike; both meet the accuracy bound of an exp kernel, and the figures show what the JDK's would gain.
  * Also timed: {@link VectorExp#exp2NonPositive}, the 2^x form softmax and attention use, on the same values (x·log2 e).
  */
