@@ -1,5 +1,8 @@
 package org.vecformer.cli;
 
+import static com.tngtech.archunit.base.DescribedPredicate.not;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.equivalentTo;
+import static com.tngtech.archunit.core.domain.JavaClass.Predicates.resideInAPackage;
 import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
 import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
 
@@ -8,13 +11,17 @@ import com.tngtech.archunit.core.importer.ClassFileImporter;
 import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.vecformer.cli.command.ThreadsOption;
+import org.vecformer.engine.kernel.Simd;
 import org.vecformer.model.transformer.PositionalEmbedding;
 
 /**
  * The layering of docs/architecture.md, checked on the production bytecode of engine, model and cli (this module's
  * classpath holds all three): the arrows cli → model → engine, the engine's ignorance of transformers, and the scalar
  * twins of {@code engine.reference} kept out of every production path. Twins may be called only by the
- * {@code vecformer bench …} commands, which time kernels against them, and by tests and the bench module.
+ * {@code vecformer bench …} commands, which time kernels against them, and by tests and the bench module. Part of "the
+ * CLI computes nothing": outside {@code command.bench} no CLI class calls a kernel or runs a parallel loop, so the
+ * maths behind a command's numbers lives in {@code model} or {@code engine}.
  */
 class ArchitectureTest {
     private static JavaClasses production;
@@ -86,5 +93,23 @@ class ArchitectureTest {
     @Test
     void packagesFormNoCycles() {
         slices().matching("org.vecformer.(*).(*)..").should().beFreeOfCycles().check(production);
+    }
+
+    @Test
+    void outsideTheBenchCommandsTheCliCallsNoKernel() {
+        noClasses().that().resideInAPackage("org.vecformer.cli..")
+                .and().resideOutsideOfPackage("org.vecformer.cli.command.bench..")
+                .should().dependOnClassesThat(resideInAPackage("org.vecformer.engine.kernel..")
+                        .and(not(equivalentTo(Simd.class))).as("engine kernels other than Simd (the vector width, shown in error lines)"))
+                .check(production);
+    }
+
+    @Test
+    void outsideTheBenchCommandsOnlyThreadsOptionTouchesTheThreadPool() {
+        noClasses().that().resideInAPackage("org.vecformer.cli..")
+                .and().resideOutsideOfPackage("org.vecformer.cli.command.bench..")
+                .and(not(equivalentTo(ThreadsOption.class)))
+                .should().dependOnClassesThat().resideInAPackage("org.vecformer.engine.parallel..")
+                .check(production);
     }
 }

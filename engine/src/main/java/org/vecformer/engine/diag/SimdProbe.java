@@ -22,10 +22,10 @@ public final class SimdProbe {
     private SimdProbe() {}
 
     /**
-     * Runs the probe in about {@code millis}: a warm-up of both loops (so C2 has compiled them), then
-     * several short rounds timing each; the best round's ratio counts, so one descheduled round cannot
-     * fail a healthy JVM. On a loaded machine the JIT may still be compiling, so a low ratio is measured
-     * again, up to three more times, before the verdict: a real fallback never reaches the bar.
+     * Runs the probe in about {@code millis} or a little more: {@link BestOf#ratio} warms each loop up alone (so C2 has
+     * compiled it) until its time is stable, then times them in five alternating rounds; the best of each counts, so one
+     * descheduled round cannot fail a healthy JVM. On a loaded machine the JIT may still be compiling, so a low ratio is
+     * measured again, up to three more times, before the verdict: a real fallback never reaches the bar.
      */
     public static Result run(long millis) {
         String flags = disablingFlags();
@@ -34,13 +34,19 @@ public final class SimdProbe {
             x[i] = (i % 7) * 0.25f;
             y[i] = (i % 5) * 0.5f;
         }
-        vectorNanos(x, y, millis / 4);
-        scalarNanos(x, y, millis / 4);
+        Runnable vector = () -> {
+            for (int i = 0; i < 100; i++) sink += VectorOps.dot(x.length, x, 0, y, 0);
+        };
+        Runnable scalar = () -> {
+            for (int i = 0; i < 100; i++) {
+                float s = 0;
+                for (int j = 0; j < x.length; j++) s += x[j] * y[j];
+                sink += s;
+            }
+        };
         double speedup = 0;
         for (int attempt = 0; attempt < 4 && speedup < MIN_SPEEDUP; attempt++) {
-            for (int round = 0; round < 5; round++) {
-                speedup = Math.max(speedup, scalarNanos(x, y, millis / 20) / vectorNanos(x, y, millis / 20));
-            }
+            speedup = Math.max(speedup, BestOf.ratio(vector, scalar, 5, Math.max(1, millis / 2)));
         }
         if (flags != null) return new Result(speedup, false, flags);
         if (speedup < MIN_SPEEDUP) {
@@ -52,30 +58,6 @@ public final class SimdProbe {
     }
 
     private static float sink;
-
-    /** Average nanoseconds of one {@link VectorOps#dot} over about {@code millis}. */
-    private static double vectorNanos(float[] x, float[] y, long millis) {
-        long calls = 0, start = System.nanoTime(), end = start + Math.max(1, millis) * 1_000_000L, now;
-        do {
-            for (int i = 0; i < 100; i++) sink += VectorOps.dot(x.length, x, 0, y, 0);
-            calls += 100;
-        } while ((now = System.nanoTime()) < end);
-        return (double) (now - start) / calls;
-    }
-
-    /** Average nanoseconds of the same dot product as a scalar float loop. */
-    private static double scalarNanos(float[] x, float[] y, long millis) {
-        long calls = 0, start = System.nanoTime(), end = start + Math.max(1, millis) * 1_000_000L, now;
-        do {
-            for (int i = 0; i < 100; i++) {
-                float s = 0;
-                for (int j = 0; j < x.length; j++) s += x[j] * y[j];
-                sink += s;
-            }
-            calls += 100;
-        } while ((now = System.nanoTime()) < end);
-        return (double) (now - start) / calls;
-    }
 
     /** A sentence naming the JVM setting that rules out SIMD code, or null when there is none. */
     static String disablingFlags() {

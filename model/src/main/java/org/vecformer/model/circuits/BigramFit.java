@@ -1,6 +1,7 @@
 package org.vecformer.model.circuits;
 
 import java.util.Arrays;
+import org.vecformer.model.analysis.Probabilities;
 import org.vecformer.model.data.BigramChain;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.Transformer;
@@ -30,11 +31,8 @@ public record BigramFit(double[] perPosition) {
         float[] table = new float[v * v];
         for (int p = 0; p < n; p++) {
             for (int a = 0; a < v; a++) {
-                int row = (a * n + p) * v;
-                double max = Double.NEGATIVE_INFINITY, sum = 0;
-                for (int b = 0; b < v; b++) max = Math.max(max, logits[row + b]);
-                for (int b = 0; b < v; b++) sum += Math.exp(logits[row + b] - max);
-                for (int b = 0; b < v; b++) table[a * v + b] = (float) (Math.exp(logits[row + b] - max) / sum);
+                double[] q = Probabilities.softmax(logits, (a * n + p) * v, v);
+                for (int b = 0; b < v; b++) table[a * v + b] = (float) q[b];
             }
             perPosition[p] = chain.meanKl(table);
         }

@@ -1,5 +1,9 @@
 package org.vecformer.model.circuits;
 
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.EnumSet;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.vecformer.engine.linalg.FactoredMatrix;
 import org.vecformer.engine.linalg.Matrix;
@@ -39,6 +43,35 @@ public record Composition(double[][][][] q, double[][][][] k, double[][][][] v, 
             case K -> k;
             case V -> v;
         };
+    }
+
+    /** The score of {@code kind} from head (l1, h1) into head (l2, h2) of a later layer, l1 &lt; l2. */
+    public record Link(Kind kind, int l1, int h1, int l2, int h2, double score) {}
+
+    /**
+     * Every score with l1 &lt; l2 of every kind, largest first; ties keep the order Q, K, V, then l1, h1, l2, h2 (a
+     * stable sort).
+     */
+    public List<Link> links() {
+        List<Link> links = new ArrayList<>();
+        for (Kind kind : Kind.values()) {
+            double[][][][] s = of(kind);
+            for (int l1 = 0; l1 < s.length; l1++) for (int h1 = 0; h1 < s[l1].length; h1++) {
+                for (int l2 = l1 + 1; l2 < s.length; l2++) for (int h2 = 0; h2 < s[l1][h1][l2].length; h2++) {
+                    links.add(new Link(kind, l1, h1, l2, h2, s[l1][h1][l2][h2]));
+                }
+            }
+        }
+        links.sort(Comparator.comparingDouble(Link::score).reversed());
+        return links;
+    }
+
+    /** The first link of each kind in {@link #links()}: the strongest Q-, K- and V-composition, largest first. */
+    public List<Link> strongestOfEachKind() {
+        EnumSet<Kind> seen = EnumSet.noneOf(Kind.class);
+        List<Link> out = new ArrayList<>();
+        for (Link link : links()) if (seen.add(link.kind())) out.add(link);
+        return out;
     }
 
     /** score(A, B) = ‖A·B‖_F / (‖A‖_F ‖B‖_F), all through the factors; 0 when A or B is zero. */

@@ -1,6 +1,9 @@
 package org.vecformer.model.circuits;
 
+import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.HookName;
@@ -25,6 +28,21 @@ import org.vecformer.model.transformer.Transformer;
  * @param tokens the sequences used [batch][2n]
  */
 public record HeadDetector(double[][] previousToken, double[][] duplicateToken, double[][] induction, int[][] tokens) {
+    /** One head's score. */
+    public record HeadScore(int layer, int head, double score) {}
+
+    /**
+     * The heads of layers [from, to) whose {@code score} [n_layers][n_heads] is at least {@code threshold}, largest
+     * first; ties keep layer-then-head order.
+     */
+    public static List<HeadScore> atLeast(double[][] score, int from, int to, double threshold) {
+        List<HeadScore> hits = new ArrayList<>();
+        for (int l = from; l < to; l++) {
+            for (int h = 0; h < score[l].length; h++) if (score[l][h] >= threshold) hits.add(new HeadScore(l, h, score[l][h]));
+        }
+        hits.sort(Comparator.comparingDouble(HeadScore::score).reversed());
+        return hits;
+    }
 
     /** Runs the model on {@code batch} repeated sequences of {@code n} tokens (2n ≤ n_ctx, n ≥ 2) and scores every head. */
     public static HeadDetector detect(Transformer model, int n, int batch, long seed) {

@@ -9,7 +9,6 @@ import org.vecformer.model.data.TokenStream;
 import org.vecformer.model.train.TrainConfig;
 import org.vecformer.model.train.Trainer;
 import org.vecformer.model.transformer.Config;
-import org.vecformer.model.transformer.Normalization;
 import org.vecformer.model.transformer.Transformer;
 import org.vecformer.model.transformer.Weights;
 
@@ -17,13 +16,8 @@ class BigramFitTest {
     private static final int V = 6, CTX = 5;
     private static final BigramChain CHAIN = BigramChain.random(V, 0.7, 3);
 
-    /** Zero layers, no norm, W_E = identity (d_model = V), W_pos = 0: the logits after a are row a of W_U. */
     private static Transformer directTable(double[] logitsTable) {
-        Config c = Config.of(0, V, 1, 1, CTX, V).withNormalization(Normalization.NONE).withBiases(false);
-        Weights w = Weights.init(c, 1, 0);
-        for (int a = 0; a < V; a++) w.wE().data()[a * V + a] = 1;
-        for (int i = 0; i < V * V; i++) w.wU().data()[i] = (float) logitsTable[i];
-        return new Transformer(w);
+        return DirectModels.of(V, CTX, logitsTable);
     }
 
     @Test

@@ -4,8 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -16,12 +14,12 @@ import org.vecformer.cli.OutputPaths;
 import org.vecformer.cli.UsageException;
 import org.vecformer.cli.render.Json;
 import org.vecformer.engine.linalg.FactoredMatrix;
-import org.vecformer.engine.parallel.Parallel;
+import org.vecformer.model.circuits.CircuitEntries;
 import org.vecformer.model.circuits.CircuitWeights;
 import org.vecformer.model.circuits.Circuits;
 import org.vecformer.model.circuits.Composition;
 import org.vecformer.model.circuits.HeadDetector;
-import org.vecformer.model.circuits.LayerCircuits;
+import org.vecformer.model.circuits.InductionPair;
 import org.vecformer.model.circuits.SkipTrigram;
 import org.vecformer.model.circuits.TokenFrequency;
 import org.vecformer.model.circuits.VirtualHead;
@@ -98,26 +96,6 @@ public final class CircuitsCommand implements Callable<Integer> {
         }
     }
 
-    /** A composition score between two heads. */
-    public record Link(Composition.Kind kind, int l1, int h1, int l2, int h2, double score) {}
-
-    /**
-     * The paper's induction circuit as the scores see it: the head with the highest previous-token score in a layer
-     * before the last (l1, h1), the head with the highest induction score in a later layer (l2, h2), and the Q-, K-
-     * and V-composition from the first into the second. An induction head reads the previous-token head through its
-     * keys, so K stands out.
-     */
-    record InductionPair(int l1, int h1, int l2, int h2, double q, double k, double v) {
-        static InductionPair of(List<HeadRow> heads, Composition comp, Config c) {
-            HeadRow prev = null;
-            for (HeadRow r : heads) if (r.layer() < c.nLayers() - 1 && (prev == null || r.prev() > prev.prev())) prev = r;
-            HeadRow ind = null;
-            for (HeadRow r : heads) if (r.layer() > prev.layer() && (ind == null || r.induction() > ind.induction())) ind = r;
-            int l1 = prev.layer(), h1 = prev.head(), l2 = ind.layer(), h2 = ind.head();
-            return new InductionPair(l1, h1, l2, h2, comp.q()[l1][h1][l2][h2], comp.k()[l1][h1][l2][h2], comp.v()[l1][h1][l2][h2]);
-        }
-    }
-
     @Override
     public Integer call() throws IOException {
         threads.apply();
@@ -158,13 +136,13 @@ public final class CircuitsCommand implements Callable<Integer> {
                         detector.induction()[l][h]));
             }
         }
-        List<Link> links = strongest(composition, c);
+        List<Composition.Link> links = composition.links();
         int vocab = vocabLimit == null ? c.dVocab() : Math.min(c.dVocab(), vocabLimit);
         CircuitWeights restricted = vocab == c.dVocab() ? weights : weights.restrict(range(vocab));
         Circuits view = weightByFrequency == null ? (vocab == c.dVocab() ? circuits : new Circuits(restricted))
                 : new Circuits(restricted.weightEmbedding(frequency));
         ProgressLine progress = new ProgressLine(spec.commandLine().getErr(),
-                "top-" + topK + " circuit entries over " + vocab + " tokens: circuits", c.nLayers() * c.nHeads() * Entries.circuitsPerHead(c));
+                "top-" + topK + " circuit entries over " + vocab + " tokens: circuits", c.nLayers() * c.nHeads() * CircuitEntries.circuitsPerHead(c));
         Entries entries = Entries.of(view, c, topK, progress, times);
         String lnNote = weights.folded()
                 ? "layer norm weights folded into W_Q, W_K, W_V and W_U (TransformerLens fold_ln); centring and scale left out"
@@ -188,7 +166,7 @@ public final class CircuitsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Map<String, Object> all = json(c, heads, composition, entries, lnNote, n, vocab, weights.folded());
+            Map<String, Object> all = json(c, heads, detector, composition, entries, lnNote, n, vocab, weights.folded());
             if (weightByFrequency != null) all.put("entries_weighted_by_frequency", vocabNote);
             out.println(Json.write(all));
             return finish(out, times);
@@ -203,11 +181,11 @@ public final class CircuitsCommand implements Callable<Integer> {
         }
         if (c.nLayers() > 1) {
             out.printf("%nstrongest compositions (%s = %.4f)%n", baselineNote, composition.baseline());
-            for (Link k : links.subList(0, Math.min(topK, links.size()))) {
+            for (Composition.Link k : links.subList(0, Math.min(topK, links.size()))) {
                 out.printf("  %s  L%dH%d -> L%dH%d  %.4f  (%.1fx baseline)%n", k.kind(), k.l1(), k.h1(), k.l2(), k.h2(), k.score(),
                         k.score() / composition.baseline());
             }
-            InductionPair p = InductionPair.of(heads, composition, c);
+            InductionPair p = InductionPair.of(detector, composition);
             out.printf("%nbest previous-token head L%dH%d (%.3f) -> best later induction head L%dH%d (%.3f): K %.4f  Q %.4f  V %.4f%n",
                     p.l1(), p.h1(), heads.get(p.l1() * c.nHeads() + p.h1()).prev(), p.l2(), p.h2(),
                     heads.get(p.l2() * c.nHeads() + p.h2()).induction(), p.k(), p.q(), p.v());
@@ -234,28 +212,13 @@ public final class CircuitsCommand implements Callable<Integer> {
         return 0;
     }
 
-    /** Every composition score with l1 &lt; l2, largest first. */
-    public static List<Link> strongest(Composition comp, Config c) {
-        List<Link> links = new ArrayList<>();
-        for (Composition.Kind kind : Composition.Kind.values()) {
-            double[][][][] s = comp.of(kind);
-            for (int l1 = 0; l1 < c.nLayers(); l1++) for (int h1 = 0; h1 < c.nHeads(); h1++) {
-                for (int l2 = l1 + 1; l2 < c.nLayers(); l2++) for (int h2 = 0; h2 < c.nHeads(); h2++) {
-                    links.add(new Link(kind, l1, h1, l2, h2, s[l1][h1][l2][h2]));
-                }
-            }
-        }
-        links.sort(Comparator.comparingDouble(Link::score).reversed());
-        return links;
-    }
-
     private static int[] range(int n) {
         int[] ids = new int[n];
         for (int i = 0; i < n; i++) ids[i] = i;
         return ids;
     }
 
-    private static Map<String, Object> json(Config c, List<HeadRow> heads, Composition comp, Entries entries, String lnNote, int n,
+    private static Map<String, Object> json(Config c, List<HeadRow> heads, HeadDetector detector, Composition comp, Entries entries, String lnNote, int n,
                                             int vocab, boolean folded) {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("layer_norm_folded", folded);
@@ -283,7 +246,7 @@ public final class CircuitsCommand implements Callable<Integer> {
             all.put("composition", composition);
         }
         if (c.nLayers() > 1) {
-            InductionPair p = InductionPair.of(heads, comp, c);
+            InductionPair p = InductionPair.of(detector, comp);
             Map<String, Object> pair = new LinkedHashMap<>();
             pair.put("previous_token_head", Map.of("layer", p.l1(), "head", p.h1()));
             pair.put("induction_head", Map.of("layer", p.l2(), "head", p.h2()));
@@ -320,55 +283,16 @@ public final class CircuitsCommand implements Callable<Integer> {
     record Entries(List<List<SkipTrigram>> skipTrigrams, List<List<FactoredMatrix.Entry>> qk, List<List<FactoredMatrix.Entry>> ov,
                    List<VirtualHead> virtualHeads, List<FactoredMatrix.Entry> directPath, int[] directPathArgMax, CircuitWeights view, int heads) {
         /**
-         * The top-k entries of every head's circuits: the skip-trigrams of each head for one layer, else layer by layer
-         * the QK and OV circuit of each head ({@link Circuits#layer}). The circuits are spread over the engine's threads,
-         * each searched on one thread (the answers do not depend on the thread count); each finished one is reported to
-         * {@code progress}. Phases "top-k" and "virtual heads".
+         * The top-k entries of every head's circuits ({@link CircuitEntries}), each finished circuit reported to
+         * {@code progress}, and the largest virtual heads. Phases "top-k" and "virtual heads".
          */
         static Entries of(Circuits view, Config c, int k, ProgressLine progress, PhaseTimes times) {
-            int heads = c.nHeads();
-            List<List<SkipTrigram>> tri = new ArrayList<>();
-            List<List<FactoredMatrix.Entry>> qk = new ArrayList<>(), ov = new ArrayList<>();
-            List<FactoredMatrix.Entry> direct = List.of();
-            int[] argMax = null;
-            if (c.nLayers() == 0) {
-                FactoredMatrix path = view.directPath();
-                direct = path.topK(k);
-                if (path.rows() <= BIGRAM_TABLE_MAX_VOCAB) argMax = path.rowArgMax();
-            } else if (c.nLayers() == 1) {
-                tri.addAll(Collections.nCopies(heads, null));
-                Parallel.forRange(heads, 1, (from, to) -> {
-                    for (int h = from; h < to; h++) {
-                        tri.set(h, SkipTrigram.top(view, 0, h, k));
-                        progress.advance();
-                    }
-                });
-            } else {
-                for (int l = 0; l < c.nLayers(); l++) {
-                    LayerCircuits layer = view.layer(l);
-                    List<List<FactoredMatrix.Entry>> q = new ArrayList<>(Collections.nCopies(heads, null)), o = new ArrayList<>(q);
-                    Parallel.forRange(2 * heads, 1, (from, to) -> {
-                        for (int task = from; task < to; task++) {
-                            int h = task / 2;
-                            if (task % 2 == 0) q.set(h, layer.qkCircuit(h).topK(k));
-                            else o.set(h, layer.ovCircuit(h).topK(k));
-                            progress.advance();
-                        }
-                    });
-                    qk.addAll(q);
-                    ov.addAll(o);
-                }
-            }
+            CircuitEntries top = CircuitEntries.of(view, k, BIGRAM_TABLE_MAX_VOCAB, progress::advance);
             times.end("top-k");
             List<VirtualHead> virtual = c.nLayers() > 1 ? VirtualHead.all(view) : List.of();
             times.end("virtual heads");
-            return new Entries(List.copyOf(tri), List.copyOf(qk), List.copyOf(ov), virtual.subList(0, Math.min(k, virtual.size())),
-                    List.copyOf(direct), argMax, view.weights(), c.nHeads());
-        }
-
-        /** Circuits searched per head: the skip-trigrams of a one-layer model, else its QK and its OV circuit. */
-        static int circuitsPerHead(Config c) {
-            return c.nLayers() == 1 ? 1 : 2;
+            return new Entries(top.skipTrigrams(), top.qk(), top.ov(), virtual.subList(0, Math.min(k, virtual.size())),
+                    top.directPath(), top.directPathArgMax(), view.weights(), c.nHeads());
         }
 
         void print(PrintWriter out, ModelFile m) {

@@ -3,7 +3,6 @@ package org.vecformer.cli.command.analysis;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import org.vecformer.cli.render.AttentionHead;
@@ -17,6 +16,7 @@ import org.vecformer.engine.linalg.FactoredMatrix;
 import org.vecformer.engine.linalg.Matrix;
 import org.vecformer.model.circuits.Circuits;
 import org.vecformer.model.circuits.Composition;
+import org.vecformer.model.circuits.PositionalQk;
 import org.vecformer.model.circuits.SkipTrigram;
 import org.vecformer.model.circuits.VirtualHead;
 import org.vecformer.model.io.ModelFile;
@@ -87,50 +87,21 @@ public final class CircuitsReport {
     }
 
     /**
-     * The positional QK circuit {@code (W_pos W_Q^h)·(W_pos W_K^h)ᵀ} of head h in layer l on its first
-     * {@link #POSITIONS_SHOWN} query and key positions (row: query, column: key), each row centred over the keys its
-     * query sees ({@link #centredCausalRows}), keys after the query masked, each row's maximum marked, on a range
-     * symmetric about zero.
+     * The positional QK circuit of head h in layer l on its first {@link #POSITIONS_SHOWN} query and key positions
+     * (row: query, column: key), each row centred over the keys its query sees ({@link PositionalQk}), keys after the
+     * query masked, each row's maximum marked, on a range symmetric about zero.
      */
     private Section.Matrix positionalQk(int l, int h) {
-        FactoredMatrix qk = circuits.positionalQk(l, h);
-        int n = Math.min(POSITIONS_SHOWN, qk.rows());
+        PositionalQk qk = PositionalQk.of(circuits, l, h, POSITIONS_SHOWN);
+        int n = qk.shown();
         List<String> labels = new ArrayList<>();
         for (int i = 0; i < n; i++) labels.add(Integer.toString(i));
-        double[][] raw = new double[n][];
-        for (int i = 0; i < n; i++) raw[i] = Arrays.copyOf(qk.row(i), n);
-        double[][] v = centredCausalRows(raw);
-        double max = 1e-9;
-        int previous = 0;
-        for (int i = 0; i < n; i++) {
-            int best = 0;
-            for (int j = 0; j <= i; j++) {
-                max = Math.max(max, Math.abs(v[i][j]));
-                if (v[i][j] > v[i][best]) best = j;
-            }
-            if (i > 0 && best == i - 1) previous++;
-        }
-        String shown = n == qk.rows() ? "all " + n + " positions" : "positions 0.." + (n - 1) + " of " + qk.rows();
+        String shown = n == qk.positions() ? "all " + n + " positions" : "positions 0.." + (n - 1) + " of " + qk.positions();
         return new Section.Matrix("Positional QK circuit of L" + l + "H" + h, String.format(Locale.ROOT,
                 "W_pos W_Q W_Kᵀ W_posᵀ, %s; each row centred (its mean over keys k ≤ q subtracted); keys after the query masked. "
-                        + "The row maximum is the previous position (k = q−1) in %d of %d rows.", shown, previous, n - 1),
-                new Section.Matrix.Axes("query position", "key position"), List.of(new Section.Matrix.Panel("", labels, labels, v)),
-                new ValueRange(-max, max), Section.Matrix.Mask.causal("masked (key after query)"), true);
-    }
-
-    /**
-     * Each row minus its mean over its causal part: {@code out[i][j] = m[i][j] − mean_{k ≤ i} m[i][k]} for j ≤ i, and 0
-     * for j &gt; i (masked, not shown). m is square.
-     */
-    static double[][] centredCausalRows(double[][] m) {
-        double[][] out = new double[m.length][m.length];
-        for (int i = 0; i < m.length; i++) {
-            double mean = 0;
-            for (int j = 0; j <= i; j++) mean += m[i][j];
-            mean /= i + 1;
-            for (int j = 0; j <= i; j++) out[i][j] = m[i][j] - mean;
-        }
-        return out;
+                        + "The row maximum is the previous position (k = q−1) in %d of %d rows.", shown, qk.previousTokenRows(), n - 1),
+                new Section.Matrix.Axes("query position", "key position"), List.of(new Section.Matrix.Panel("", labels, labels, qk.centred())),
+                new ValueRange(-qk.maxAbs(), qk.maxAbs()), Section.Matrix.Mask.causal("masked (key after query)"), true);
     }
 
     /** The direct path W_E W_U' + b_U' as a heatmap on a range symmetric about zero. */

@@ -1,18 +1,15 @@
 package org.vecformer.cli.command.bench;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.vecformer.cli.UsageException;
-import org.vecformer.cli.render.Json;
+import org.vecformer.engine.diag.BestOf;
 import org.vecformer.engine.kernel.Attention;
 import org.vecformer.engine.reference.RefAttention;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.vecformer.cli.command.ThreadsOption;
 
 /**
@@ -25,9 +22,6 @@ import org.vecformer.cli.command.ThreadsOption;
 public final class BenchAttentionCommand implements Runnable {
     /** Longest T for which the (slow, double-precision) scalar twin is timed too. */
     static final int TWIN_MAX_T = 256;
-
-    @Spec
-    CommandSpec spec;
 
     @Mixin
     ThreadsOption threads;
@@ -45,16 +39,16 @@ public final class BenchAttentionCommand implements Runnable {
             description = "Warm-up before timing, in milliseconds (default: ${DEFAULT-VALUE}); C2 takes seconds to compile the large kernels on a busy machine.")
     long warmupMillis;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public void run() {
         int nThreads = threads.apply();
-        if (t < 1) throw new UsageException("--t must be >= 1, not " + t);
-        if (warmupMillis < 0) throw new UsageException("--warmup must be >= 0 milliseconds, not " + warmupMillis);
-        if (heads < 1) throw new UsageException("--heads must be >= 1, not " + heads);
-        if (dHead < 1) throw new UsageException("--d-head must be >= 1, not " + dHead);
+        BenchOutput.atLeastOne("--t", t);
+        BenchOutput.warmup(warmupMillis);
+        BenchOutput.atLeastOne("--heads", heads);
+        BenchOutput.atLeastOne("--d-head", dHead);
         int width = heads * dHead, ld = 3 * width;
         if ((long) t * ld > 1 << 27) throw new UsageException("T·3·H·D = " + (long) t * ld + " floats is too large; use a smaller --t, --heads or --d-head");
         Random rnd = new Random(t);
@@ -68,21 +62,17 @@ public final class BenchAttentionCommand implements Runnable {
         row.put("heads", heads);
         row.put("d_head", dHead);
         row.put("threads", nThreads);
-        row.put("ms", BenchSoftmaxCommand.round(seconds * 1e3));
-        row.put("gflops", BenchSoftmaxCommand.round(flops / seconds / 1e9));
+        row.put("ms", BenchOutput.round3(seconds * 1e3));
+        row.put("gflops", BenchOutput.round3(flops / seconds / 1e9));
         if (t <= TWIN_MAX_T) {
             double twin = BestOf.seconds(() -> RefAttention.causal(t, heads, dHead, qkv, 0, qkv, width, qkv, 2 * width, ld,
                     z, 0, width, null, 0), 3, warmupMillis / 3);
-            row.put("twin_ms", BenchSoftmaxCommand.round(twin * 1e3));
-            row.put("speedup", BenchSoftmaxCommand.round(twin / seconds));
+            new KernelBench(seconds, twin).putTwin(row);
         }
-        PrintWriter w = spec.commandLine().getOut();
-        if (json) {
-            w.println(Json.write(row));
-            return;
-        }
-        w.printf("causal attention T=%d, %d heads x %d on %d thread(s): %.3f ms, %.1f GFLOPS (causal half)%n",
-                t, heads, dHead, nThreads, seconds * 1e3, row.get("gflops"));
-        if (row.containsKey("speedup")) w.printf("  scalar twin %.3f ms; speedup %.1fx%n", row.get("twin_ms"), row.get("speedup"));
+        output.print(row, w -> {
+            w.printf("causal attention T=%d, %d heads x %d on %d thread(s): %.3f ms, %.1f GFLOPS (causal half)%n",
+                    t, heads, dHead, nThreads, seconds * 1e3, row.get("gflops"));
+            if (row.containsKey("speedup")) w.printf("  scalar twin %.3f ms; speedup %.1fx%n", row.get("twin_ms"), row.get("speedup"));
+        });
     }
 }

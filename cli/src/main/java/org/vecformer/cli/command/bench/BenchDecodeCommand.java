@@ -1,21 +1,18 @@
 package org.vecformer.cli.command.bench;
 
-import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import org.vecformer.cli.UsageException;
-import org.vecformer.cli.render.Json;
+import org.vecformer.engine.diag.BestOf;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.KvCache;
 import org.vecformer.model.transformer.Transformer;
 import org.vecformer.model.transformer.Weights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.vecformer.cli.command.ThreadsOption;
 
 /**
@@ -26,9 +23,6 @@ import org.vecformer.cli.command.ThreadsOption;
 @Command(name = "decode", mixinStandardHelpOptions = true,
         description = "Time one decode step (one new token against a KV cache of p positions) of a random model, best of several runs.")
 public final class BenchDecodeCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     ThreadsOption threads;
 
@@ -59,14 +53,14 @@ public final class BenchDecodeCommand implements Runnable {
     @Option(names = "--warmup", paramLabel = "MS", defaultValue = "2000", description = "Warm-up in milliseconds (default: ${DEFAULT-VALUE}).")
     long warmupMillis;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public void run() {
         int nThreads = threads.apply();
-        if (runs < 1) throw new UsageException("--runs must be >= 1, not " + runs);
-        if (warmupMillis < 0) throw new UsageException("--warmup must be >= 0 milliseconds, not " + warmupMillis);
+        BenchOutput.atLeastOne("--runs", runs);
+        BenchOutput.warmup(warmupMillis);
         Config c;
         try {
             c = Config.of(layers, dModel, heads, dHead, ctx, vocab);
@@ -85,19 +79,15 @@ public final class BenchDecodeCommand implements Runnable {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("p", p);
         r.put("threads", nThreads);
-        r.put("ms", Math.round(seconds * 1e6) / 1e3);
+        r.put("ms", BenchOutput.ms(seconds));
         r.put("tokens_per_s", Math.round(1 / seconds));
         r.put("n_layers", layers);
         r.put("d_model", dModel);
         r.put("n_heads", heads);
         r.put("d_head", dHead);
         r.put("d_vocab", vocab);
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(r));
-            return;
-        }
-        out.printf("decode step at p=%d (%d layers, d_model %d, %d heads x %d, d_vocab %d) on %d thread(s): %.3f ms, %d tokens/s (best of %d)%n",
-                p, layers, dModel, heads, dHead, vocab, nThreads, r.get("ms"), r.get("tokens_per_s"), runs);
+        output.print(r, out -> out.printf(
+                "decode step at p=%d (%d layers, d_model %d, %d heads x %d, d_vocab %d) on %d thread(s): %.3f ms, %d tokens/s (best of %d)%n",
+                p, layers, dModel, heads, dHead, vocab, nThreads, r.get("ms"), r.get("tokens_per_s"), runs));
     }
 }

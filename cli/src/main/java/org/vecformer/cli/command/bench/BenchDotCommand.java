@@ -1,33 +1,27 @@
 package org.vecformer.cli.command.bench;
 
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
-import org.vecformer.cli.UsageException;
-import org.vecformer.cli.render.Json;
+import org.vecformer.engine.diag.BestOf;
 import org.vecformer.engine.kernel.VectorOps;
 import org.vecformer.engine.reference.ScalarOps;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /** {@code vecformer bench dot}: the SIMD dot kernel against its scalar twin, in GFLOPS. */
 @Command(name = "dot", mixinStandardHelpOptions = true,
         description = "Dot product: SIMD kernel vs scalar twin, GFLOPS (2 flops per element).")
 public final class BenchDotCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
     @Option(names = "--n", split = ",", paramLabel = "N[,N...]", description = "Vector lengths (default: ${DEFAULT-VALUE}).",
             defaultValue = "1024,65536")
     List<Integer> lengths;
 
-    @Option(names = "--json", description = "Print a JSON array instead of a table.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     private static float sink;
 
@@ -35,7 +29,7 @@ public final class BenchDotCommand implements Runnable {
     public void run() {
         List<Map<String, Object>> rows = new ArrayList<>();
         for (int n : lengths) {
-            if (n < 1) throw new UsageException("--n must be >= 1, not " + n);
+            BenchOutput.atLeastOne("--n", n);
             Random rnd = new Random(n);
             float[] x = new float[n], y = new float[n];
             for (int i = 0; i < n; i++) {
@@ -56,15 +50,12 @@ public final class BenchDotCommand implements Runnable {
             row.put("speedup", round(scalar / simd));
             rows.add(row);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(rows));
-            return;
-        }
-        out.printf("%10s %12s %14s %9s%n", "n", "SIMD GFLOPS", "scalar GFLOPS", "speedup");
-        for (Map<String, Object> r : rows) {
-            out.printf("%10d %12.2f %14.2f %8.1fx%n", r.get("n"), r.get("gflops"), r.get("scalar_gflops"), r.get("speedup"));
-        }
+        output.print(rows, out -> {
+            out.printf("%10s %12s %14s %9s%n", "n", "SIMD GFLOPS", "scalar GFLOPS", "speedup");
+            for (Map<String, Object> r : rows) {
+                out.printf("%10d %12.2f %14.2f %8.1fx%n", r.get("n"), r.get("gflops"), r.get("scalar_gflops"), r.get("speedup"));
+            }
+        });
     }
 
     private static double round(double v) {

@@ -1,23 +1,21 @@
 package org.vecformer.cli.command.bench;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.vecformer.cli.UsageException;
-import org.vecformer.cli.render.Json;
+import org.vecformer.engine.diag.BestOf;
 import org.vecformer.engine.diag.JdkVectorExp;
 import org.vecformer.engine.kernel.VectorExp;
 import org.vecformer.engine.reference.RefExp;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 
 /**
  * {@code vecformer bench exp}: e^x over n floats in [-30, 0] (the softmax range) on one thread, ns per element:
  * our polynomial {@link VectorExp}, the JDK's lanewise {@code VectorOperators.EXP} ({@link JdkVectorExp}) and a
- * scalar {@link Math#exp} loop. The two vector kernels warm up together, then are timed in alternating rounds, best of
+ * scalar {@link Math#exp} loop. The vector kernels are each made stable ({@link BestOf#alternating}), then timed in alternating rounds, best of
  * each kept, so a busy machine hurts both alike; both meet the accuracy bound of an exp kernel, and the figures show what the JDK's would gain.
  * Also timed: {@link VectorExp#exp2NonPositive}, the 2^x form softmax and attention use, on the same values (x·log2 e).
  */
@@ -32,9 +30,6 @@ public final class BenchExpCommand implements Runnable {
 
     private static final double LOG2E = 1.4426950408889634;
 
-    @Spec
-    CommandSpec spec;
-
     @Option(names = "--n", paramLabel = "N", defaultValue = "65536", description = "Elements (default: ${DEFAULT-VALUE}).")
     int n;
 
@@ -42,13 +37,13 @@ public final class BenchExpCommand implements Runnable {
             description = "Warm-up before timing, both vector kernels in turn, in milliseconds (default: ${DEFAULT-VALUE}); C2 takes seconds to compile them on a busy machine.")
     long warmupMillis;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public void run() {
         if (n < 1 || n > 1 << 26) throw new UsageException("--n must be in [1, 2^26], not " + n);
-        if (warmupMillis < 0) throw new UsageException("--warmup must be >= 0 milliseconds, not " + warmupMillis);
+        BenchOutput.warmup(warmupMillis);
         Random rnd = new Random(n);
         float[] x = new float[n], out = new float[n];
         float[] x2 = new float[n];
@@ -66,19 +61,8 @@ public final class BenchExpCommand implements Runnable {
         Runnable softmaxForm = () -> {
             for (int r = 0; r < reps; r++) VectorExp.exp2NonPositive(n, x2, 0, out, 0);
         };
-        // warm up through the very calls that are timed, so what C2 compiled for the warm-up is what runs in the rounds
-        long warmEnd = System.nanoTime() + warmupMillis * 1_000_000L;
-        do {
-            BestOf.seconds(ours, RUNS, 0);
-            BestOf.seconds(jdk, RUNS, 0);
-            BestOf.seconds(softmaxForm, RUNS, 0);
-        } while (System.nanoTime() < warmEnd);
-        double best = Double.MAX_VALUE, bestJdk = Double.MAX_VALUE, best2 = Double.MAX_VALUE;
-        for (int r = 0; r < ROUNDS; r++) {
-            best = Math.min(best, BestOf.seconds(ours, RUNS, 0));
-            bestJdk = Math.min(bestJdk, BestOf.seconds(jdk, RUNS, 0));
-            best2 = Math.min(best2, BestOf.seconds(softmaxForm, RUNS, 0));
-        }
+        BestOf.Timing[] vector = BestOf.alternating(RUNS, ROUNDS, warmupMillis, ours, jdk, softmaxForm);
+        double best = vector[0].seconds(), bestJdk = vector[1].seconds(), best2 = vector[2].seconds();
         double scalar = BestOf.seconds(() -> {
             for (int r = 0; r < reps; r++) RefExp.exp(n, x, 0, out, 0);
         }, 3, warmupMillis / 2);
@@ -91,15 +75,10 @@ public final class BenchExpCommand implements Runnable {
         row.put("scalar_exp_ns", perElement(scalar, elements));
         row.put("vector_exp2_ns", perElement(best2, elements));
         row.put("faster", best <= bestJdk ? "vector_exp" : "jdk_exp");
-        row.put("speedup_over_scalar", BenchSoftmaxCommand.round(scalar / best));
-        PrintWriter w = spec.commandLine().getOut();
-        if (json) {
-            w.println(Json.write(row));
-            return;
-        }
-        w.printf("exp of %d floats on 1 thread, ns per element: ours (VectorExp) %.3f, VectorOperators.EXP %.3f, scalar Math.exp %.3f, our softmax form 2^x %.3f; ours is %.1fx scalar, %s is the faster vector e^x%n",
+        row.put("speedup_over_scalar", BenchOutput.round3(scalar / best));
+        output.print(row, w -> w.printf("exp of %d floats on 1 thread, ns per element: ours (VectorExp) %.3f, VectorOperators.EXP %.3f, scalar Math.exp %.3f, our softmax form 2^x %.3f; ours is %.1fx scalar, %s is the faster vector e^x%n",
                 n, row.get("vector_exp_ns"), row.get("jdk_exp_ns"), row.get("scalar_exp_ns"), row.get("vector_exp2_ns"), row.get("speedup_over_scalar"),
-                best <= bestJdk ? "ours" : "VectorOperators.EXP");
+                best <= bestJdk ? "ours" : "VectorOperators.EXP"));
     }
 
     private static double perElement(double seconds, long elements) {

@@ -1,21 +1,18 @@
 package org.vecformer.cli.command.bench;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.vecformer.cli.UsageException;
-import org.vecformer.cli.render.Json;
+import org.vecformer.engine.diag.BestOf;
 import org.vecformer.model.io.ModelFile;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.Transformer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import org.vecformer.cli.command.ModelOption;
 import org.vecformer.cli.command.ThreadsOption;
 
@@ -23,9 +20,6 @@ import org.vecformer.cli.command.ThreadsOption;
 @Command(name = "forward", mixinStandardHelpOptions = true,
         description = "Time one forward pass (logits of every position) over T seeded random tokens, best of several runs.")
 public final class BenchForwardCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     ModelOption model;
 
@@ -38,13 +32,13 @@ public final class BenchForwardCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "Timed runs after warm-up; the best is kept (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public Integer call() throws IOException {
         int nThreads = threads.apply();
-        if (runs < 1) throw new UsageException("--runs must be >= 1, not " + runs);
+        BenchOutput.atLeastOne("--runs", runs);
         ModelFile m = model.load();
         Config c = m.config();
         int len = t == null ? c.nCtx() : t;
@@ -56,19 +50,15 @@ public final class BenchForwardCommand implements Callable<Integer> {
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("t", len);
         r.put("threads", nThreads);
-        r.put("ms", Math.round(seconds * 1e6) / 1e3);
+        r.put("ms", BenchOutput.ms(seconds));
         r.put("tokens_per_s", Math.round(len / seconds));
         r.put("n_layers", c.nLayers());
         r.put("d_model", c.dModel());
         r.put("n_heads", c.nHeads());
         r.put("d_vocab", c.dVocab());
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(r));
-            return 0;
-        }
-        out.printf("forward of %d tokens (%d layers, d_model %d, %d heads, d_vocab %d) on %d threads: %.3f ms, %d tokens/s (best of %d)%n",
-                len, c.nLayers(), c.dModel(), c.nHeads(), c.dVocab(), nThreads, r.get("ms"), r.get("tokens_per_s"), runs);
+        output.print(r, out -> out.printf(
+                "forward of %d tokens (%d layers, d_model %d, %d heads, d_vocab %d) on %d threads: %.3f ms, %d tokens/s (best of %d)%n",
+                len, c.nLayers(), c.dModel(), c.nHeads(), c.dVocab(), nThreads, r.get("ms"), r.get("tokens_per_s"), runs));
         return 0;
     }
 }

@@ -1,20 +1,17 @@
 package org.vecformer.cli.command.bench;
 
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
 import org.vecformer.cli.UsageException;
-import org.vecformer.cli.render.Json;
+import org.vecformer.engine.diag.BestOf;
 import org.vecformer.engine.kernel.Gemm;
 import org.vecformer.engine.kernel.Transpose;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.vecformer.cli.command.ThreadsOption;
 
 /**
@@ -29,9 +26,6 @@ public final class BenchGemmCommand implements Runnable {
     /** Square sizes, then QKV projection, scores (A·Bᵀ), pattern·V, W_O and unembedding. */
     static final String DEFAULT_SHAPES = "256x256x256,512x512x512,1024x1024x1024,1024x1536x512,1024x1024x64xT,"
             + "1024x64x1024,1024x512x512,1024x48262x512";
-
-    @Spec
-    CommandSpec spec;
 
     @Mixin
     ThreadsOption threads;
@@ -48,8 +42,8 @@ public final class BenchGemmCommand implements Runnable {
             description = "Untimed calls per shape for at least this many milliseconds first (default: ${DEFAULT-VALUE}).")
     long warmupMillis;
 
-    @Option(names = "--json", description = "Print a JSON array instead of a table.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     /** One product to time. */
     record Shape(int m, int n, int k, boolean transB) {
@@ -76,8 +70,8 @@ public final class BenchGemmCommand implements Runnable {
 
     @Override
     public void run() {
-        if (runs < 1) throw new UsageException("--runs must be >= 1, not " + runs);
-        if (warmupMillis < 0) throw new UsageException("--warmup must be >= 0 milliseconds, not " + warmupMillis);
+        BenchOutput.atLeastOne("--runs", runs);
+        BenchOutput.warmup(warmupMillis);
         List<Shape> parsed = shapes.stream().map(Shape::parse).toList();
         int nThreads = threads.apply();
         List<Map<String, Object>> rows = new ArrayList<>();
@@ -101,17 +95,14 @@ public final class BenchGemmCommand implements Runnable {
             row.put("blocking", Gemm.blocking());
             rows.add(row);
         }
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(rows));
-            return;
-        }
-        out.println("GEMM blocking: " + Gemm.blocking());
-        out.printf("%22s %8s %10s %10s%n", "shape (m x n x k)", "threads", "GFLOPS", "ms");
-        for (Map<String, Object> r : rows) {
-            String shape = r.get("m") + "x" + r.get("n") + "x" + r.get("k") + (Boolean.TRUE.equals(r.get("trans_b")) ? " (B^T)" : "");
-            out.printf("%22s %8d %10.2f %10.3f%n", shape, r.get("threads"), r.get("gflops"), r.get("millis"));
-        }
+        output.print(rows, out -> {
+            out.println("GEMM blocking: " + Gemm.blocking());
+            out.printf("%22s %8s %10s %10s%n", "shape (m x n x k)", "threads", "GFLOPS", "ms");
+            for (Map<String, Object> r : rows) {
+                String shape = r.get("m") + "x" + r.get("n") + "x" + r.get("k") + (Boolean.TRUE.equals(r.get("trans_b")) ? " (B^T)" : "");
+                out.printf("%22s %8d %10.2f %10.3f%n", shape, r.get("threads"), r.get("gflops"), r.get("millis"));
+            }
+        });
     }
 
     private static float[] random(Random rnd, int n) {

@@ -1,18 +1,14 @@
 package org.vecformer.cli.command.bench;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Random;
 import org.vecformer.cli.UsageException;
-import org.vecformer.cli.render.Json;
 import org.vecformer.engine.kernel.LayerNorm;
 import org.vecformer.engine.reference.RefLayerNorm;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.vecformer.cli.command.ThreadsOption;
 
 /**
@@ -22,9 +18,6 @@ import org.vecformer.cli.command.ThreadsOption;
 @Command(name = "layernorm", mixinStandardHelpOptions = true,
         description = "Layer norm forward over [T, d_model] rows (LN with weight and bias): SIMD kernel vs scalar twin.")
 public final class BenchLayerNormCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     ThreadsOption threads;
 
@@ -38,16 +31,16 @@ public final class BenchLayerNormCommand implements Runnable {
             description = "Warm-up before timing, in milliseconds (default: ${DEFAULT-VALUE}).")
     long warmupMillis;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public void run() {
         int nThreads = threads.apply();
-        if (t < 1) throw new UsageException("--t must be >= 1, not " + t);
-        if (dModel < 1) throw new UsageException("--d-model must be >= 1, not " + dModel);
+        BenchOutput.atLeastOne("--t", t);
+        BenchOutput.atLeastOne("--d-model", dModel);
         if ((long) t * dModel > 1 << 26) throw new UsageException("T·d_model = " + (long) t * dModel + " floats is too large; use a smaller --t or --d-model");
-        if (warmupMillis < 0) throw new UsageException("--warmup must be >= 0 milliseconds, not " + warmupMillis);
+        BenchOutput.warmup(warmupMillis);
         Random rnd = new Random(t * 31L + dModel);
         float[] x = new float[t * dModel], out = new float[t * dModel], w = new float[dModel], b = new float[dModel], scale = new float[t];
         for (int i = 0; i < x.length; i++) x[i] = (float) rnd.nextGaussian();
@@ -55,22 +48,16 @@ public final class BenchLayerNormCommand implements Runnable {
             w[i] = 1 + 0.1f * (float) rnd.nextGaussian();
             b[i] = 0.1f * (float) rnd.nextGaussian();
         }
-        double simd = BestOf.seconds(() -> LayerNorm.forward(x, 0, dModel, t, dModel, w, b, 1e-5f, out, 0, dModel, scale), 20, warmupMillis);
-        double twin = BestOf.seconds(() -> RefLayerNorm.forward(x, 0, dModel, t, dModel, w, b, 1e-5f, out, 0, dModel, scale), 5, warmupMillis / 3);
+        KernelBench k = KernelBench.of(() -> LayerNorm.forward(x, 0, dModel, t, dModel, w, b, 1e-5f, out, 0, dModel, scale), 20,
+                () -> RefLayerNorm.forward(x, 0, dModel, t, dModel, w, b, 1e-5f, out, 0, dModel, scale), 5, warmupMillis);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("t", t);
         row.put("d_model", dModel);
         row.put("threads", nThreads);
-        row.put("ms", BenchSoftmaxCommand.round(simd * 1e3));
-        row.put("twin_ms", BenchSoftmaxCommand.round(twin * 1e3));
-        row.put("speedup", BenchSoftmaxCommand.round(twin / simd));
-        row.put("gb_per_s", BenchSoftmaxCommand.round(2.0 * 4 * t * dModel / simd / 1e9));
-        PrintWriter pw = spec.commandLine().getOut();
-        if (json) {
-            pw.println(Json.write(row));
-            return;
-        }
-        pw.printf("layer norm [%d, %d] on %d thread(s): %.3f ms (%.1f GB/s read+write); scalar twin %.3f ms; speedup %.1fx%n",
-                t, dModel, nThreads, simd * 1e3, row.get("gb_per_s"), twin * 1e3, row.get("speedup"));
+        row.put("ms", BenchOutput.round3(k.seconds() * 1e3));
+        k.putTwin(row);
+        row.put("gb_per_s", BenchOutput.round3(2.0 * 4 * t * dModel / k.seconds() / 1e9));
+        output.print(row, pw -> pw.printf("layer norm [%d, %d] on %d thread(s): %.3f ms (%.1f GB/s read+write); scalar twin %.3f ms; speedup %.1fx%n",
+                t, dModel, nThreads, k.seconds() * 1e3, row.get("gb_per_s"), k.twinSeconds() * 1e3, row.get("speedup")));
     }
 }

@@ -1,13 +1,14 @@
 package org.vecformer.cli.command.bench;
 
+import static org.vecformer.cli.command.bench.BenchOutput.ms;
+
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import org.vecformer.cli.UsageException;
-import org.vecformer.cli.render.Json;
+import org.vecformer.engine.diag.BestOf;
 import org.vecformer.model.io.ModelFile;
 import org.vecformer.model.patching.ActivationPatching;
 import org.vecformer.model.patching.AttributionPatching;
@@ -19,9 +20,7 @@ import org.vecformer.model.transformer.Hooks;
 import org.vecformer.model.transformer.Transformer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.vecformer.cli.command.ModelOption;
 import org.vecformer.cli.command.ThreadsOption;
 
@@ -34,9 +33,6 @@ import org.vecformer.cli.command.ThreadsOption;
 @Command(name = "patch", mixinStandardHelpOptions = true,
         description = "Time an activation-patching sweep (z and resid_pre) against a naive rerun of every patch, and attribution patching, against one forward.")
 public final class BenchPatchCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     ModelOption model;
 
@@ -49,13 +45,13 @@ public final class BenchPatchCommand implements Callable<Integer> {
     @Option(names = "--runs", paramLabel = "N", defaultValue = "3", description = "Timed runs after warm-up; the best is kept (default: ${DEFAULT-VALUE}).")
     int runs;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public Integer call() throws IOException {
         int nThreads = threads.apply();
-        if (runs < 1) throw new UsageException("--runs must be >= 1, not " + runs);
+        BenchOutput.atLeastOne("--runs", runs);
         ModelFile m = model.load();
         Config c = m.config();
         if (c.nLayers() == 0) throw new UsageException("a zero-layer model has no activations to patch");
@@ -96,16 +92,13 @@ public final class BenchPatchCommand implements Callable<Integer> {
         r.put("naive_sweep_ms", ms(naive));
         r.put("attribution_ms", ms(attribution));
         r.put("attribution_forwards", Math.round(attribution / forward * 100) / 100.0);
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(r));
-            return 0;
-        }
-        out.printf("T = %d, %d threads: forward %.1f ms; clean + corrupted runs %.1f ms%n", t, nThreads, ms(forward), ms(baseRuns));
-        out.printf("z + resid_pre sweep, %d patches: %.1f ms, %d blocks (naive rerun of every patch: %.1f ms, %d blocks)%n", patches,
-                ms(sweep), counted.layerForwards(), ms(naive), (long) patches * c.nLayers());
-        out.printf("attribution patching (clean forward, corrupted forward + backward, sums): %.1f ms = %.2f forwards%n",
-                ms(attribution), attribution / forward);
+        output.print(r, out -> {
+            out.printf("T = %d, %d threads: forward %.1f ms; clean + corrupted runs %.1f ms%n", t, nThreads, ms(forward), ms(baseRuns));
+            out.printf("z + resid_pre sweep, %d patches: %.1f ms, %d blocks (naive rerun of every patch: %.1f ms, %d blocks)%n", patches,
+                    ms(sweep), counted.layerForwards(), ms(naive), (long) patches * c.nLayers());
+            out.printf("attribution patching (clean forward, corrupted forward + backward, sums): %.1f ms = %.2f forwards%n",
+                    ms(attribution), attribution / forward);
+        });
         return 0;
     }
 
@@ -134,9 +127,5 @@ public final class BenchPatchCommand implements Callable<Integer> {
                 }));
             }
         }
-    }
-
-    private static double ms(double seconds) {
-        return Math.round(seconds * 1e6) / 1e3;
     }
 }

@@ -1,31 +1,24 @@
 package org.vecformer.cli.command.bench;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
-import org.vecformer.cli.render.Json;
+import org.vecformer.engine.diag.BestOf;
 import org.vecformer.engine.diag.FmaPeak;
 import org.vecformer.engine.kernel.Simd;
 import org.vecformer.engine.parallel.Parallel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
-import picocli.CommandLine.Model.CommandSpec;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.vecformer.cli.command.ThreadsOption;
 
 /** {@code vecformer bench peak}: the float FMA peak this JVM reaches, per thread and in total. */
 @Command(name = "peak", mixinStandardHelpOptions = true,
         description = "Float FMA peak of this CPU as the JVM reaches it (the ceiling for '% of peak').")
 public final class BenchPeakCommand implements Runnable {
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     ThreadsOption threadsOption;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public void run() {
@@ -40,9 +33,7 @@ public final class BenchPeakCommand implements Runnable {
         row.put("vector_bits", Simd.F.vectorBitSize());
         row.put("gflops", Math.round(gflops * 10) / 10.0);
         row.put("gflops_per_thread", Math.round(gflops / threads * 10) / 10.0);
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) out.println(Json.write(row));
-        else out.printf("FMA peak: %.1f GFLOPS on %d thread(s), %.1f per thread (%d-bit vectors)%n",
-                gflops, threads, gflops / threads, Simd.F.vectorBitSize());
+        output.print(row, out -> out.printf("FMA peak: %.1f GFLOPS on %d thread(s), %.1f per thread (%d-bit vectors)%n",
+                gflops, threads, gflops / threads, Simd.F.vectorBitSize()));
     }
 }

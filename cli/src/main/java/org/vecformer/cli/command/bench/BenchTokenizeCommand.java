@@ -1,7 +1,6 @@
 package org.vecformer.cli.command.bench;
 
 import java.io.IOException;
-import java.io.PrintWriter;
 import java.lang.management.ManagementFactory;
 import java.lang.management.ThreadMXBean;
 import java.nio.charset.StandardCharsets;
@@ -11,13 +10,10 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import org.vecformer.cli.UsageException;
-import org.vecformer.cli.render.Json;
 import org.vecformer.model.tokenize.BpeTokenizer;
 import picocli.CommandLine.Command;
-import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
 import org.vecformer.cli.command.TextFiles;
 
 /**
@@ -28,9 +24,6 @@ import org.vecformer.cli.command.TextFiles;
         description = {"Encode a text file with a tokenizer.json on one thread: MB/s (10^6 bytes of UTF-8 per second).",
                 "Documents are the text cut after every blank line; the first pass starts with an empty word cache."})
 public final class BenchTokenizeCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     @Option(names = "--tokenizer", required = true, paramLabel = "FILE", description = "Hugging Face tokenizer.json (byte-level BPE).")
     Path tokenizer;
 
@@ -40,12 +33,12 @@ public final class BenchTokenizeCommand implements Callable<Integer> {
     @Option(names = "--rounds", paramLabel = "N", defaultValue = "5", description = "Timed passes after the first (default: ${DEFAULT-VALUE}).")
     int rounds;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public Integer call() throws IOException {
-        if (rounds < 1) throw new UsageException("--rounds must be >= 1, not " + rounds);
+        BenchOutput.atLeastOne("--rounds", rounds);
         String corpus = TextFiles.readUtf8(text);
         List<String> docs = documents(corpus);
         long bytes = corpus.getBytes(StandardCharsets.UTF_8).length;
@@ -70,15 +63,13 @@ public final class BenchTokenizeCommand implements Callable<Integer> {
         all.put("best_mb_per_s", round(bytes / 1e6 / best));
         all.put("first_pass_cpu_mb_per_s", round(bytes / 1e6 / first[1]));
         all.put("best_cpu_mb_per_s", round(bytes / 1e6 / bestCpu));
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(all));
-            return 0;
-        }
-        out.printf("%d bytes, %d documents, %d tokens (id hash %d); tokenizer loaded in %.2f s%n",
-                bytes, docs.size(), counted[0], (int) counted[1], loadSeconds);
-        out.printf("first pass (empty word cache) %.2f MB/s, best of %d after it %.2f MB/s%n", bytes / 1e6 / first[0], rounds, bytes / 1e6 / best);
-        out.printf("per second of this thread's CPU time: first pass %.2f MB/s, best %.2f MB/s%n", bytes / 1e6 / first[1], bytes / 1e6 / bestCpu);
+        double bestWall = best, bestCpuTime = bestCpu;
+        output.print(all, out -> {
+            out.printf("%d bytes, %d documents, %d tokens (id hash %d); tokenizer loaded in %.2f s%n",
+                    bytes, docs.size(), counted[0], (int) counted[1], loadSeconds);
+            out.printf("first pass (empty word cache) %.2f MB/s, best of %d after it %.2f MB/s%n", bytes / 1e6 / first[0], rounds, bytes / 1e6 / bestWall);
+            out.printf("per second of this thread's CPU time: first pass %.2f MB/s, best %.2f MB/s%n", bytes / 1e6 / first[1], bytes / 1e6 / bestCpuTime);
+        });
         return 0;
     }
 

@@ -1,18 +1,15 @@
 package org.vecformer.cli.command.bench;
 
-import java.io.PrintWriter;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.vecformer.cli.UsageException;
-import org.vecformer.cli.render.Json;
+import org.vecformer.engine.diag.BestOf;
 import org.vecformer.model.train.Trainer;
 import org.vecformer.model.transformer.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
 import org.vecformer.cli.command.ThreadsOption;
 
 /**
@@ -23,9 +20,6 @@ import org.vecformer.cli.command.ThreadsOption;
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Time full training steps (forward + backward + clip + AdamW) on seeded random tokens, best of several blocks.")
 public final class BenchTrainCommand implements Callable<Integer> {
-    @Spec
-    CommandSpec spec;
-
     @Mixin
     ThreadsOption threads;
 
@@ -59,16 +53,16 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--warmup", paramLabel = "MS", defaultValue = "3000", description = "Warm-up in milliseconds (default: ${DEFAULT-VALUE}).")
     long warmup;
 
-    @Option(names = "--json", description = "Print a JSON object instead of text.")
-    boolean json;
+    @Mixin
+    BenchOutput output;
 
     @Override
     public Integer call() {
         int nThreads = threads.apply();
-        positive("--heads", heads);
-        positive("--batch", batch);
-        positive("--steps", steps);
-        positive("--runs", runs);
+        BenchOutput.atLeastOne("--heads", heads);
+        BenchOutput.atLeastOne("--batch", batch);
+        BenchOutput.atLeastOne("--steps", steps);
+        BenchOutput.atLeastOne("--runs", runs);
         if (warmup < 0) throw new UsageException("--warmup must be >= 0, not " + warmup);
         if (dHead == null && heads > 0 && dModel % heads != 0) {
             throw new UsageException("--d-model " + dModel + " is not a multiple of --heads " + heads + "; give --d-head");
@@ -95,17 +89,8 @@ public final class BenchTrainCommand implements Callable<Integer> {
         r.put("steps", steps);
         r.put("tokens_per_s", Math.round((double) batch * ctx * steps / seconds));
         r.put("ms_per_step", Math.round(seconds / steps * 1e6) / 1e3);
-        PrintWriter out = spec.commandLine().getOut();
-        if (json) {
-            out.println(Json.write(r));
-            return 0;
-        }
-        out.printf("training step (%d layers, d_model %d, %d heads of %d, n_ctx %d, d_vocab %d, batch %d) on %d threads: %.3f ms/step, %d tokens/s (best of %d blocks of %d steps)%n",
-                layers, dModel, heads, e, ctx, vocab, batch, nThreads, r.get("ms_per_step"), r.get("tokens_per_s"), runs, steps);
+        output.print(r, out -> out.printf("training step (%d layers, d_model %d, %d heads of %d, n_ctx %d, d_vocab %d, batch %d) on %d threads: %.3f ms/step, %d tokens/s (best of %d blocks of %d steps)%n",
+                layers, dModel, heads, e, ctx, vocab, batch, nThreads, r.get("ms_per_step"), r.get("tokens_per_s"), runs, steps));
         return 0;
-    }
-
-    private static void positive(String flag, int value) {
-        if (value < 1) throw new UsageException(flag + " must be >= 1, not " + value);
     }
 }

@@ -5,14 +5,11 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.SplittableRandom;
 import java.util.concurrent.Callable;
 import java.util.stream.Stream;
 import org.vecformer.cli.OutputPaths;
@@ -26,12 +23,16 @@ import org.vecformer.cli.render.Report;
 import org.vecformer.cli.render.Section;
 import org.vecformer.cli.render.Series;
 import org.vecformer.cli.render.ValueRange;
-import org.vecformer.engine.tensor.Tensor;
+import org.vecformer.model.analysis.Statistics;
+import org.vecformer.model.circuits.BigramTable;
 import org.vecformer.model.circuits.CircuitWeights;
 import org.vecformer.model.circuits.Circuits;
 import org.vecformer.model.circuits.Composition;
 import org.vecformer.model.circuits.HeadDetector;
+import org.vecformer.model.circuits.InductionPair;
+import org.vecformer.model.circuits.PlantedPrediction;
 import org.vecformer.model.circuits.PlantedSkipTrigram;
+import org.vecformer.model.circuits.RepeatedHalvesLoss;
 import org.vecformer.model.data.BigramChain;
 import org.vecformer.model.data.BigramTask;
 import org.vecformer.model.data.RepeatedTokens;
@@ -49,7 +50,6 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import org.vecformer.cli.command.ThreadsOption;
 import org.vecformer.cli.command.analysis.AttentionPatterns;
-import org.vecformer.cli.command.analysis.CircuitsCommand;
 import org.vecformer.cli.command.analysis.CircuitsReport;
 
 /**
@@ -168,19 +168,19 @@ public final class DemoCommand implements Callable<Integer> {
     static Section.LossCurves lossChart(String title, int dVocab, List<Trainer.Progress> progress) {
         int n = progress.size();
         long[] steps = new long[n];
-        double[] train = new double[n], ema = new double[n];
+        double[] train = new double[n];
         List<Long> evalSteps = new ArrayList<>();
         List<Double> heldOut = new ArrayList<>();
         for (int i = 0; i < n; i++) {
             Trainer.Progress p = progress.get(i);
             steps[i] = p.step();
             train[i] = p.trainLoss();
-            ema[i] = i == 0 ? train[0] : EMA * ema[i - 1] + (1 - EMA) * train[i];
             if (!Double.isNaN(p.heldOutLoss())) {
                 evalSteps.add((long) p.step());
                 heldOut.add(p.heldOutLoss());
             }
         }
+        double[] ema = Statistics.ema(train, EMA);
         String caption = String.format(Locale.ROOT, "Pale: the training loss of every step (one batch). Solid: its exponential moving "
                 + "average s_t = %.1f·s_{t−1} + %.1f·loss_t (s_1 = loss_1). Dots: the held-out loss on a fixed batch, every %s steps. "
                 + "Dashed: ln %d = %.2f nats, the loss of a uniform guess over the vocabulary.", EMA, 1 - EMA,
@@ -199,23 +199,8 @@ public final class DemoCommand implements Callable<Integer> {
         Trained t = train("bigram", "1. zero layers on bigram data: the direct path is the bigram table");
         BigramChain chain = ((BigramTask) t.data().train()).chain();
         int v = chain.dVocab();
-        float[] model = new float[v * v];
-        double[][] truth = new double[v][v], fit = new double[v][v];
-        double[] x = new double[v * v], y = new double[v * v];
-        for (int a = 0; a < v; a++) {
-            float[] row = t.model().transformer().forward(new int[] {a}).copy().data(); // [1, 1, v]: zero layers, so the direct path
-            double max = Double.NEGATIVE_INFINITY, sum = 0;
-            for (float z : row) max = Math.max(max, z);
-            for (float z : row) sum += Math.exp(z - max);
-            for (int b = 0; b < v; b++) {
-                fit[a][b] = Math.exp(row[b] - max) / sum;
-                truth[a][b] = chain.probability(a, b);
-                model[a * v + b] = (float) fit[a][b];
-                x[a * v + b] = Math.log(truth[a][b]);
-                y[a * v + b] = Math.log(fit[a][b]);
-            }
-        }
-        double kl = chain.meanKl(model), r = correlation(x, y);
+        BigramTable table = BigramTable.of(t.model().transformer(), chain);
+        double kl = table.meanKl(), r = table.logProbCorrelation();
         o.printf("mean KL(true || model)                   %8.4f nats  (model: softmax of the direct path W_E W_U + b_U, through ln_final)%n", kl);
         o.printf("correlation of true and model log-probs  %8.4f  (over all %d x %d bigrams)%n", r, v, v);
         o.println("what this shows: with no attention the model can only learn a bigram table, and W_E W_U holds it.");
@@ -228,8 +213,8 @@ public final class DemoCommand implements Callable<Integer> {
         sections.add(new Section.Matrix("P(next | current): the true bigram table and the model's", String.format(Locale.ROOT,
                 "All %d tokens. Left: the chain the data was drawn from. Right: softmax of the zero-layer model's logits W_E W_U + b_U "
                         + "(through the final layer norm). Row: the current token; column: the next token; each row sums to 1.", v),
-                new Section.Matrix.Axes("current token", "next token"), List.of(new Section.Matrix.Panel("true", labels, labels, truth),
-                new Section.Matrix.Panel("model", labels, labels, fit)), ValueRange.PROBABILITY, Section.Matrix.Mask.NONE, false));
+                new Section.Matrix.Axes("current token", "next token"), List.of(new Section.Matrix.Panel("true", labels, labels, table.truth()),
+                new Section.Matrix.Panel("model", labels, labels, table.model())), ValueRange.PROBABILITY, Section.Matrix.Mask.NONE, false));
     }
 
     /** Part 2: the planted skip-trigrams read from a one-layer model's QK and OV circuits, its predictions, and its copying scores. */
@@ -240,9 +225,9 @@ public final class DemoCommand implements Callable<Integer> {
         Config c = t.model().config();
         int k = planted.triples().size();
         List<PlantedSkipTrigram> reading = PlantedSkipTrigram.of(circuits, 0, planted);
-        double[][] prediction = predictions(t.model(), planted, seed);
+        List<PlantedPrediction> prediction = PlantedPrediction.of(t.model().transformer(), planted, PREDICTION_SAMPLES, seed);
         long found = reading.stream().filter(PlantedSkipTrigram::found).count();
-        long predicted = Arrays.stream(prediction).filter(p -> p[1] > 0.5).count();
+        long predicted = prediction.stream().filter(p -> p.top1Share() > 0.5).count();
         double[][] copying = circuits.copyingScores();
         int fillers = planted.fillers().length;
         o.printf("planted skip-trigrams recovered  %d of %d  (read from the circuits: B's query scores A above all %d fillers, and A's OV row raises C more than B's other A's do)%n",
@@ -257,13 +242,13 @@ public final class DemoCommand implements Callable<Integer> {
             String triple = tr.a() + " … " + tr.b() + " → " + tr.c();
             o.printf("  %2d ... %2d -> %2d      L0H%d  %2d of %-2d      %-12s  %9s  %-6s  %.2f%n", tr.a(), tr.b(), tr.c(), p.head(), p.qkRank(),
                     fillers + 1, p.attendingHeads() == 0 ? "-" : p.ovRank() + " of " + siblings(planted, tr), margin(p), p.found() ? "yes" : "no",
-                    prediction[i][0]);
+                    prediction.get(i).meanProbability());
             rows.add(List.of(Cell.of(triple), Cell.of("L0H" + p.head()), Cell.of(p.qkRank() + " of " + (fillers + 1)), Cell.of(p.attendingHeads()),
                     Cell.of(p.attendingHeads() == 0 ? "–" : p.ovRank() + " of " + siblings(planted, tr)), Cell.of(margin(p)),
-                    Cell.of(p.found() ? "found" : "not found"), Cell.of(prediction[i][0], 2), Cell.of(prediction[i][1], 2)));
+                    Cell.of(p.found() ? "found" : "not found"), Cell.of(prediction.get(i).meanProbability(), 2), Cell.of(prediction.get(i).top1Share(), 2)));
             json.add(Json.object("a", tr.a(), "b", tr.b(), "c", tr.c(), "head", p.head(), "qk_rank", p.qkRank(), "attending_heads", p.attendingHeads(),
                     "ov_rank", p.ovRank(), "ov_margin", Double.isNaN(p.ovMargin()) ? null : p.ovMargin(), "found", p.found(),
-                    "model_p_c", prediction[i][0], "model_top1_c", prediction[i][1]));
+                    "model_p_c", prediction.get(i).meanProbability(), "model_top1_c", prediction.get(i).top1Share()));
         }
         o.printf("copying score per head (Σλ / Σ|λ| of the OV circuit's eigenvalues):  %s%n", scores(copying[0]));
         o.println("what this shows: a one-layer head is read as skip-trigrams straight from its QK circuit (B attends to A) and its OV");
@@ -300,42 +285,6 @@ public final class DemoCommand implements Callable<Integer> {
         return Double.isNaN(p.ovMargin()) ? "–" : String.format(Locale.ROOT, "%+.3g", p.ovMargin());
     }
 
-    /**
-     * Per planted triple {mean P(C), share of contexts with C top-1} at B: {@link #PREDICTION_SAMPLES} seeded sequences of
-     * n_ctx fillers with A at position n_ctx/8 and B at 5·n_ctx/8, the model's next-token distribution at B.
-     */
-    static double[][] predictions(ModelFile m, SkipTrigrams planted, long seed) {
-        int n = m.config().nCtx(), v = m.config().dVocab(), a = n / 8, b = 5 * n / 8;
-        int[] fillers = planted.fillers();
-        double[][] out = new double[planted.triples().size()][2];
-        SplittableRandom rng = new SplittableRandom(seed ^ 0x5eed);
-        for (int i = 0; i < planted.triples().size(); i++) {
-            SkipTrigrams.Triple t = planted.triples().get(i);
-            int[][] rows = new int[PREDICTION_SAMPLES][n];
-            for (int[] row : rows) {
-                for (int j = 0; j < n; j++) row[j] = fillers[rng.nextInt(fillers.length)];
-                row[a] = t.a();
-                row[b] = t.b();
-            }
-            Tensor logits = m.transformer().forward(rows); // [samples, n, v]
-            for (int s = 0; s < PREDICTION_SAMPLES; s++) {
-                double max = Double.NEGATIVE_INFINITY, sum = 0;
-                int best = 0;
-                for (int o = 0; o < v; o++) {
-                    double z = logits.get(s, b, o);
-                    if (z > max) {
-                        max = z;
-                        best = o;
-                    }
-                }
-                for (int o = 0; o < v; o++) sum += Math.exp(logits.get(s, b, o) - max);
-                out[i][0] += Math.exp(logits.get(s, b, t.c()) - max) / sum / PREDICTION_SAMPLES;
-                if (best == t.c()) out[i][1] += 1.0 / PREDICTION_SAMPLES;
-            }
-        }
-        return out;
-    }
-
     /** Part 3: previous-token and induction heads of a two-layer model, their K-composition, and in-context learning. */
     private void induction() throws IOException {
         Trained t = train("induction", "3. two layers on repeated random tokens: an induction head");
@@ -346,21 +295,19 @@ public final class DemoCommand implements Callable<Integer> {
         Circuits circuits = new Circuits(CircuitWeights.of(m.weights()));
         Composition comp = Composition.of(circuits);
         double[][] copying = circuits.copyingScores();
-        int prev = argmax(det.previousToken()[0]), ind = argmax(det.induction()[1]);
-        double kc = comp.k()[0][prev][1][ind], qc = comp.q()[0][prev][1][ind], vc = comp.v()[0][prev][1][ind];
-        RepeatedTokens rep = RepeatedTokens.sample(c.dVocab(), c.nCtx(), 16, seed + 1);
-        double[] loss = tokenLoss(m, rep);
-        double repeated = mean(loss, rep.repeatedHalf()), first = mean(loss, rep.firstHalf());
+        InductionPair pair = InductionPair.of(det, comp);
+        int prev = pair.h1(), ind = pair.h2();
+        double kc = pair.k(), qc = pair.q(), vc = pair.v();
+        RepeatedHalvesLoss loss = RepeatedHalvesLoss.of(m.transformer(), RepeatedTokens.sample(c.dVocab(), c.nCtx(), 16, seed + 1));
+        double repeated = loss.repeatedHalves(), first = loss.firstHalves();
         List<String> prevHeads = above(det.previousToken(), 0, c.nLayers() - 1), indHeads = above(det.induction(), 1, c.nLayers());
-        List<CircuitsCommand.Link> links = CircuitsCommand.strongest(comp, c);
-        Map<Composition.Kind, CircuitsCommand.Link> strongest = new LinkedHashMap<>();
-        for (CircuitsCommand.Link link : links) strongest.putIfAbsent(link.kind(), link);
+        List<Composition.Link> strongest = comp.strongestOfEachKind();
         o.printf("previous-token head  L0H%d  score %.3f%n", prev, det.previousToken()[0][prev]);
         o.printf("induction head       L1H%d  score %.3f%n", ind, det.induction()[1][ind]);
         o.printf("previous-token heads (score >= %.1f): %s%n", HEAD_THRESHOLD, prevHeads.isEmpty() ? "none" : String.join(", ", prevHeads));
         o.printf("induction heads (score >= %.1f):      %s%n", HEAD_THRESHOLD, indHeads.isEmpty() ? "none" : String.join(", ", indHeads));
         o.printf("composition L0H%d -> L1H%d   K %.3f   Q %.3f   V %.3f   random baseline %.3f%n", prev, ind, kc, qc, vc, comp.baseline());
-        for (CircuitsCommand.Link link : strongest.values()) {
+        for (Composition.Link link : strongest) {
             o.printf("strongest %s-composition  L%dH%d -> L%dH%d  %.3f  (%.1fx baseline)%n", link.kind(), link.l1(), link.h1(), link.l2(), link.h2(),
                     link.score(), link.score() / comp.baseline());
         }
@@ -368,7 +315,7 @@ public final class DemoCommand implements Callable<Integer> {
         o.printf("loss on repeated halves  %.3f nats%n", repeated);
         o.println("what this shows: induction heads find their key through a previous-token head's output (K-composition) and copy the token that came next.");
         List<String> strongestText = new ArrayList<>();
-        for (CircuitsCommand.Link link : strongest.values()) {
+        for (Composition.Link link : strongest) {
             strongestText.add(String.format(Locale.ROOT, "%s L%dH%d → L%dH%d %.3f (%.1f× the baseline)", link.kind(), link.l1(), link.h1(), link.l2(),
                     link.h2(), link.score(), link.score() / comp.baseline()));
         }
@@ -396,7 +343,7 @@ public final class DemoCommand implements Callable<Integer> {
                 "induction_head", Json.object("layer", 1, "head", ind, "score", det.induction()[1][ind]),
                 "composition", Json.object("k", kc, "q", qc, "v", vc, "baseline", comp.baseline()),
                 "previous_token_heads", prevHeads, "induction_heads", indHeads, "head_threshold", HEAD_THRESHOLD,
-                "strongest_composition", strongest.values().stream().map(link -> Json.object("kind", link.kind().name(), "layer1", link.l1(),
+                "strongest_composition", strongest.stream().map(link -> Json.object("kind", link.kind().name(), "layer1", link.l1(),
                         "head1", link.h1(), "layer2", link.l2(), "head2", link.h2(), "score", link.score())).toList(),
                 "loss_first_halves", first, "loss_repeated_halves", repeated, "heads", heads));
         sections.add(new Section.Table("Head scores of the two-layer model", List.of(Section.Table.Column.plain("head"),
@@ -419,67 +366,8 @@ public final class DemoCommand implements Callable<Integer> {
 
     /** "L0H2 0.978" for every head of layers [from, to) whose score is at least {@link #HEAD_THRESHOLD}, best first. */
     private static List<String> above(double[][] score, int from, int to) {
-        List<double[]> hits = new ArrayList<>();
-        for (int l = from; l < to; l++) {
-            for (int h = 0; h < score[l].length; h++) if (score[l][h] >= HEAD_THRESHOLD) hits.add(new double[] {l, h, score[l][h]});
-        }
-        hits.sort(Comparator.comparingDouble((double[] x) -> x[2]).reversed());
-        return hits.stream().map(x -> String.format(Locale.ROOT, "L%dH%d %.3f", (int) x[0], (int) x[1], x[2])).toList();
-    }
-
-    /** Per-target cross-entropy −ln softmax(logits)[target], [size·nCtx]. */
-    private static double[] tokenLoss(ModelFile m, RepeatedTokens rep) {
-        int b = rep.batch().size(), n = rep.batch().nCtx(), v = m.config().dVocab();
-        int[] in = rep.batch().inputs(), target = rep.batch().targets();
-        int[][] rows = new int[b][];
-        for (int i = 0; i < b; i++) rows[i] = Arrays.copyOfRange(in, i * n, (i + 1) * n);
-        Tensor logits = m.transformer().forward(rows); // [b, n, v]
-        double[] loss = new double[b * n];
-        for (int i = 0; i < b; i++) {
-            for (int p = 0; p < n; p++) {
-                double max = Double.NEGATIVE_INFINITY, sum = 0;
-                for (int k = 0; k < v; k++) max = Math.max(max, logits.get(i, p, k));
-                for (int k = 0; k < v; k++) sum += Math.exp(logits.get(i, p, k) - max);
-                loss[i * n + p] = max + Math.log(sum) - logits.get(i, p, target[i * n + p]);
-            }
-        }
-        return loss;
-    }
-
-    private static double mean(double[] x, boolean[] mask) {
-        double s = 0;
-        int count = 0;
-        for (int i = 0; i < x.length; i++) {
-            if (mask[i]) {
-                s += x[i];
-                count++;
-            }
-        }
-        return s / Math.max(1, count);
-    }
-
-    /** Pearson correlation of x and y. */
-    private static double correlation(double[] x, double[] y) {
-        double mx = 0, my = 0;
-        for (int i = 0; i < x.length; i++) {
-            mx += x[i];
-            my += y[i];
-        }
-        mx /= x.length;
-        my /= y.length;
-        double sxy = 0, sxx = 0, syy = 0;
-        for (int i = 0; i < x.length; i++) {
-            sxy += (x[i] - mx) * (y[i] - my);
-            sxx += (x[i] - mx) * (x[i] - mx);
-            syy += (y[i] - my) * (y[i] - my);
-        }
-        return sxy / Math.sqrt(sxx * syy);
-    }
-
-    private static int argmax(double[] x) {
-        int best = 0;
-        for (int i = 1; i < x.length; i++) if (x[i] > x[best]) best = i;
-        return best;
+        return HeadDetector.atLeast(score, from, to, HEAD_THRESHOLD).stream()
+                .map(x -> String.format(Locale.ROOT, "L%dH%d %.3f", x.layer(), x.head(), x.score())).toList();
     }
 
     private static String scores(double[] x) {

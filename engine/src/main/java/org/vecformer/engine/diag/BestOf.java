@@ -1,0 +1,106 @@
+package org.vecformer.engine.diag;
+
+import java.util.function.LongSupplier;
+
+/**
+ * The one quick timing harness: {@code vecformer bench} figures, the CI ratio guards ({@code bench}'s perf guard) and
+ * {@link SimdProbe} all time through it; JMH in {@code bench/} gives the published numbers with their distribution.
+ * The rule: warm up until the time is stable (so C2 has compiled the work and the first shape of a list is not measured
+ * half-interpreted), then keep the best of several timed runs, since best-of rejects interference from a busy machine.
+ * Works compared with each other are, once each is stable, timed in alternating rounds, so a burst of load slows all of
+ * them alike and their ratio holds.
+ */
+public final class BestOf {
+    /** Stable means a round of timed runs whose best is within this fraction of the previous round's best. */
+    static final double STABLE = 0.03;
+    /** At most this many rounds of timed runs before giving up on stability and keeping the last one. */
+    static final int MAX_ROUNDS = 8;
+
+    private BestOf() {}
+
+    /** The best time and how many calls ran before the rounds it came from (warm-up and unstable rounds). */
+    public record Timing(double seconds, long discardedCalls) {}
+
+    /** Seconds of the fastest call; see {@link #time}. */
+    public static double seconds(Runnable work, int runs, long warmupMillis) {
+        return time(work, runs, warmupMillis).seconds();
+    }
+
+    /**
+     * Calls {@code work} for at least {@code warmupMillis}, then in rounds of {@code runs} timed calls until a round's
+     * best is within {@value #STABLE} (relative) of the round before it, or {@value #MAX_ROUNDS} rounds have run; returns
+     * the better of the last two rounds' best and the number of calls discarded before them.
+     */
+    public static Timing time(Runnable work, int runs, long warmupMillis) {
+        return time(work, runs, warmupMillis, System::nanoTime);
+    }
+
+    /** {@link #time(Runnable, int, long)} on a given nanosecond clock (tests drive it). */
+    static Timing time(Runnable work, int runs, long warmupMillis, LongSupplier clock) {
+        long calls = 0;
+        long warmEnd = clock.getAsLong() + warmupMillis * 1_000_000L;
+        do {
+            work.run();
+            calls++;
+        } while (clock.getAsLong() < warmEnd);
+        return stabilise(work, runs, calls, clock);
+    }
+
+    /**
+     * Times several works against each other: each is first timed alone as by {@link #time} (its own warm-up of
+     * {@code warmupMillis}, then rounds until stable; warming them up in turn instead starved a fast kernel beside a slow
+     * twin of the calls C2 needs, and measured it half-interpreted), then {@code rounds} alternating rounds time each one
+     * {@code runs} times. Each work's time is the best of its stable rounds and of the alternating ones; its discarded
+     * calls are its warm-up calls and unstable rounds.
+     */
+    public static Timing[] alternating(int runs, int rounds, long warmupMillis, Runnable... works) {
+        return alternating(runs, rounds, warmupMillis, System::nanoTime, works);
+    }
+
+    /** {@code slow}'s best time over {@code fast}'s, both timed by {@link #alternating} with single-call rounds. */
+    public static double ratio(Runnable fast, Runnable slow, int rounds, long warmupMillis) {
+        return ratio(fast, slow, rounds, warmupMillis, System::nanoTime);
+    }
+
+    /** {@link #ratio(Runnable, Runnable, int, long)} on a given nanosecond clock (tests drive it). */
+    static double ratio(Runnable fast, Runnable slow, int rounds, long warmupMillis, LongSupplier clock) {
+        Timing[] t = alternating(1, rounds, warmupMillis, clock, fast, slow);
+        return t[1].seconds() / t[0].seconds();
+    }
+
+    /** {@link #alternating(int, int, long, Runnable...)} on a given nanosecond clock (tests drive it). */
+    static Timing[] alternating(int runs, int rounds, long warmupMillis, LongSupplier clock, Runnable... works) {
+        Timing[] out = new Timing[works.length];
+        for (int w = 0; w < works.length; w++) out[w] = time(works[w], runs, warmupMillis, clock);
+        for (int r = 0; r < rounds; r++) {
+            for (int w = 0; w < works.length; w++) {
+                double best = round(works[w], runs, clock) / 1e9;
+                if (best < out[w].seconds()) out[w] = new Timing(best, out[w].discardedCalls());
+            }
+        }
+        return out;
+    }
+
+    /** Rounds of {@code runs} timed calls until two agree within {@link #STABLE} (at most {@link #MAX_ROUNDS}). */
+    private static Timing stabilise(Runnable work, int runs, long discarded, LongSupplier clock) {
+        long previous = round(work, runs, clock);
+        for (int r = 1; r < MAX_ROUNDS; r++) {
+            long best = round(work, runs, clock);
+            boolean stable = Math.abs(best - previous) <= STABLE * previous;
+            if (stable) return new Timing(Math.min(best, previous) / 1e9, discarded);
+            discarded += runs;
+            previous = best;
+        }
+        return new Timing(previous / 1e9, discarded);
+    }
+
+    private static long round(Runnable work, int runs, LongSupplier clock) {
+        long best = Long.MAX_VALUE;
+        for (int r = 0; r < runs; r++) {
+            long t0 = clock.getAsLong();
+            work.run();
+            best = Math.min(best, clock.getAsLong() - t0);
+        }
+        return best;
+    }
+}

@@ -1,0 +1,81 @@
+package org.vecformer.engine.diag;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import org.junit.jupiter.api.Test;
+
+/** {@link BestOf} on a simulated clock: each call advances it by a programmed duration, so the test is exact. */
+class BestOfTest {
+    /** A work whose i-th call takes {@code ms[min(i, last)]} milliseconds of the simulated clock (its own, or a shared one). */
+    private static final class Work implements Runnable {
+        final long[] ms;
+        final long[] clock;
+        long now;
+        int calls;
+
+        Work(long... ms) {
+            this(new long[1], ms);
+        }
+
+        Work(long[] clock, long... ms) {
+            this.clock = clock;
+            this.ms = ms;
+        }
+
+        @Override
+        public void run() {
+            long d = ms[Math.min(calls++, ms.length - 1)] * 1_000_000L;
+            now += d;
+            clock[0] += d;
+        }
+    }
+
+    @Test
+    void warmsUpUntilTwoRoundsAgreeAndReportsTheCallsItDiscarded() {
+        // a JIT-like speed-up: 12, 10, 8, 6, 4, 2 ms, then 1 ms from the 7th call on; rounds of 2 timed calls
+        Work w = new Work(12, 10, 8, 6, 4, 2, 1);
+        BestOf.Timing t = BestOf.time(w, 2, 0, () -> w.now);
+        assertEquals(1e-3, t.seconds(), 1e-12);
+        // warm-up 1 call; rounds: {10, 8} -> 8, {6, 4} -> 4, {2, 1} -> 1, {1, 1} -> 1 stable: discarded 1 + 2 + 2
+        assertEquals(5, t.discardedCalls());
+    }
+
+    @Test
+    void aStableWorkStopsAfterTwoRoundsAndAnUnstableOneAfterTheCap() {
+        Work steady = new Work(3);
+        BestOf.Timing t = BestOf.time(steady, 4, 10, () -> steady.now);
+        assertEquals(3e-3, t.seconds(), 1e-12);
+        assertEquals(4, t.discardedCalls(), "warm-up of 10 ms is 4 calls of 3 ms; the first two rounds agree");
+
+        long[] halving = new long[40];
+        for (int i = 0; i < halving.length; i++) halving[i] = 1L << (halving.length - i);
+        Work unstable = new Work(halving);
+        BestOf.Timing u = BestOf.time(unstable, 1, 0, () -> unstable.now);
+        assertEquals(1 + BestOf.MAX_ROUNDS - 1, u.discardedCalls(), "warm-up call and every round but the last");
+    }
+
+    @Test
+    void alternatingStabilisesEachWorkThenKeepsItsBestOverTheAlternatingRounds() {
+        long[] clock = new long[1];
+        // fast: 4 ms, 2 ms, then 1 ms; slow: 30 ms, five calls of 20 ms, then 10 ms (a late speed-up, or load that went away)
+        Work fast = new Work(clock, 4, 2, 1);
+        Work slow = new Work(clock, 30, 20, 20, 20, 20, 20, 10);
+        BestOf.Timing[] t = BestOf.alternating(1, 3, 50, () -> clock[0], fast, slow);
+        // each alone first: fast warms up for 50 ms (4 + 2 + 44 calls of 1 ms: 46 calls), then {1}, {1} agree; slow warms up
+        // for 50 ms (30 + 20: 2 calls), then {20}, {20} agree; three alternating rounds: fast 1, 1, 1; slow 20, 20, 10
+        assertEquals(1e-3, t[0].seconds(), 1e-12);
+        assertEquals(46, t[0].discardedCalls());
+        assertEquals(10e-3, t[1].seconds(), 1e-12, "the alternating rounds' best counts");
+        assertEquals(2, t[1].discardedCalls());
+    }
+
+    @Test
+    void ratioIsTheSlowBestOverTheFastBest() {
+        long[] clock = new long[1];
+        Work fast = new Work(clock, 2);
+        Work slow = new Work(clock, 14);
+        assertEquals(7, BestOf.ratio(fast, slow, 4, 0, () -> clock[0]), 0);
+        assertEquals(1 + 2 + 4, fast.calls, "one warm-up call, two stable rounds, four alternating rounds");
+        assertEquals(1 + 2 + 4, slow.calls);
+    }
+}
