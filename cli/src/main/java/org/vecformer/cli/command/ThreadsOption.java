@@ -34,4 +34,9 @@ public final class ThreadsOption {
         }
         return Parallel.threads();
     }
+
+    /** The thread count in force (what the last {@link #apply()} set, or the engine's default). */
+    public static int inForce() {
+        return Parallel.threads();
+    }
 }

@@ -13,8 +13,8 @@ import java.util.Optional;
 import java.util.stream.IntStream;
 import org.vecformer.cli.UsageException;
 import org.vecformer.cli.command.TextFiles;
+import org.vecformer.cli.command.ThreadsOption;
 import org.vecformer.cli.command.data.TokenizerTrainCommand;
-import org.vecformer.engine.parallel.Parallel;
 import org.vecformer.model.data.Batch;
 import org.vecformer.model.data.BatchSource;
 import org.vecformer.model.data.BigramTask;
@@ -129,7 +129,7 @@ record TrainTask(String name, Path data, Path tokenizer, int dVocab, int nCtx, l
             err.printf("tokenizing %,d documents (%.1f MB on disk) once, into the cache %s%n", corpus.documents().size(), corpus.bytesOnDisk() / 1e6, cacheDir);
         }
         long[] last = {System.nanoTime()};
-        TokenCache cache = TokenCache.open(corpus, bpe, cacheDir, Parallel.threads(), done -> {
+        TokenCache cache = TokenCache.open(corpus, bpe, cacheDir, ThreadsOption.inForce(), done -> {
             long now = System.nanoTime();
             if (now - last[0] > 5_000_000_000L) {
                 err.printf("  %,d of %,d documents tokenized%n", done, corpus.documents().size());
