@@ -11,31 +11,30 @@ package org.vecformer.engine.kernel;
  * </ul>
  * The micro-tile is {@link #MR} rows by {@link #NR} columns ({@link #NV} vectors of {@link Simd#F}).
  *
- * <p>{@link #DEFAULT} is derived at start-up from the caches Linux reports ({@link CpuCaches}) by the
- * analytical model of Low, Igual, Smith and Quintana-Ortí ("Analytical modeling is enough for
- * high-performance BLIS", ACM TOMS 2016), turned round for our loop order: BLIS keeps a B micro-panel in
- * L1 and streams A micro-panels past it, we keep the A micro-panel ({@code MR × kc}, the one the
- * micro-kernel broadcasts from) in L1 and stream the B micro-panels ({@code kc × NR}) from a B block held
- * in L2. With {@code S = 4} bytes a float and a cache of {@code W} ways of {@code N} sets of {@code C}
- * bytes ({@link #forCaches}):
+ * <p>{@link #DEFAULT} is derived at start-up from the caches the machine reports ({@link CpuCaches}), by
+ * asking of each cache level what our loop order ({@link GemmPacked}) keeps there. The micro-kernel broadcasts
+ * from one A micro-panel ({@code MR × kc}) while the B micro-panels ({@code kc × NR}) of a B block stream past
+ * it, so the A micro-panel is the one thing L1 must hold, next to the lines of B and C in flight; the B block
+ * ({@code kc × nc}) is what L2 must hold, since every A micro-panel walks all of it; an A block is never held
+ * in a cache level on purpose (each of its micro-panels is used up before the next one is read). With
+ * {@code S = 4} bytes a float and caches of {@code W} ways of {@code B} bytes each ({@link #forCaches}):
  * <pre>
- *   kc = ⌊(W1 − 1)·NR / (NR + MR)⌋ · N1·C1 / (NR·S)      rounded down to a line of floats, within [16, 1024]
- *   mc = ⌊N2·C2 / (kc·S)⌋                                rounded down to a multiple of MR, at least MR
- *   nc = (W2 − 2) · N2·C2 / (kc·S)                       rounded down to a multiple of NR, at least NR
+ *   kc = min(512, (W1 − 2)·B1 / (MR·S))     rounded down to a line of floats: the A micro-panel takes
+ *                                            L1 but two ways (one for streaming B lines, one for C)
+ *   nc = (W2 − 2)·B2 / (kc·S)               rounded down to a multiple of NR: the B block takes L2 but two
+ *                                            ways (one for the A micro-panel passing through, one for C)
+ *   mc = 8·MR                               packing granularity only
  * </pre>
- * kc: the streamed B micro-panel gets {@code ⌊(W1 − 1)/(1 + MR/NR)⌋} ways of L1 and the A micro-panel
- * (MR/NR of its size) the ways beside it, one way left over so that each new B micro-panel evicts the
- * previous one (the least recently used lines) and never the A micro-panel. The A micro-panel's row stride
- * is {@link #KC}, equal to this kc, so it is one contiguous run and spreads over all sets as the model assumes.
- * mc: an A block fills one way of L2. nc: the B block fills the other ways but one, kept for the lines of C
- * and of the next A block passing through. A deeper kc also means C is read and written fewer times
- * (once per k slice), which is why kc is not made smaller than the model allows. The L3 does not enter:
- * in our order nothing is held there on purpose (a part's whole A slice, see {@link GemmPacked}, is
- * bounded by buffer size instead).
+ * The depth is capped at 512 because C is read and written once per k slice, so a deeper slice pays
+ * wherever the A micro-panel still fits, and 512 is the deepest slice measured. This replaced the analytical
+ * model of Low et al. ("Analytical modeling is enough for high-performance BLIS", 2016) turned round for our
+ * order, which sizes kc so a streamed B micro-panel fits L1 (kc 256 on a 48 KiB L1d): on an AMD EPYC Zen 5
+ * guest it ran 5-20% slower than these rules on 2048³, the QKV and unembedding shapes (one thread, alternating
+ * runs), because here the B micro-panels stream from L2 and only the A micro-panel needs L1.
  *
- * <p>When no cache description can be read (no sysfs, as in some VMs, or a malformed one) the blocking
- * is {@link #FIXED}: kc 512, mc 8·MR, nc 512, the constants measured before the model on one AVX-512
- * machine with a 48 KiB L1d and a 2 MiB L2 (there they beat kc 256 / nc 1024 on the unembedding
+ * <p>When no cache description can be read (no sysfs and no {@code getconf}, or a malformed one) the
+ * blocking is {@link #FIXED}: kc 512, mc 8·MR, nc 512, the constants measured before these rules on an
+ * AVX-512 machine with a 48 KiB L1d and a 2 MiB L2 (there they beat kc 256 / nc 1024 on the unembedding
  * 1024×48262×512, 290 against 250 GFLOPS on two threads). {@link #description()} says which applied
  * and why.
  *
@@ -57,8 +56,8 @@ record GemmBlocking(int kc, int mc, int nc) {
     static final int NR = NV * Simd.LANES;
     /** The blocking of the measured constants, used when the caches cannot be read. */
     static final GemmBlocking FIXED = new GemmBlocking(512, 8 * MR, 512);
-    /** Shallowest and deepest k slice the model may choose. */
-    static final int MIN_KC = 16, MAX_KC = 1024;
+    /** Shallowest and deepest k slice the rules may choose. */
+    static final int MIN_KC = 16, MAX_KC = 512;
 
     private static final CpuCaches.Reading READING = CpuCaches.read();
     /** The blocking used by {@link Gemm}: from this machine's caches, else {@link #FIXED}. */
@@ -78,21 +77,18 @@ record GemmBlocking(int kc, int mc, int nc) {
         }
     }
 
-    /** The blocking the model above gives for {@code caches} and this species' micro-tile. */
+    /** The blocking the rules above give for {@code caches} and this species' micro-tile. */
     static GemmBlocking forCaches(CpuCaches caches) {
         CpuCaches.Cache l1 = caches.l1d(), l2 = caches.l2();
         int lineFloats = l1.line() / Float.BYTES;
-        long streamWays = (long) (l1.ways() - 1) * NR / (NR + MR);
-        long kc = streamWays * l1.wayBytes() / ((long) NR * Float.BYTES) / lineFloats * lineFloats;
+        long kc = (long) (l1.ways() - 2) * l1.wayBytes() / ((long) MR * Float.BYTES) / lineFloats * lineFloats;
         kc = Math.clamp(kc, MIN_KC, MAX_KC);
-        long sliceRow = kc * Float.BYTES;
-        long mc = Math.max(MR, l2.wayBytes() / sliceRow / MR * MR);
-        long nc = Math.max(NR, (l2.ways() - 2) * l2.wayBytes() / sliceRow / NR * NR);
-        return new GemmBlocking((int) kc, (int) Math.min(mc, 1 << 16), (int) Math.min(nc, 1 << 16));
+        long nc = Math.max(NR, (l2.ways() - 2) * l2.wayBytes() / (kc * Float.BYTES) / NR * NR);
+        return new GemmBlocking((int) kc, 8 * MR, (int) Math.min(nc, 1 << 16));
     }
 
     /**
-     * The blocking in use and where it came from, one line: e.g. {@code kc=256 mc=60 nc=896, micro-tile 12×32,
+     * The blocking in use and where it came from, one line: e.g. {@code kc=512 mc=96 nc=448, micro-tile 12×32,
      * from L1d 48 KiB 12-way, L2 1 MiB 16-way, L3 32 MiB 16-way (/sys/devices/system/cpu/cpu0/cache)}.
      */
     static String description() {

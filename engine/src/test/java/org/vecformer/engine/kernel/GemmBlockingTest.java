@@ -5,78 +5,81 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
- * The blocking the analytical model gives for each fixture machine, against the model evaluated here in
- * double precision from the published cache figures (not from {@link CpuCaches}), and against the values
- * worked by hand for each micro-tile width. Tagged kernel: it runs again under 128- and 256-bit species,
- * whose micro-tiles (6×8, 6×16) change every figure.
+ * The blocking the cache rules give for each fixture machine (and a small made-up one, where the L1 limits
+ * the depth), against the rules evaluated here in double precision from the published cache figures (not
+ * from {@link CpuCaches}), and against the values worked by hand for each micro-tile width. Tagged kernel: it
+ * runs again under 128- and 256-bit species, whose micro-tiles (6×8, 6×16) change the figures.
  */
 @Tag("kernel")
 class GemmBlockingTest {
     /** Cache figures in bytes: L1d size and ways, L2 size and ways; 64-byte lines everywhere. */
-    private record Machine(double l1, double w1, double l2, double w2) {}
+    private record Machine(double l1, double w1, double l2, double w2) {
+        CpuCaches caches() {
+            return new CpuCaches(new CpuCaches.Cache(1, (long) l1, (int) w1, 64), new CpuCaches.Cache(2, (long) l2, (int) w2, 64),
+                    Optional.empty());
+        }
+    }
 
     private static final Map<String, Machine> MACHINES = Map.of(
             "sapphire-rapids", new Machine(48 * 1024, 12, 2048 * 1024, 16),
             "zen4", new Machine(32 * 1024, 8, 1024 * 1024, 8),
-            "zen5", new Machine(48 * 1024, 12, 1024 * 1024, 16));
+            "zen5", new Machine(48 * 1024, 12, 1024 * 1024, 16),
+            "small", new Machine(16 * 1024, 4, 512 * 1024, 8));
 
     /**
-     * Worked by hand, {kc, mc, nc} per micro-tile width NR. E.g. zen5 at 12×32: ⌊11·32/44⌋ = 8 ways of 4 KiB
-     * for the B micro-panel, kc = 8·4096/(32·4) = 256; an L2 way is 64 KiB, 65536/1024 = 64 rows, mc = 60;
-     * nc = 14·65536/1024 = 896. zen4 at 12×32: ⌊7·32/44⌋ = 5, kc = 160; 131072/640 = 204.8, mc = 204;
-     * 6·131072/640 = 1228.8, nc = 1216.
+     * Worked by hand, {kc, mc, nc} per micro-tile width NR (MR 12 at NR 32, else 6). E.g. zen5 at 12×32: an L1
+     * way is 4 KiB, 10·4096/(12·4) = 853 > 512, so kc = 512; an L2 way is 64 KiB, nc = 14·65536/(512·4) = 448;
+     * mc = 8·12. small at 12×32: 2·4096/48 = 170.7, a line of 16 floats down: kc = 160; nc = 6·65536/640 = 614.4,
+     * down to a multiple of 32: 608. small at 6×16: 2·4096/24 = 341.3, kc = 336; 6·65536/1344 = 292.6, nc = 288.
      */
     private static final Map<String, Map<Integer, Sizes>> BY_HAND = Map.of(
-            "sapphire-rapids", Map.of(32, new Sizes(256, 120, 1792), 16, new Sizes(512, 60, 896),
-                    8, new Sizes(768, 42, 592)),
-            "zen4", Map.of(32, new Sizes(160, 204, 1216), 16, new Sizes(320, 102, 608),
-                    8, new Sizes(512, 60, 384)),
-            "zen5", Map.of(32, new Sizes(256, 60, 896), 16, new Sizes(512, 30, 448),
-                    8, new Sizes(768, 18, 296)));
+            "sapphire-rapids", Map.of(32, new Sizes(512, 96, 896), 16, new Sizes(512, 48, 896), 8, new Sizes(512, 48, 896)),
+            "zen4", Map.of(32, new Sizes(512, 96, 384), 16, new Sizes(512, 48, 384), 8, new Sizes(512, 48, 384)),
+            "zen5", Map.of(32, new Sizes(512, 96, 448), 16, new Sizes(512, 48, 448), 8, new Sizes(512, 48, 448)),
+            "small", Map.of(32, new Sizes(160, 96, 608), 16, new Sizes(336, 48, 288), 8, new Sizes(336, 48, 288)));
 
     /** kc, mc, nc of one blocking, unchecked (a blocking for another width need not suit this species' micro-tile). */
     private record Sizes(int kc, int mc, int nc) {}
 
-    /** The model of {@link GemmBlocking}'s Javadoc, in doubles. */
-    private static GemmBlocking model(Machine m) {
+    /** The rules of {@link GemmBlocking}'s Javadoc, in doubles. */
+    private static GemmBlocking rules(Machine m) {
         double line = 64, way1 = m.l1 / m.w1, way2 = m.l2 / m.w2, mr = GemmBlocking.MR, nr = GemmBlocking.NR;
-        double streamWays = Math.floor((m.w1 - 1) / (1 + mr / nr));
-        double kc = Math.floor(streamWays * way1 / (nr * 4) / (line / 4)) * (line / 4);
-        kc = Math.min(1024, Math.max(16, kc));
-        double mc = Math.max(mr, Math.floor(way2 / (kc * 4) / mr) * mr);
+        double kc = Math.floor((m.w1 - 2) * way1 / (mr * 4) / (line / 4)) * (line / 4);
+        kc = Math.min(512, Math.max(16, kc));
         double nc = Math.max(nr, Math.floor((m.w2 - 2) * way2 / (kc * 4) / nr) * nr);
-        return new GemmBlocking((int) kc, (int) mc, (int) nc);
+        return new GemmBlocking((int) kc, (int) (8 * mr), (int) nc);
     }
 
     @Test
-    void eachFixtureGetsTheModelsBlocking() {
+    void eachMachineGetsTheRulesBlocking() {
         for (var e : MACHINES.entrySet()) {
-            GemmBlocking got = GemmBlocking.forCaches(CpuCachesTest.caches(e.getKey()));
-            assertEquals(model(e.getValue()), got, e.getKey());
+            CpuCaches caches = e.getKey().equals("small") ? e.getValue().caches() : CpuCachesTest.caches(e.getKey());
+            GemmBlocking got = GemmBlocking.forCaches(caches);
+            assertEquals(rules(e.getValue()), got, e.getKey());
             assertEquals(BY_HAND.get(e.getKey()).get(GemmBlocking.NR), new Sizes(got.kc(), got.mc(), got.nc()),
                     e.getKey() + " worked by hand");
         }
     }
 
     @Test
-    void thePanelsTheModelPlacesFitTheirCaches() {
+    void thePanelsTheRulesPlaceFitTheirCaches() {
         for (var e : MACHINES.entrySet()) {
             Machine m = e.getValue();
-            GemmBlocking b = GemmBlocking.forCaches(CpuCachesTest.caches(e.getKey()));
-            double aPanel = GemmBlocking.MR * b.kc() * 4.0, bPanel = b.kc() * GemmBlocking.NR * 4.0;
-            double way1 = m.l1 / m.w1, way2 = m.l2 / m.w2;
-            assertTrue(Math.ceil(aPanel / way1) + Math.ceil(bPanel / way1) <= m.w1 - 1, e.getKey() + ": L1 panels");
-            assertTrue(b.mc() * b.kc() * 4.0 <= way2, e.getKey() + ": A block in one L2 way");
-            assertTrue(b.kc() * (double) b.nc() * 4.0 <= (m.w2 - 2) * way2, e.getKey() + ": B block in L2");
+            GemmBlocking b = GemmBlocking.forCaches(m.caches());
+            double aPanel = GemmBlocking.MR * b.kc() * 4.0, way1 = m.l1 / m.w1, way2 = m.l2 / m.w2;
+            assertTrue(aPanel <= (m.w1 - 2) * way1, e.getKey() + ": the A micro-panel leaves two L1 ways");
+            assertTrue(b.kc() * (double) b.nc() * 4.0 <= (m.w2 - 2) * way2, e.getKey() + ": the B block leaves two L2 ways");
+            assertTrue(b.kc() * (double) (b.nc() + GemmBlocking.NR) * 4.0 > (m.w2 - 2) * way2, e.getKey() + ": nc is the widest that fits");
         }
     }
 
     @Test
-    void defaultIsTheModelsOrTheFixedBlockingAndSaysWhich() {
+    void defaultIsTheRulesOrTheFixedBlockingAndSaysWhich() {
         String text = GemmBlocking.description();
         CpuCaches.Reading reading = CpuCaches.read();
         GemmBlocking expected = reading instanceof CpuCaches.Found f ? GemmBlocking.forCaches(f.caches()) : GemmBlocking.FIXED;
