@@ -218,7 +218,7 @@ public final class TrainCommand implements Callable<Integer> {
      * Writes the model as {@link Snapshots} every {@code every} steps and at the last, named by tokens seen
      * (step · batch · n_ctx); a fresh run also writes its initial weights (tokens_0) now, before the first step.
      */
-    private static Consumer<Trainer.Progress> snapshotWriter(Trainer trainer, TrainTask.Data d, Path dir, int every) throws IOException {
+    static Consumer<Trainer.Progress> snapshotWriter(Trainer trainer, TrainTask.Data d, Path dir, int every) throws IOException {
         long tokensPerStep = (long) trainer.config().batch() * d.train().nCtx();
         Optional<Tokenizer> tokenizer = d.tokenizer();
         if (trainer.stepsDone() == 0) Snapshots.save(dir, 0, new ModelFile(trainer.weights(), tokenizer));
