@@ -113,8 +113,8 @@ record TrainTask(String name, Path data, Path tokenizer, int dVocab, int nCtx, l
             case "tokens" -> files(TokenFile.read(data, dVocab), evalSize, Optional.empty());
             case "text" -> {
                 if (tokenizer != null) yield bpe(evalSize, err);
-                TextCorpus corpus = TextCorpus.read(data);
-                yield files(corpus.stream(), evalSize, Optional.of(new CharTokenizer(corpus.chars())));
+                TextCorpus corpus = TextCorpus.read(data, dVocab > 0 ? dVocab : Integer.MAX_VALUE);
+                yield files(corpus.stream(), evalSize, Optional.of(corpus.tokenizer()));
             }
             default -> throw new UsageException("--task must be one of " + String.join(", ", NAMES) + ", not '" + name + "'");
         };
