@@ -10,9 +10,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.vecformer.cli.CliRun;
 import org.vecformer.model.io.ModelFile;
@@ -29,22 +28,11 @@ class TextDemoTest {
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void cacheInTemp() {
-        System.setProperty("vecformer.cache", dir.resolve("cache").toString());
-    }
-
-    @AfterEach
-    void cacheBack() {
-        System.clearProperty("vecformer.cache");
-    }
+    @RegisterExtension
+    final TempCache cache = new TempCache();
 
     private CliRun demo(String... args) {
-        String[] all = new String[TINY.length + args.length + 1];
-        all[0] = "demo";
-        System.arraycopy(TINY, 0, all, 1, TINY.length);
-        System.arraycopy(args, 0, all, 1 + TINY.length, args.length);
-        return CliRun.of(all);
+        return CliRun.of("demo", TINY, args);
     }
 
     /** train.txt cut into documents of 40 lines, so the cache holds out whole documents and the held-out part is not empty. */
