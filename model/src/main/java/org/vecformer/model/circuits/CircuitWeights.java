@@ -114,25 +114,6 @@ public final class CircuitWeights {
         return new CircuitWeights(weights, folded, tokenIds, e, wU, bU, unembedEmbed);
     }
 
-    /**
-     * The same matrices with column t of W_U' and b_U'[t] scaled by {@code f[t]} (by token id): every circuit that
-     * writes to the logits is scaled by f of the output token, so OV[s][o] becomes f(o)·OV[s][o] and the direct path's
-     * column o f(o)·(W_E W_U' + b_U')[·][o]. With {@link #weightEmbedding} too, OV[s][o] is f(s)·f(o)·OV[s][o], so
-     * neither a rare source nor a rare output tops a list. The copying score's W_U' W_E stays the unweighted one.
-     */
-    public CircuitWeights weightUnembedding(double[] f) {
-        if (f.length != config().dVocab()) throw new IllegalArgumentException(f.length + " token weights for d_vocab " + config().dVocab());
-        int dm = config().dModel(), n = tokenIds.length;
-        float[] u = new float[wU.length];
-        double[] b = new double[n];
-        for (int k = 0; k < n; k++) {
-            double w = f[tokenIds[k]];
-            for (int r = 0; r < dm; r++) u[r * n + k] = (float) (wU[r * n + k] * w);
-            b[k] = bU[k] * w;
-        }
-        return new CircuitWeights(weights, folded, tokenIds, wE, u, b, unembedEmbed);
-    }
-
     private int indexOf(int id) {
         if (tokenIds.length == config().dVocab() && id >= 0 && id < tokenIds.length && tokenIds[id] == id) return id;
         for (int i = 0; i < tokenIds.length; i++) if (tokenIds[i] == id) return i;

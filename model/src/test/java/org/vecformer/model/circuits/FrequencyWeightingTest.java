@@ -19,6 +19,10 @@ class FrequencyWeightingTest {
         assertArrayEquals(new long[] {1, 1, 4, 0}, f.counts());
         assertArrayEquals(new double[] {2 / 5.0, 2 / 5.0, 1.0, 1 / 5.0}, f.weights(), 1e-15);
         assertThrows(IllegalArgumentException.class, () -> TokenFrequency.of(new int[] {4}, 4));
+        // 6 tokens: a share of 0.5 needs 3 occurrences (token 2); 0.01 needs the floor of 2 (none but token 2: 0 and 1 occur once)
+        assertArrayEquals(new int[] {2}, f.used(0.5));
+        assertArrayEquals(new int[] {2}, f.used(0.01));
+        assertArrayEquals(new int[] {0, 1, 2}, TokenFrequency.of(new int[] {0, 0, 1, 1, 2, 2, 2, 3}, 4).used(0.25));
     }
 
     @Test
@@ -47,35 +51,5 @@ class FrequencyWeightingTest {
             }
         }
         assertEquals(a.copyingScore(1, 2), b.copyingScore(1, 2), 0);
-    }
-
-    @Test
-    void weightedUnembeddingScalesOvAndTheDirectPathByTheOutputToken() {
-        Config c = RandomModels.config(1, Normalization.LN, PositionalEmbedding.STANDARD, true);
-        CircuitWeights plain = CircuitWeights.of(RandomModels.random(c, 12));
-        int[] ids = new int[50];
-        for (int i = 0; i < ids.length; i++) ids[i] = (3 * i * i) % 9;
-        double[] f = TokenFrequency.of(ids, c.dVocab()).weights();
-        Circuits a = new Circuits(plain), b = new Circuits(plain.weightEmbedding(f).weightUnembedding(f));
-        Matrix path = a.directPath().materialize(), wpath = b.directPath().materialize();
-        for (int h = 0; h < c.nHeads(); h++) {
-            Matrix ov = a.ovCircuit(0, h).materialize(), wov = b.ovCircuit(0, h).materialize();
-            Matrix qk = a.qkCircuit(0, h).materialize(), wqk = b.qkCircuit(0, h).materialize();
-            for (int s = 0; s < c.dVocab(); s++) {
-                for (int o = 0; o < c.dVocab(); o++) {
-                    assertEquals(f[s] * f[o] * ov.get(s, o), wov.get(s, o), 1e-5 * (1 + Math.abs(ov.get(s, o))));
-                    assertEquals(f[s] * f[o] * qk.get(s, o), wqk.get(s, o), 1e-5 * (1 + Math.abs(qk.get(s, o))), "QK reads no W_U");
-                }
-            }
-        }
-        // the direct path's bias row is read through the unweighted ones column of [W_E | 1]: f(o)·b_U'[o], no f(s)
-        double[] bU = plain.bU();
-        for (int s = 0; s < c.dVocab(); s++) {
-            for (int o = 0; o < c.dVocab(); o++) {
-                double want = f[s] * f[o] * (path.get(s, o) - bU[o]) + f[o] * bU[o];
-                assertEquals(want, wpath.get(s, o), 1e-5 * (1 + Math.abs(path.get(s, o))));
-            }
-        }
-        assertEquals(a.copyingScore(0, 1), b.copyingScore(0, 1), 0);
     }
 }

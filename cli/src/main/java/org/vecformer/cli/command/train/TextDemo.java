@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.stream.IntStream;
 import org.vecformer.cli.UsageException;
 import org.vecformer.cli.command.Prompts;
 import org.vecformer.cli.command.analysis.CircuitsSeries;
@@ -23,11 +24,11 @@ import org.vecformer.cli.render.Json;
 import org.vecformer.cli.render.PngLineChart;
 import org.vecformer.cli.render.Section;
 import org.vecformer.cli.render.ValueRange;
-import org.vecformer.engine.linalg.FactoredMatrix;
 import org.vecformer.model.circuits.CircuitEntries;
 import org.vecformer.model.circuits.CircuitWeights;
 import org.vecformer.model.circuits.Circuits;
 import org.vecformer.model.circuits.HeadDetector;
+import org.vecformer.model.circuits.NextTokenTable;
 import org.vecformer.model.circuits.SkipTrigram;
 import org.vecformer.model.circuits.SnapshotScores;
 import org.vecformer.model.circuits.TextSample;
@@ -49,8 +50,9 @@ import org.vecformer.model.transformer.Weights;
 /**
  * {@code vecformer demo --text PATH}: the three runs of the demo on real text. A byte-level BPE tokenizer is trained
  * on PATH, then a 0-, a 1- and a 2-layer attention-only model of one shape (d_model, heads, n_ctx, batch, lr from the
- * options) on its ids through the token cache. The report shows the direct path's strongest bigrams as tokens, the
- * 1-layer model's strongest skip-trigrams, per head the copying score and the previous-token / induction scores on
+ * options) on its ids through the token cache. The report shows the 0-layer model's bigram table in the rows of the
+ * most frequent tokens, the
+ * 1-layer model's strongest skip-trigrams among the tokens the text uses, per head the copying score and the previous-token / induction scores on
  * held-out text and on random tokens, and the 2-layer run's snapshots scored against tokens seen.
  *
  * <p>The budget: {@link #TRAIN_FRACTION} of {@code --minutes}, less what the tokenizer and the cache took, goes to
@@ -72,8 +74,10 @@ final class TextDemo {
     static final double HEAD_THRESHOLD = 0.2;
     /** Snapshots of the 2-layer run (besides the initial one). */
     static final int SNAPSHOTS = 8;
-    /** Entries listed of the direct path and of the skip-trigrams. */
-    static final int TOP = 16;
+    /** Rows of the bigram table (the most frequent tokens) and skip-trigrams listed; next tokens per row. */
+    static final int TOP = 16, NEXT = 3;
+    /** Skip-trigrams are read among the tokens making up at least this share of the training text ({@link TokenFrequency#used}). */
+    static final double USED_SHARE = 1e-5;
     /** Held-out ids scored, at most. */
     static final int SAMPLE_MAX = 1 << 16;
     /** Training ids counted for the frequency weights, at most (from the start of the cache). */
@@ -131,9 +135,9 @@ final class TextDemo {
         int[] steps = s.steps() != null ? s.steps() : budget(start);
         summary.put("steps", steps);
         TextSample sample = heldOutSample();
-        double[] f = frequency();
-        directPath(train(0, steps[0]), f);
-        skipTrigrams(train(1, steps[1]), f, sample);
+        TokenFrequency frequency = frequency();
+        directPath(train(0, steps[0]), frequency);
+        skipTrigrams(train(1, steps[1]), frequency, sample);
         induction(train(2, steps[2]), sample, steps[2]);
     }
 
@@ -223,55 +227,59 @@ final class TextDemo {
         return new TextSample(ids);
     }
 
-    /** f(t) of {@link TokenFrequency} over the first {@link #FREQUENCY_MAX} training ids. */
-    private double[] frequency() {
+    /** Token counts of the first {@link #FREQUENCY_MAX} training ids. */
+    private TokenFrequency frequency() {
         int[] ids = new int[(int) Math.min(cache.heldOutStart(), FREQUENCY_MAX)];
         for (int i = 0; i < ids.length; i++) ids[i] = cache.id(i);
-        return TokenFrequency.of(ids, bpe.vocabSize()).weights();
+        return TokenFrequency.of(ids, bpe.vocabSize());
     }
 
     private String show(int id) {
         return Prompts.show(bpe, id);
     }
 
-    private static String weighting() {
-        return "Ranked by frequency-weighted value: every token read or written is scaled by f(t) = (count(t)+1)/(max count+1) over the "
-                + "training tokens, so tokens the text rarely uses (stray bytes) drop out of the list; the values shown are the weighted ones.";
-    }
-
-    /** Part 1: the direct path W_E W_U + b_U of the 0-layer model, its strongest entries as tokens. */
-    private void directPath(Trained t, double[] f) {
-        Circuits view = new Circuits(CircuitWeights.of(t.model().weights()).weightEmbedding(f).weightUnembedding(f));
-        List<FactoredMatrix.Entry> top = CircuitEntries.of(view, TOP, 0, () -> {}).directPath();
-        o.println("strongest bigrams of the direct path W_E W_U + b_U, weighted by token frequency (current -> next: f(current)·f(next)·(W_E W_U)[current][next] + f(next)·b_U[next]):");
+    /**
+     * Part 1: the 0-layer model's bigram table (its direct path) in the rows of the {@link #TOP} tokens the training
+     * text uses most, each with its {@link #NEXT} most likely next tokens.
+     */
+    private void directPath(Trained t, TokenFrequency frequency) {
+        NextTokenTable table = NextTokenTable.of(t.model().transformer(), NextTokenTable.mostFrequent(frequency.counts(), TOP), NEXT);
+        o.printf("the direct path's bigram table, rows of the %d most frequent tokens (current -> most likely next: probability):%n", TOP);
         List<List<Cell>> rows = new ArrayList<>();
         List<Object> json = new ArrayList<>();
-        for (FactoredMatrix.Entry e : top) {
-            int cur = view.weights().tokenId(e.row()), next = view.weights().tokenId(e.col());
-            o.printf("  %-16s -> %-16s %.3g%n", show(cur), show(next), e.value());
-            rows.add(List.of(Cell.of(show(cur)), Cell.of(show(next)), Cell.of(e.value())));
-            json.add(Json.object("current", bpe.piece(cur), "next", bpe.piece(next), "current_id", cur, "next_id", next, "weighted_logit", e.value()));
+        for (NextTokenTable.Row row : table.rows()) {
+            List<String> next = new ArrayList<>();
+            for (int i = 0; i < row.next().length; i++) next.add(String.format(Locale.ROOT, "%s %.2f", show(row.next()[i]), row.probability()[i]));
+            o.printf("  %-16s -> %s%n", show(row.current()), String.join("  ", next));
+            List<Cell> cells = new ArrayList<>(List.of(Cell.of(show(row.current()))));
+            for (String n : next) cells.add(Cell.of(n));
+            rows.add(cells);
+            json.add(Json.object("current", bpe.piece(row.current()), "current_id", row.current(),
+                    "next", IntStream.of(row.next()).mapToObj(bpe::piece).toList(), "next_ids", row.next(), "probability", row.probability()));
         }
         o.printf("held-out loss %.4f nats (ln %d = %.2f: a uniform guess)%n", t.heldOut(), bpe.vocabSize(), Math.log(bpe.vocabSize()));
-        summary.put("bigram", Json.object("layers", 0, "held_out_loss", t.heldOut(), "tokens_seen", t.tokens(), "top", json));
+        summary.put("bigram", Json.object("layers", 0, "held_out_loss", t.heldOut(), "tokens_seen", t.tokens(), "rows", json));
         sections.add(new Section.Text("1. Zero layers: the direct path is a bigram table", List.of(String.format(Locale.ROOT,
                 "With no attention the logits are W_E W_U + b_U of the current token alone: a bigram table over %,d BPE tokens. Held-out loss "
                         + "%.3f nats after %,d tokens seen (ln %d = %.2f for a uniform guess).", bpe.vocabSize(), t.heldOut(), t.tokens(),
                 bpe.vocabSize(), Math.log(bpe.vocabSize())))));
         sections.add(t.loss());
-        sections.add(new Section.Table("Strongest bigrams of the direct path: f(current)·f(next)·(W_E W_U)[current][next] + f(next)·b_U[next]. " + weighting(), List.of(Section.Table.Column.plain("current token"),
-                Section.Table.Column.plain("next token"), Section.Table.Column.plain("weighted logit")), rows));
+        List<Section.Table.Column> columns = new ArrayList<>(List.of(Section.Table.Column.plain("current token")));
+        for (int i = 1; i <= NEXT; i++) columns.add(Section.Table.Column.plain("next #" + i + ", probability"));
+        sections.add(new Section.Table("The bigram table of the zero-layer model in the rows of the " + TOP + " most frequent tokens: "
+                + "softmax of the logits of the one-token prompt [current]", columns, rows));
     }
 
     /** Part 2: the 1-layer model's strongest skip-trigrams over all heads, and its head scores. */
-    private void skipTrigrams(Trained t, double[] f, TextSample sample) {
+    private void skipTrigrams(Trained t, TokenFrequency frequency, TextSample sample) {
         ModelFile m = t.model();
-        Circuits view = new Circuits(CircuitWeights.of(m.weights()).weightEmbedding(f).weightUnembedding(f));
+        int[] used = frequency.used(USED_SHARE);
+        Circuits view = new Circuits(CircuitWeights.of(m.weights()).restrict(used));
         List<SkipTrigram> all = new ArrayList<>();
         for (List<SkipTrigram> head : CircuitEntries.of(view, TOP, 0, () -> {}).skipTrigrams()) all.addAll(head);
         all.sort(Comparator.comparingDouble(SkipTrigram::ov).reversed());
         List<SkipTrigram> top = all.subList(0, Math.min(TOP, all.size()));
-        o.println("strongest skip-trigrams, weighted by token frequency (source ... destination -> output, head, f(source)·f(output)·OV logit):");
+        o.println("strongest skip-trigrams among the " + used.length + " tokens the text uses (source ... destination -> output, head, OV logit):");
         List<List<Cell>> rows = new ArrayList<>();
         List<Object> json = new ArrayList<>();
         for (SkipTrigram tr : top) {
@@ -280,7 +288,7 @@ final class TextDemo {
                     Cell.of(tr.ov()), Cell.of(tr.qk())));
             json.add(Json.object("head", tr.head(), "source", bpe.piece(tr.source()), "destination", bpe.piece(tr.destination()),
                     "output", bpe.piece(tr.output()), "source_id", tr.source(), "destination_id", tr.destination(), "output_id", tr.output(),
-                    "weighted_ov", tr.ov(), "weighted_qk", tr.qk()));
+                    "ov", tr.ov(), "qk", tr.qk()));
         }
         Heads heads = heads(m, sample);
         o.printf("held-out loss %.4f nats%n", t.heldOut());
@@ -291,9 +299,12 @@ final class TextDemo {
                         + "source raises the output's logit (OV circuit). Held-out loss %.3f nats after %,d tokens seen. %s", t.heldOut(), t.tokens(),
                 heads.narrative()))));
         sections.add(t.loss());
-        sections.add(new Section.Table("Strongest skip-trigrams of the one-layer model. " + weighting(), List.of(
+        sections.add(new Section.Table(String.format(Locale.ROOT, "Strongest skip-trigrams of the one-layer model over all heads, among the %d "
+                + "tokens that make up at least %.0e of the training text (and occur twice), so stray bytes stay out: the largest OV "
+                + "entries W_E W_V W_O W_U [source][output], each with the destination whose query scores the source highest", used.length,
+                USED_SHARE), List.of(
                 Section.Table.Column.plain("source … destination → output"), Section.Table.Column.plain("head"),
-                Section.Table.Column.plain("f(source)·f(output)·OV logit"), Section.Table.Column.plain("f(dest)·f(source)·QK")), rows));
+                Section.Table.Column.plain("OV logit"), Section.Table.Column.plain("QK score")), rows));
         sections.add(heads.table("Head scores of the one-layer model"));
     }
 

@@ -63,19 +63,25 @@ class TextDemoTest {
         // the models carry the tokenizer, so run/generate/circuits on them read text
         assertEquals(tok.toJson(), ((BpeTokenizer) ModelFile.load(out.resolve("text-2-layer.safetensors")).storedTokenizer().orElseThrow()).toJson());
 
-        List<Map<String, Object>> bigrams = (List<Map<String, Object>>) ((Map<String, Object>) summary.get("bigram")).get("top");
+        // the bigram table: rows of the most frequent tokens, each with its 3 likeliest next tokens as text
+        List<Map<String, Object>> bigrams = (List<Map<String, Object>>) ((Map<String, Object>) summary.get("bigram")).get("rows");
         assertEquals(TextDemo.TOP, bigrams.size());
         boolean word = false;
-        double previous = Double.POSITIVE_INFINITY;
         for (Map<String, Object> b : bigrams) {
             assertEquals(tok.piece(((Number) b.get("current_id")).intValue()), b.get("current"));
-            assertEquals(tok.piece(((Number) b.get("next_id")).intValue()), b.get("next"));
-            double v = ((Number) b.get("weighted_logit")).doubleValue();
-            assertTrue(v <= previous, "best first");
-            previous = v;
-            word |= ((String) b.get("current")).matches(".*[a-z].*") || ((String) b.get("next")).matches(".*[a-z].*");
+            List<Number> ids = (List<Number>) b.get("next_ids"), p = (List<Number>) b.get("probability");
+            List<String> next = (List<String>) b.get("next");
+            assertEquals(TextDemo.NEXT, ids.size());
+            double sum = 0;
+            for (int i = 0; i < ids.size(); i++) {
+                assertEquals(tok.piece(ids.get(i).intValue()), next.get(i));
+                if (i > 0) assertTrue(p.get(i).doubleValue() <= p.get(i - 1).doubleValue(), "likeliest first");
+                sum += p.get(i).doubleValue();
+            }
+            assertTrue(sum > 0 && sum <= 1 + 1e-9, "probabilities of one row: " + p);
+            word |= ((String) b.get("current")).matches(".*[a-z].*");
         }
-        assertTrue(word, "the table shows text: " + bigrams);
+        assertTrue(word, "the rows are text: " + bigrams);
 
         Map<String, Object> one = (Map<String, Object>) summary.get("skip_trigram");
         List<Map<String, Object>> trigrams = (List<Map<String, Object>>) one.get("top");
@@ -109,7 +115,7 @@ class TextDemoTest {
         assertTrue(r.err().contains(sentence), r.err());
         String report = Files.readString(out.resolve("report.html"));
         assertTrue(report.contains(sentence.replace("'", "\\u0027")) || report.contains(sentence), "the report states it too");
-        for (String section : List.of("1. Zero layers", "Strongest bigrams of the direct path", "Strongest skip-trigrams of the one-layer model",
+        for (String section : List.of("1. Zero layers", "The bigram table of the zero-layer model in the rows of the 16 most frequent tokens", "Strongest skip-trigrams of the one-layer model",
                 "Head scores of the one-layer model", "Head scores of the two-layer model", "Induction score per head (repeated held-out text)",
                 "Previous-token score per head (held-out text)", "In-context learning score", "Loss of the 2-layer model")) {
             assertTrue(report.contains(section), section);
