@@ -51,16 +51,18 @@ import org.vecformer.model.transformer.Weights;
  * {@code vecformer demo --text PATH}: the three runs of the demo on real text. A byte-level BPE tokenizer is trained
  * on PATH, then a 0-, a 1- and a 2-layer attention-only model of one shape (d_model, heads, n_ctx, batch, lr from the
  * options) on its ids through the token cache. The report shows the 0-layer model's bigram table in the rows of the
- * most frequent tokens, the
- * 1-layer model's strongest skip-trigrams among the tokens the text uses, per head the copying score and the previous-token / induction scores on
- * held-out text and on random tokens, and the 2-layer run's snapshots scored against tokens seen.
+ * most frequent tokens, the 1-layer model's strongest skip-trigrams among the tokens the text uses, per head the
+ * copying score and the previous-token / induction scores on held-out text and on random tokens, and the 2-layer
+ * run's snapshots scored against tokens seen.
  *
- * <p>The budget: {@link #TRAIN_FRACTION} of {@code --minutes}, less what the tokenizer and the cache took, goes to
- * training, split {@link #SHARES} (10% / 20% / 70%) between the 0-, 1- and 2-layer run; each run's steps are its
- * share divided by its seconds per step, timed on a throw-away model of its shape after {@link #WARM_UP_STEPS} warm-up
- * steps, over at least {@link #CALIBRATION_STEPS} steps and one second (at most {@link #CALIBRATION_MAX_STEPS} steps), in
- * two passes over the three shapes of which the second is kept (the first warms up the JIT for all three). The rest of the budget is left for the analysis and the snapshots' scores. The steps are printed and
- * stored in summary.json; the hidden {@code --steps S0,S1,S2} repeats a run exactly.
+ * <p>The budget: {@link #TRAIN_FRACTION} of {@code --minutes}, less what the tokenizer, the cache and the timing
+ * took, goes to training, split {@link #SHARES} (10% / 20% / 70%) between the 0-, 1- and 2-layer run; each run's
+ * steps are its share divided by its seconds per step. Those are timed on a throw-away model of each shape after
+ * {@link #WARM_UP_STEPS} warm-up steps, over at least {@link #CALIBRATION_STEPS} steps and one second (at most
+ * {@link #CALIBRATION_MAX_STEPS}), in two passes over the three shapes of which the second is kept (the first warms
+ * up the JIT for all three). The rest of the budget is left for the analysis and the snapshots' scores; a machine
+ * that gets busier after the timing overruns it. The steps are printed and stored in summary.json; the hidden
+ * {@code --steps S0,S1,S2} repeats a run exactly.
  */
 final class TextDemo {
     /** Share of the budget spent training (the rest: tokenizer, cache, calibration, analysis). */
@@ -80,7 +82,7 @@ final class TextDemo {
     static final double USED_SHARE = 1e-5;
     /** Held-out ids scored, at most. */
     static final int SAMPLE_MAX = 1 << 16;
-    /** Training ids counted for the frequency weights, at most (from the start of the cache). */
+    /** Training ids counted for the token frequencies, at most (from the start of the cache). */
     static final long FREQUENCY_MAX = 1 << 22;
     /** Sequences per head score. */
     static final int SCORE_BATCH = 8;
