@@ -55,14 +55,15 @@ import org.vecformer.model.transformer.Weights;
  * copying score and the previous-token / induction scores on held-out text and on random tokens, and the 2-layer
  * run's snapshots scored against tokens seen.
  *
- * <p>The budget: {@link #TRAIN_FRACTION} of {@code --minutes}, less what the tokenizer, the cache and the timing
- * took, goes to training, split {@link #SHARES} (10% / 20% / 70%) between the 0-, 1- and 2-layer run; each run's
- * steps are its share divided by its seconds per step. Those are timed on a throw-away model of each shape after
- * {@link #WARM_UP_STEPS} warm-up steps, over at least {@link #CALIBRATION_STEPS} steps and one second (at most
- * {@link #CALIBRATION_MAX_STEPS}), in two passes over the three shapes of which the second is kept (the first warms
- * up the JIT for all three). The rest of the budget is left for the analysis and the snapshots' scores; a machine
- * that gets busier after the timing overruns it. The steps are printed and stored in summary.json; the hidden
- * {@code --steps S0,S1,S2} repeats a run exactly.
+ * <p>The budget: {@link #TRAIN_FRACTION} of {@code --minutes} from the start goes to the tokenizer, the cache, the
+ * timing, the training and the analysis of the first two runs; the rest is left for the 2-layer run's analysis and
+ * snapshot scores. Training is split {@link #SHARES} (10% / 20% / 70%) between the 0-, 1- and 2-layer run: each run
+ * takes its share of what is left when it starts ({@link #planned}), divided by its seconds per step. Those are timed
+ * on a throw-away model of each shape after {@link #WARM_UP_STEPS} warm-up steps, over at least
+ * {@link #CALIBRATION_STEPS} steps and one second (at most {@link #CALIBRATION_MAX_STEPS}), in two passes over the
+ * three shapes of which the second is kept (the first warms up the JIT), and scaled by how much slower or faster the
+ * run before went than its timing said (evaluations, checkpoints, a busier machine). The steps are printed and
+ * stored in summary.json; the hidden {@code --steps S0,S1,S2} repeats a run exactly.
  */
 final class TextDemo {
     /** Share of the budget spent training (the rest: tokenizer, cache, calibration, analysis). */
@@ -134,13 +135,40 @@ final class TextDemo {
     void run(Corpus corpus) throws IOException {
         long start = System.nanoTime();
         tokenizer(corpus);
-        int[] steps = s.steps() != null ? s.steps() : budget(start);
-        summary.put("steps", steps);
+        double[] secondsPerStep = s.steps() == null ? calibrate(start) : null;
+        long end = start + (long) (s.minutes() * 60e9 * TRAIN_FRACTION);
         TextSample sample = heldOutSample();
         TokenFrequency frequency = frequency();
-        directPath(train(0, steps[0]), frequency);
-        skipTrigrams(train(1, steps[1]), frequency, sample);
-        induction(train(2, steps[2]), sample, steps[2]);
+        int[] steps = new int[3];
+        double load = 1;
+        for (int layers = 0; layers < 3; layers++) {
+            steps[layers] = secondsPerStep == null ? s.steps()[layers] : planned(layers, end, secondsPerStep[layers], load);
+            long t0 = System.nanoTime();
+            Trained t = train(layers, steps[layers]);
+            if (secondsPerStep != null) load = (System.nanoTime() - t0) * 1e-9 / (steps[layers] * secondsPerStep[layers]);
+            switch (layers) {
+                case 0 -> directPath(t, frequency);
+                case 1 -> skipTrigrams(t, frequency, sample);
+                default -> induction(t, sample, steps[layers]);
+            }
+        }
+        summary.put("steps", steps);
+    }
+
+    /**
+     * Steps of run {@code layers}: its share of what is left of the training budget (SHARES[i] / Σ_{j ≥ i} SHARES[j]
+     * of the seconds until {@code end}) over its timed seconds per step times {@code load}, the ratio of measured to
+     * timed seconds per step of the run before (1 for the first), so a machine busier or quieter than at the timing
+     * moves the later runs' steps.
+     */
+    private int planned(int layers, long end, double secondsPerStep, double load) {
+        double left = Math.max(0, (end - System.nanoTime()) * 1e-9), rest = 0;
+        for (int j = layers; j < SHARES.length; j++) rest += SHARES[j];
+        double share = SHARES[layers] / rest;
+        int steps = (int) Math.max(1, Math.floor(share * left / (secondsPerStep * load)));
+        o.printf("%nbudget: %.0f s of training left, %.0f%% of it for the %d-layer model at %.3g s/step (timed %.3g × %.2f, measured over timed"
+                + " of the run before): %,d steps%n", left, 100 * share, layers, secondsPerStep * load, secondsPerStep, load, steps);
+        return steps;
     }
 
     private void tokenizer(Corpus corpus) throws IOException {
@@ -167,8 +195,8 @@ final class TextDemo {
         return Config.of(layers, s.dModel(), s.heads(), s.dModel() / s.heads(), s.ctx(), bpe.vocabSize());
     }
 
-    /** Steps of the three runs from the budget (see the class comment). */
-    private int[] budget(long start) {
+    /** Seconds per step of each of the three shapes (see the class comment). */
+    private double[] calibrate(long start) {
         double[] secondsPerStep = new double[3];
         // two passes, the second one's timings kept: the first pass is where the JIT compiles the training code
         for (int pass = 0; pass < 2; pass++) for (int layers = 0; layers < 3; layers++) {
@@ -185,15 +213,12 @@ final class TextDemo {
             }
             secondsPerStep[layers] = (System.nanoTime() - t0) * 1e-9 / timed;
         }
-        double spent = (System.nanoTime() - start) * 1e-9, train = s.minutes() * 60 * TRAIN_FRACTION - spent;
-        int[] steps = new int[3];
-        for (int i = 0; i < 3; i++) steps[i] = (int) Math.max(1, Math.floor(SHARES[i] * Math.max(0, train) / secondsPerStep[i]));
-        o.printf("budget %.1f min: %.0f s of training after %.0f s of tokenizer, cache and timing, split %.0f/%.0f/%.0f%%:%n", s.minutes(),
-                Math.max(0, train), spent, 100 * SHARES[0], 100 * SHARES[1], 100 * SHARES[2]);
-        for (int i = 0; i < 3; i++) o.printf("  %d-layer model  %.3f s/step  %,d steps%n", i, secondsPerStep[i], steps[i]);
-        summary.put("budget", Json.object("minutes", s.minutes(), "train_seconds", Math.max(0, train), "shares", SHARES,
-                "seconds_per_step", secondsPerStep));
-        return steps;
+        double spent = (System.nanoTime() - start) * 1e-9, train = Math.max(0, s.minutes() * 60 * TRAIN_FRACTION - spent);
+        o.printf("budget %.1f min: %.0f s of training after %.0f s of tokenizer, cache and timing, split %.0f/%.0f/%.0f%%; timed"
+                        + " %.3g / %.3g / %.3g s per step%n", s.minutes(), train, spent, 100 * SHARES[0], 100 * SHARES[1], 100 * SHARES[2],
+                secondsPerStep[0], secondsPerStep[1], secondsPerStep[2]);
+        summary.put("budget", Json.object("minutes", s.minutes(), "train_seconds", train, "shares", SHARES, "seconds_per_step", secondsPerStep));
+        return secondsPerStep;
     }
 
     private Trained train(int layers, int steps) throws IOException {
