@@ -30,4 +30,16 @@ public record TokenFrequency(long[] counts) {
         for (int t = 0; t < f.length; t++) f[t] = (counts[t] + 1.0) / (max + 1.0);
         return f;
     }
+
+    /**
+     * The ids, ascending, that make up at least {@code share} of all counted tokens and occur at least twice:
+     * count(t) ≥ max(2, ⌈share · Σ count⌉). Restricting a circuit to them ({@link CircuitWeights#restrict}) drops the
+     * tokens a corpus hardly uses without ranking the rest by frequency.
+     */
+    public int[] used(double share) {
+        long total = 0;
+        for (long c : counts) total += c;
+        long min = Math.max(2, (long) Math.ceil(share * total));
+        return java.util.stream.IntStream.range(0, counts.length).filter(t -> counts[t] >= min).toArray();
+    }
 }

@@ -19,6 +19,10 @@ class FrequencyWeightingTest {
         assertArrayEquals(new long[] {1, 1, 4, 0}, f.counts());
         assertArrayEquals(new double[] {2 / 5.0, 2 / 5.0, 1.0, 1 / 5.0}, f.weights(), 1e-15);
         assertThrows(IllegalArgumentException.class, () -> TokenFrequency.of(new int[] {4}, 4));
+        // 6 tokens: a share of 0.5 needs 3 occurrences (token 2); 0.01 needs the floor of 2 (none but token 2: 0 and 1 occur once)
+        assertArrayEquals(new int[] {2}, f.used(0.5));
+        assertArrayEquals(new int[] {2}, f.used(0.01));
+        assertArrayEquals(new int[] {0, 1, 2}, TokenFrequency.of(new int[] {0, 0, 1, 1, 2, 2, 2, 3}, 4).used(0.25));
     }
 
     @Test

@@ -24,6 +24,8 @@ import org.vecformer.model.circuits.SkipTrigram;
 import org.vecformer.model.circuits.TokenFrequency;
 import org.vecformer.model.circuits.VirtualHead;
 import org.vecformer.model.io.ModelFile;
+import org.vecformer.model.tokenize.IdTokenizer;
+import org.vecformer.model.tokenize.Tokenizer;
 import org.vecformer.model.transformer.Config;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -166,7 +168,7 @@ public final class CircuitsCommand implements Callable<Integer> {
         }
         PrintWriter out = spec.commandLine().getOut();
         if (json) {
-            Map<String, Object> all = json(c, heads, detector, composition, entries, lnNote, n, vocab, weights.folded());
+            Map<String, Object> all = json(c, heads, detector, composition, entries, lnNote, n, vocab, weights.folded(), m.tokenizer());
             if (weightByFrequency != null) all.put("entries_weighted_by_frequency", vocabNote);
             out.println(Json.write(all));
             return finish(out, times);
@@ -219,7 +221,7 @@ public final class CircuitsCommand implements Callable<Integer> {
     }
 
     private static Map<String, Object> json(Config c, List<HeadRow> heads, HeadDetector detector, Composition comp, Entries entries, String lnNote, int n,
-                                            int vocab, boolean folded) {
+                                            int vocab, boolean folded, Tokenizer tokenizer) {
         Map<String, Object> all = new LinkedHashMap<>();
         all.put("layer_norm_folded", folded);
         all.put("layer_norm", lnNote);
@@ -256,7 +258,7 @@ public final class CircuitsCommand implements Callable<Integer> {
             all.put("induction_pair", pair);
         }
         all.put("vocab_searched", vocab);
-        entries.json(all);
+        entries.json(all, tokenizer);
         return all;
     }
 
@@ -339,10 +341,14 @@ public final class CircuitsCommand implements Callable<Integer> {
             }
         }
 
-        void json(Map<String, Object> all) {
+        /**
+         * The entries as JSON, token ids as numbers and, when the model has a text tokenizer, each id's text beside it
+         * ({@code source_token}, …: {@link Tokenizer#piece}; left out for an id past the tokenizer's vocabulary).
+         */
+        void json(Map<String, Object> all, Tokenizer tokenizer) {
             if (!directPath.isEmpty()) {
                 Map<String, Object> direct = new LinkedHashMap<>();
-                direct.put("top", entries(directPath, "current", "next"));
+                direct.put("top", entries(directPath, "current", "next", tokenizer));
                 if (directPathArgMax != null) {
                     List<Integer> next = new ArrayList<>();
                     for (int i : directPathArgMax) next.add(view.tokenId(i));
@@ -358,9 +364,9 @@ public final class CircuitsCommand implements Callable<Integer> {
                         Map<String, Object> r = new LinkedHashMap<>();
                         r.put("layer", t.layer());
                         r.put("head", t.head());
-                        r.put("source", t.source());
-                        r.put("destination", t.destination());
-                        r.put("output", t.output());
+                        token(r, "source", t.source(), tokenizer);
+                        token(r, "destination", t.destination(), tokenizer);
+                        token(r, "output", t.output(), tokenizer);
                         r.put("ov", t.ov());
                         r.put("qk", t.qk());
                         rows.add(r);
@@ -374,8 +380,8 @@ public final class CircuitsCommand implements Callable<Integer> {
                 Map<String, Object> r = new LinkedHashMap<>();
                 r.put("layer", i / heads);
                 r.put("head", i % heads);
-                r.put("qk", entries(qk.get(i), "destination", "source"));
-                r.put("ov", entries(ov.get(i), "source", "output"));
+                r.put("qk", entries(qk.get(i), "destination", "source", tokenizer));
+                r.put("ov", entries(ov.get(i), "source", "output", tokenizer));
                 rows.add(r);
             }
             all.put("top_entries", rows);
@@ -386,12 +392,29 @@ public final class CircuitsCommand implements Callable<Integer> {
             all.put("virtual_heads", virtual);
         }
 
-        private List<Map<String, Object>> entries(List<FactoredMatrix.Entry> list, String rowName, String colName) {
+        private List<Map<String, Object>> entries(List<FactoredMatrix.Entry> list, String rowName, String colName, Tokenizer tokenizer) {
             List<Map<String, Object>> out = new ArrayList<>();
             for (FactoredMatrix.Entry e : list) {
-                out.add(Map.of(rowName, view.tokenId(e.row()), colName, view.tokenId(e.col()), "value", e.value()));
+                Map<String, Object> r = new LinkedHashMap<>();
+                token(r, rowName, view.tokenId(e.row()), tokenizer);
+                token(r, colName, view.tokenId(e.col()), tokenizer);
+                r.put("value", e.value());
+                out.add(r);
             }
             return out;
+        }
+
+        /** {@code name: id}, and with a text tokenizer {@code name_token: its text}. */
+        private static void token(Map<String, Object> r, String name, int id, Tokenizer tokenizer) {
+            r.put(name, id);
+            if (tokenizer instanceof IdTokenizer) return;
+            String piece;
+            try {
+                piece = tokenizer.piece(id);
+            } catch (IllegalArgumentException pastTheTokenizer) {
+                piece = null;
+            }
+            r.put(name + "_token", piece);
         }
     }
 }

@@ -41,9 +41,9 @@ import org.vecformer.model.transformer.Transformer;
  * reads them) against tokens seen — per head the induction and previous-token score, and the in-context learning
  * score — as text, JSON, an HTML report of line charts and PNGs. Snapshots are loaded one at a time.
  */
-final class CircuitsSeries {
+public final class CircuitsSeries {
     /** One snapshot and its scores. */
-    record Point(Snapshots.Entry snapshot, SnapshotScores scores) {}
+    public record Point(Snapshots.Entry snapshot, SnapshotScores scores) {}
 
     private final SeriesOptions options;
     private final int batch;
@@ -118,7 +118,7 @@ final class CircuitsSeries {
     }
 
     /** What the numbers were computed on, in words. */
-    record Notes(String heads, String icl) {}
+    public record Notes(String heads, String icl) {}
 
     private Notes notes(List<Point> points, Optional<TextSample> sample, int n) {
         InContextLearning icl = points.getFirst().scores().icl();
@@ -232,7 +232,7 @@ final class CircuitsSeries {
     }
 
     /** The three charts: induction and previous-token score per head, and the in-context learning score. */
-    static List<Section.LossCurves> charts(List<Point> points, Notes notes) {
+    public static List<Section.LossCurves> charts(List<Point> points, Notes notes) {
         long[] tokens = points.stream().mapToLong(p -> p.snapshot().tokens()).toArray();
         boolean text = points.getFirst().scores().text().isPresent();
         InContextLearning icl0 = points.getFirst().scores().icl();

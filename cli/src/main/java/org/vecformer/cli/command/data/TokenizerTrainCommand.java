@@ -64,14 +64,9 @@ public final class TokenizerTrainCommand implements Callable<Integer> {
         Corpus corpus = Corpus.scan(data);
         PrintWriter err = spec.commandLine().getErr();
         warnSkipped(err, corpus);
-        WordCounts words = WordCounts.count(corpus.documents().stream().map(d -> (WordCounts.Source) d::open).toList(), workers);
+        WordCounts words = count(corpus, workers);
         long t1 = System.nanoTime();
-        TrainedBpe trained;
-        try {
-            trained = BpeTrainer.train(words, vocab, chosen);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException(e.getMessage());
-        }
+        TrainedBpe trained = merge(words, vocab, chosen);
         long t2 = System.nanoTime();
         String json = trained.toJson();
         AtomicWrite.write(out, o -> o.write(json.getBytes(StandardCharsets.UTF_8)));
@@ -80,6 +75,20 @@ public final class TokenizerTrainCommand implements Callable<Integer> {
                 trained.vocabSize(), trained.merges().size(), corpus.documents().size(), words.total(), words.distinct(),
                 (t1 - t0) / 1e9, (t2 - t1) / 1e9, out);
         return 0;
+    }
+
+    /** The pre-tokenized words of every document of {@code corpus}, counted on {@code workers} threads. */
+    public static WordCounts count(Corpus corpus, int workers) {
+        return WordCounts.count(corpus.documents().stream().map(d -> (WordCounts.Source) d::open).toList(), workers);
+    }
+
+    /** {@link BpeTrainer#train} of {@code words} up to {@code vocab} tokens; an impossible vocabulary is a usage error. */
+    public static TrainedBpe merge(WordCounts words, int vocab, List<String> specials) {
+        try {
+            return BpeTrainer.train(words, vocab, specials);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(e.getMessage());
+        }
     }
 
     /** One warning line for every file the corpus left out (how many, and the first with its reason). */

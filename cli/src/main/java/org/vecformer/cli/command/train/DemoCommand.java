@@ -35,6 +35,7 @@ import org.vecformer.model.circuits.PlantedSkipTrigram;
 import org.vecformer.model.circuits.RepeatedHalvesLoss;
 import org.vecformer.model.data.BigramChain;
 import org.vecformer.model.data.BigramTask;
+import org.vecformer.model.data.Corpus;
 import org.vecformer.model.data.RepeatedTokens;
 import org.vecformer.model.data.SkipTrigramTask;
 import org.vecformer.model.data.SkipTrigrams;
@@ -56,10 +57,12 @@ import org.vecformer.cli.command.analysis.CircuitsReport;
  * {@code vecformer demo}: the paper in three runs with the train command's defaults — a zero-layer model learns the
  * bigram table in its direct path, a one-layer model learns planted skip-trigrams, a two-layer model forms a
  * previous-token head and an induction head joined by K-composition. Prints the numbers and writes the models,
- * loss curves, an HTML report, PNG heatmaps and the numbers as {@code summary.json} into one directory.
+ * loss curves, an HTML report, PNG heatmaps and the numbers as {@code summary.json} into one directory. With
+ * {@code --text PATH} the three runs are on real text instead ({@link TextDemo}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
-        description = "Train zero-, one- and two-layer models on bigram, skip-trigram and induction data and show their circuits (about 15 s on a quiet 2-core machine).")
+        description = "Train zero-, one- and two-layer models on bigram, skip-trigram and induction data and show their circuits (about 15 s on a quiet 2-core machine);"
+                + " with --text PATH on your text instead (a BPE tokenizer, then the three models within --minutes).")
 public final class DemoCommand implements Callable<Integer> {
     /** Weight of the previous average in the train-loss moving average of the loss charts: s_t = 0.9 s_{t−1} + 0.1 loss_t. */
     static final double EMA = 0.9;
@@ -79,6 +82,9 @@ public final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--seed", paramLabel = "S", defaultValue = "1", description = "Seed of the initialisations and the data (default: ${DEFAULT-VALUE}).")
     long seed;
+
+    @Mixin
+    TextDemoOptions text;
 
     @Option(names = "--json", description = "Print the summary (summary.json) on standard output; the narrative goes to standard error.")
     boolean json;
@@ -110,18 +116,35 @@ public final class DemoCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         nThreads = threads.apply();
         if (!(stepsScale > 0 && stepsScale <= 1)) throw new UsageException("--steps-scale must be in (0, 1], not " + stepsScale);
+        TextDemo.Settings textSettings = null;
+        Corpus corpus = null;
+        if (text.text == null) {
+            text.refuseWithoutText();
+        } else {
+            textSettings = text.settings();
+            corpus = TextDemo.corpus(text.text);
+        }
         OutputPaths.directory("--out", out);
         OutputPaths.create(out);
         o = json ? spec.commandLine().getErr() : spec.commandLine().getOut();
         summary.put("seed", seed);
         summary.put("threads", nThreads);
         long start = System.nanoTime();
-        bigrams();
-        skipTrigrams();
-        induction();
+        String subtitle;
+        if (textSettings == null) {
+            bigrams();
+            skipTrigrams();
+            induction();
+            subtitle = "Elhage et al. 2021, A Mathematical Framework for Transformer Circuits, in three runs (seed " + seed + ")";
+        } else {
+            summary.put("text", textSettings.text().toString());
+            summary.put("config", Json.object("d_model", textSettings.dModel(), "heads", textSettings.heads(), "d_head",
+                    textSettings.dModel() / textSettings.heads(), "n_ctx", textSettings.ctx(), "batch", textSettings.batch(), "lr", textSettings.lr()));
+            new TextDemo(textSettings, out, seed, nThreads, o, spec.commandLine().getErr(), sections, written, summary).run(corpus);
+            subtitle = "Zero-, one- and two-layer attention-only models on " + textSettings.text() + " (seed " + seed + ")";
+        }
         Path html = out.resolve("report.html");
-        HtmlReport.write(new Report("vecformer demo", "Elhage et al. 2021, A Mathematical Framework for Transformer Circuits, in three runs (seed "
-                + seed + ")", sections), html);
+        HtmlReport.write(new Report("vecformer demo", subtitle, sections), html);
         written.add(html);
         Path summaryFile = out.resolve("summary.json");
         written.add(summaryFile);

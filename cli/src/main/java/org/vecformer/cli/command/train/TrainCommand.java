@@ -75,7 +75,8 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--ctx", paramLabel = "C", description = "Context n_ctx (default 64).")
     Integer ctx;
 
-    @Option(names = "--vocab", paramLabel = "V", description = "Vocabulary (default: bigram 16, skip-trigram 32, induction 64; files: from the data).")
+    @Option(names = "--vocab", paramLabel = "V", description = "Vocabulary (default: bigram 16, skip-trigram 32, induction 64; files: from the data). Character text: at most V"
+                    + " tokens, the V-1 most frequent characters (ties: smaller code point) and U+FFFD for every other character.")
     Integer vocab;
 
     @Option(names = "--steps", paramLabel = "S", description = "Total optimisation steps (default: bigram 300, skip-trigram 600, induction 800, files 1000; with --resume: the checkpoint's).")
@@ -172,9 +173,7 @@ public final class TrainCommand implements Callable<Integer> {
             if (bpe ? !Files.exists(data) : file && !Files.isRegularFile(data)) throw new UsageException("--data " + data + ": no such " + (bpe ? "file or directory" : "file"));
             if (bpe && !Files.isRegularFile(tokenizer)) throw new UsageException("--tokenizer " + tokenizer + ": no such file");
             if (file) notOverwritten("--data", data, base, csv, ckptPath, trace);
-            if (task.equals("text") && vocab != null) {
-                throw new UsageException("--vocab does not apply to --task text (the vocabulary is the file's characters, or the --tokenizer's)");
-            }
+            if (bpe && vocab != null) throw new UsageException("--vocab does not apply to --tokenizer (the vocabulary is the tokenizer's)");
             int n = positive("--ctx", ctx == null ? 64 : ctx);
             int v = vocab == null ? (file ? 0 : TrainTask.defaultVocab(task)) : positive("--vocab", vocab);
             long s = seed == null ? 1 : seed;
@@ -218,7 +217,7 @@ public final class TrainCommand implements Callable<Integer> {
      * Writes the model as {@link Snapshots} every {@code every} steps and at the last, named by tokens seen
      * (step · batch · n_ctx); a fresh run also writes its initial weights (tokens_0) now, before the first step.
      */
-    private static Consumer<Trainer.Progress> snapshotWriter(Trainer trainer, TrainTask.Data d, Path dir, int every) throws IOException {
+    static Consumer<Trainer.Progress> snapshotWriter(Trainer trainer, TrainTask.Data d, Path dir, int every) throws IOException {
         long tokensPerStep = (long) trainer.config().batch() * d.train().nCtx();
         Optional<Tokenizer> tokenizer = d.tokenizer();
         if (trainer.stepsDone() == 0) Snapshots.save(dir, 0, new ModelFile(trainer.weights(), tokenizer));

@@ -113,8 +113,8 @@ record TrainTask(String name, Path data, Path tokenizer, int dVocab, int nCtx, l
             case "tokens" -> files(TokenFile.read(data, dVocab), evalSize, Optional.empty());
             case "text" -> {
                 if (tokenizer != null) yield bpe(evalSize, err);
-                TextCorpus corpus = TextCorpus.read(data);
-                yield files(corpus.stream(), evalSize, Optional.of(new CharTokenizer(corpus.chars())));
+                TextCorpus corpus = TextCorpus.read(data, dVocab > 0 ? dVocab : Integer.MAX_VALUE);
+                yield files(corpus.stream(), evalSize, Optional.of(corpus.tokenizer()));
             }
             default -> throw new UsageException("--task must be one of " + String.join(", ", NAMES) + ", not '" + name + "'");
         };
@@ -122,6 +122,12 @@ record TrainTask(String name, Path data, Path tokenizer, int dVocab, int nCtx, l
 
     private Data bpe(int evalSize, PrintWriter err) throws IOException {
         BpeTokenizer bpe = TextFiles.readTokenizer(tokenizer);
+        TokenCache cache = cache(bpe, err);
+        return new Data(cache.training(nCtx, seed), cache.heldOut(nCtx, seed + 1).next(evalSize), Optional.of(bpe), 0);
+    }
+
+    /** The {@link TokenCache} of BPE text {@code data} under {@code bpe}, built on first use (which {@code err} hears about). */
+    TokenCache cache(BpeTokenizer bpe, PrintWriter err) throws IOException {
         Corpus corpus = Corpus.scan(List.of(data));
         TokenizerTrainCommand.warnSkipped(err, corpus);
         Path cacheDir = cacheDir();
@@ -129,14 +135,13 @@ record TrainTask(String name, Path data, Path tokenizer, int dVocab, int nCtx, l
             err.printf("tokenizing %,d documents (%.1f MB on disk) once, into the cache %s%n", corpus.documents().size(), corpus.bytesOnDisk() / 1e6, cacheDir);
         }
         long[] last = {System.nanoTime()};
-        TokenCache cache = TokenCache.open(corpus, bpe, cacheDir, ThreadsOption.inForce(), done -> {
+        return TokenCache.open(corpus, bpe, cacheDir, ThreadsOption.inForce(), done -> {
             long now = System.nanoTime();
             if (now - last[0] > 5_000_000_000L) {
                 err.printf("  %,d of %,d documents tokenized%n", done, corpus.documents().size());
                 last[0] = now;
             }
         });
-        return new Data(cache.training(nCtx, seed), cache.heldOut(nCtx, seed + 1).next(evalSize), Optional.of(bpe), 0);
     }
 
     private Data files(TokenStream stream, int evalSize, Optional<Tokenizer> chars) {

@@ -184,6 +184,8 @@ class CircuitsCommandTest {
             assertEquals((int) all.get(i)[0], ((Number) e.get("current")).intValue());
             assertEquals((int) all.get(i)[1], ((Number) e.get("next")).intValue());
             assertEquals(all.get(i)[2], ((Number) e.get("value")).doubleValue(), 1e-4);
+            assertEquals(abc.decode((int) all.get(i)[0]), e.get("current_token"));
+            assertEquals(abc.decode((int) all.get(i)[1]), e.get("next_token"));
             String line = "  '" + abc.decode((int) all.get(i)[0]) + "' -> '" + abc.decode((int) all.get(i)[1]) + "'  "
                     + String.format(Locale.ROOT, "%.3g", all.get(i)[2]);
             assertTrue(text.out().contains(line), line + " in\n" + text.out());
@@ -208,6 +210,34 @@ class CircuitsCommandTest {
             assertTrue(ov <= last, "best OV entries first");
             last = ov;
         }
+    }
+
+    /** With a text tokenizer every id of a listed entry has its text beside it; a model of raw ids gets ids only. */
+    @Test
+    void jsonEntriesCarryTheTokenTextBesideTheIdsWhenTheModelHasATokenizer() throws IOException {
+        CharTokenizer abc = CharTokenizer.fromText("abc d\n");
+        List<?> tri = (List<?>) JSON.std.mapFrom(CliRun.of("circuits", "--model", oneLayer.toString(), "--json", "--top-k", "3").out()).get("skip_trigrams");
+        for (Object o : tri) {
+            Map<?, ?> t = (Map<?, ?>) o;
+            for (String k : List.of("source", "destination", "output")) assertEquals(abc.decode(((Number) t.get(k)).intValue()), t.get(k + "_token"), k);
+        }
+        Path twoText = dir.resolve("two-text.safetensors");
+        new ModelFile(Weights.init(Config.of(2, 16, 2, 4, 10, abc.vocabSize()), 8, 0.5), Optional.of(abc)).save(twoText);
+        CliRun r = CliRun.of("circuits", "--model", twoText.toString(), "--json", "--top-k", "2");
+        assertEquals(0, r.code(), r.err());
+        List<?> heads = (List<?>) JSON.std.mapFrom(r.out()).get("top_entries");
+        assertEquals(4, heads.size());
+        for (Object o : heads) {
+            Map<?, ?> h = (Map<?, ?>) o;
+            for (var kind : List.of(List.of("qk", "destination", "source"), List.of("ov", "source", "output"))) {
+                for (Object x : (List<?>) h.get(kind.get(0))) {
+                    Map<?, ?> e = (Map<?, ?>) x;
+                    for (String k : kind.subList(1, 3)) assertEquals(abc.decode(((Number) e.get(k)).intValue()), e.get(k + "_token"), kind.get(0) + " " + k);
+                }
+            }
+        }
+        String ids = CliRun.of("circuits", "--model", twoLayer.toString(), "--json", "--top-k", "2").out();
+        assertTrue(ids.contains("\"source\"") && !ids.contains("_token\""), "a model without a tokenizer lists ids only");
     }
 
     /** The induction pair is the best previous-token head of layer 0 and the best induction head of layer 1, with their scores. */

@@ -126,6 +126,28 @@ class TrainCommandTest {
         assertEquals("the cat sat on the mat. ".chars().distinct().count(), m.config().dVocab());
     }
 
+    /**
+     * "the cat sat on the mat. " counts: ' ' 6, 't' 5, 'a' 3, 'h' 2, 'e' 2, … ; --vocab 4 keeps ' ', 't', 'a' and
+     * U+FFFD, so d_vocab is 4 and a prompt's other characters, seen ('h') or never seen ('Ω'), are the unknown id.
+     */
+    @Test
+    void charTextWithAVocabCapMapsRareCharactersToTheUnknownIdInTrainingAndPrompts() throws IOException {
+        Path text = dir.resolve("t.txt"), model = dir.resolve("t.safetensors");
+        Files.writeString(text, "the cat sat on the mat. ".repeat(20));
+        CliRun r = train(concat(TINY, "--task", "text", "--data", text.toString(), "--vocab", "4", "--steps", "2", "--out", model.toString()));
+        assertEquals(0, r.code(), r.err());
+        ModelFile m = ModelFile.load(model);
+        assertEquals(4, m.config().dVocab());
+        CharTokenizer tok = (CharTokenizer) m.storedTokenizer().orElseThrow();
+        assertEquals(List.of(" ", "a", "t", CharTokenizer.UNKNOWN), tok.vocab());
+        CliRun run = CliRun.of("run", "--model", model.toString(), "--prompt", "tahΩ", "--json", "--no-bos");
+        assertEquals(0, run.code(), run.err());
+        assertTrue(run.out().replace(" ", "").contains("\"tokens\":[2,1,3,3]"), run.out());
+        CliRun refused = train(concat(TINY, "--task", "text", "--data", text.toString(), "--vocab", "1", "--steps", "2", "--out", model.toString()));
+        assertEquals(2, refused.code(), refused.err());
+        assertTrue(refused.err().contains("at least 2 tokens"), refused.err());
+    }
+
     @Test
     void badFlagsExitTwoWithOneLine() throws IOException {
         Path out = dir.resolve("x.safetensors");

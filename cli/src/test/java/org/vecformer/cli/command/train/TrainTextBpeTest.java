@@ -8,9 +8,8 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import org.vecformer.cli.CliRun;
 import org.vecformer.model.io.ModelFile;
@@ -27,22 +26,11 @@ class TrainTextBpeTest {
     @TempDir
     Path dir;
 
-    @BeforeEach
-    void cacheInTemp() {
-        System.setProperty("vecformer.cache", dir.resolve("cache").toString());
-    }
-
-    @AfterEach
-    void cacheBack() {
-        System.clearProperty("vecformer.cache");
-    }
+    @RegisterExtension
+    final TempCache cache = new TempCache();
 
     private CliRun train(String... args) {
-        String[] all = new String[TINY.length + args.length + 1];
-        all[0] = "train";
-        System.arraycopy(TINY, 0, all, 1, TINY.length);
-        System.arraycopy(args, 0, all, 1 + TINY.length, args.length);
-        return CliRun.of(all);
+        return CliRun.of("train", TINY, args);
     }
 
     @Test
@@ -55,7 +43,7 @@ class TrainTextBpeTest {
         ModelFile m = ModelFile.load(model);
         BpeTokenizer stored = (BpeTokenizer) m.storedTokenizer().orElseThrow();
         assertEquals(Files.readString(tokenizer), stored.toJson());
-        try (var files = Files.list(dir.resolve("cache"))) {
+        try (var files = Files.list(cache.dir())) {
             assertEquals(1, files.filter(f -> f.getFileName().toString().startsWith("tokens-")).count());
         }
         // The prompt is encoded by the stored BPE with its BOS (<|BOS|>, id 1) in front.

@@ -1,0 +1,70 @@
+package org.vecformer.cli.command.train;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.vecformer.cli.UsageException;
+import picocli.CommandLine.Option;
+
+/**
+ * The options of {@code demo --text}: the corpus, the time budget, the BPE vocabulary and the shape every model of
+ * the three runs shares (0, 1 and 2 layers of {@code --heads} heads of d_model / heads). Null means "not given": the
+ * plain demo refuses them, the text demo takes the documented default.
+ */
+final class TextDemoOptions {
+    static final double MINUTES = 25;
+    static final int VOCAB = 2048, D_MODEL = 128, HEADS = 8, CTX = 256, BATCH = 16;
+    static final double LR = 2e-3;
+
+    @Option(names = "--text", paramLabel = "PATH",
+            description = "Train on this text instead (a file, a directory read recursively, .gz): a BPE tokenizer, then 0-, 1- and 2-layer models and their circuits.")
+    Path text;
+
+    @Option(names = "--minutes", paramLabel = "M", description = "With --text: the time budget of the whole demo (default 25); the step counts come from it.")
+    Double minutes;
+
+    @Option(names = "--vocab", paramLabel = "N", description = "With --text: tokens of the BPE tokenizer (default 2048).")
+    Integer vocab;
+
+    @Option(names = "--d-model", paramLabel = "D", description = "With --text: d_model of the three models (default 128).")
+    Integer dModel;
+
+    @Option(names = "--heads", paramLabel = "H", description = "With --text: heads per layer, each of d_model/H (default 8).")
+    Integer heads;
+
+    @Option(names = "--ctx", paramLabel = "C", description = "With --text: n_ctx (default 256).")
+    Integer ctx;
+
+    @Option(names = "--lr", paramLabel = "X", description = "With --text: peak learning rate (default 0.002).")
+    Double lr;
+
+    @Option(names = "--batch", paramLabel = "B", description = "With --text: sequences per step (default 16).")
+    Integer batch;
+
+    /** Explicit steps of the 0-, 1- and 2-layer run, instead of the budget's (tests; repeating a run exactly). */
+    @Option(names = "--steps", hidden = true, split = ",", paramLabel = "S0,S1,S2")
+    List<Integer> steps;
+
+    /** Refuses the text options on the plain demo. */
+    void refuseWithoutText() {
+        for (Object given : new Object[] {minutes, vocab, dModel, heads, ctx, lr, batch, steps}) {
+            if (given != null) throw new UsageException("--minutes, --vocab, --d-model, --heads, --ctx, --lr and --batch go with --text PATH");
+        }
+    }
+
+    /** The settings with defaults filled in, checked. */
+    TextDemo.Settings settings() {
+        double m = minutes == null ? MINUTES : minutes;
+        if (!(m > 0)) throw new UsageException("--minutes must be > 0, not " + m);
+        int v = vocab == null ? VOCAB : vocab, d = dModel == null ? D_MODEL : dModel, h = heads == null ? HEADS : heads;
+        int c = ctx == null ? CTX : ctx, b = batch == null ? BATCH : batch;
+        double x = lr == null ? LR : lr;
+        if (h < 1 || d < 1 || d % h != 0) throw new UsageException("--d-model " + d + " must be a positive multiple of --heads " + h);
+        if (c < 8) throw new UsageException("--ctx must be >= 8 (the head scores repeat n_ctx/4 tokens), not " + c);
+        if (b < 1) throw new UsageException("--batch must be >= 1, not " + b);
+        if (!(x > 0)) throw new UsageException("--lr must be > 0, not " + x);
+        if (steps != null && (steps.size() != 3 || steps.stream().anyMatch(s -> s < 1))) {
+            throw new UsageException("--steps takes three positive counts S0,S1,S2, not " + steps);
+        }
+        return new TextDemo.Settings(text, m, v, d, h, c, b, x, steps == null ? null : steps.stream().mapToInt(Integer::intValue).toArray());
+    }
+}

@@ -1,0 +1,162 @@
+package org.vecformer.cli.command.train;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.jr.ob.JSON;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+import org.vecformer.cli.CliRun;
+import org.vecformer.model.io.ModelFile;
+import org.vecformer.model.tokenize.BpeTokenizer;
+
+/**
+ * {@code vecformer demo --text}: on the license texts of the tokenizer fixtures, split into documents, with explicit
+ * step counts (hidden --steps) and a tiny shape, so it checks the plumbing and the report's shapes, not the learning.
+ */
+class TextDemoTest {
+    private static final Path TEXT = TrainTextBpeTest.FIXTURES.resolve("train.txt");
+    private static final String[] TINY = {"--vocab", "300", "--d-model", "16", "--heads", "2", "--ctx", "16", "--batch", "4", "--threads", "1"};
+
+    @TempDir
+    Path dir;
+
+    @RegisterExtension
+    final TempCache cache = new TempCache();
+
+    private CliRun demo(String... args) {
+        return CliRun.of("demo", TINY, args);
+    }
+
+    /** train.txt cut into documents of 40 lines, so the cache holds out whole documents and the held-out part is not empty. */
+    private Path corpus() throws IOException {
+        Path corpus = Files.createDirectories(dir.resolve("corpus"));
+        List<String> lines = Files.readAllLines(TEXT);
+        for (int i = 0, doc = 0; i < lines.size(); i += 40, doc++) {
+            Files.write(corpus.resolve(String.format("doc%02d.txt", doc)), lines.subList(i, Math.min(lines.size(), i + 40)));
+        }
+        return corpus;
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void writesReportSummaryAndChartsWithTokenStrings() throws IOException {
+        Path out = dir.resolve("out");
+        CliRun r = demo("--text", corpus().toString(), "--out", out.toString(), "--steps", "3,3,8", "--json");
+        assertEquals(0, r.code(), r.err());
+        for (String f : List.of("report.html", "summary.json", "tokenizer.json", "png/induction.png", "png/previous_token.png", "png/icl.png",
+                "text-0-layer.safetensors", "text-1-layer.safetensors", "text-2-layer.safetensors")) {
+            assertTrue(Files.isRegularFile(out.resolve(f)), f);
+        }
+        Map<String, Object> summary = JSON.std.mapFrom(r.out());
+        assertEquals(summary, JSON.std.mapFrom(Files.readString(out.resolve("summary.json"))));
+        assertEquals(List.of(3, 3, 8), summary.get("steps"));
+        BpeTokenizer tok = BpeTokenizer.fromJson(Files.readString(out.resolve("tokenizer.json")));
+        assertEquals(300, tok.vocabSize());
+        // the models carry the tokenizer, so run/generate/circuits on them read text
+        assertEquals(tok.toJson(), ((BpeTokenizer) ModelFile.load(out.resolve("text-2-layer.safetensors")).storedTokenizer().orElseThrow()).toJson());
+
+        // the bigram table: rows of the most frequent tokens, each with its 3 likeliest next tokens as text
+        List<Map<String, Object>> bigrams = (List<Map<String, Object>>) ((Map<String, Object>) summary.get("bigram")).get("rows");
+        assertEquals(TextDemo.TOP, bigrams.size());
+        boolean word = false;
+        for (Map<String, Object> b : bigrams) {
+            assertEquals(tok.piece(((Number) b.get("current_id")).intValue()), b.get("current"));
+            List<Number> ids = (List<Number>) b.get("next_ids"), p = (List<Number>) b.get("probability");
+            List<String> next = (List<String>) b.get("next");
+            assertEquals(TextDemo.NEXT, ids.size());
+            double sum = 0;
+            for (int i = 0; i < ids.size(); i++) {
+                assertEquals(tok.piece(ids.get(i).intValue()), next.get(i));
+                if (i > 0) assertTrue(p.get(i).doubleValue() <= p.get(i - 1).doubleValue(), "likeliest first");
+                sum += p.get(i).doubleValue();
+            }
+            assertTrue(sum > 0 && sum <= 1 + 1e-9, "probabilities of one row: " + p);
+            word |= ((String) b.get("current")).matches(".*[a-z].*");
+        }
+        assertTrue(word, "the rows are text: " + bigrams);
+
+        Map<String, Object> one = (Map<String, Object>) summary.get("skip_trigram");
+        List<Map<String, Object>> trigrams = (List<Map<String, Object>>) one.get("top");
+        assertEquals(TextDemo.TOP, trigrams.size());
+        for (Map<String, Object> t : trigrams) {
+            for (String k : List.of("source", "destination", "output")) assertEquals(tok.piece(((Number) t.get(k + "_id")).intValue()), t.get(k));
+        }
+        assertHeads((List<Map<String, Object>>) one.get("heads"), 2);
+
+        Map<String, Object> two = (Map<String, Object>) summary.get("induction");
+        assertHeads((List<Map<String, Object>>) two.get("heads"), 4);
+        List<Map<String, Object>> series = (List<Map<String, Object>>) two.get("series");
+        assertEquals(9, series.size(), "the initial weights and every one of 8 steps (8 / SNAPSHOTS = 1 step apart)");
+        double best = 0;
+        for (int i = 0; i < series.size(); i++) {
+            Map<String, Object> p = series.get(i);
+            assertEquals((long) i * 4 * 16, ((Number) p.get("tokens")).longValue(), "tokens seen = step x batch x n_ctx");
+            List<List<Number>> induction = (List<List<Number>>) p.get("induction");
+            assertEquals(2, induction.size());
+            for (List<Number> layer : induction) {
+                assertEquals(2, layer.size());
+                for (Number x : layer) best = Math.max(best, x.doubleValue());
+            }
+            assertTrue(Double.isFinite(((Number) p.get("icl_score")).doubleValue()));
+        }
+        assertTrue(best < TextDemo.HEAD_THRESHOLD, "8 steps on 20 KB form no induction head: " + best);
+        assertEquals(false, two.get("induction_formed"));
+        assertEquals(best, ((Number) ((Map<String, Object>) two.get("best_induction")).get("score")).doubleValue(), 1e-12);
+        String sentence = String.format(java.util.Locale.ROOT, "No induction head formed in %,d tokens seen: the best induction score on repeated held-out text was %.3f",
+                8L * 4 * 16, best);
+        assertTrue(r.err().contains(sentence), r.err());
+        String report = Files.readString(out.resolve("report.html"));
+        assertTrue(report.contains(sentence.replace("'", "\\u0027")) || report.contains(sentence), "the report states it too");
+        for (String section : List.of("1. Zero layers", "The bigram table of the zero-layer model in the rows of the 16 most frequent tokens", "Strongest skip-trigrams of the one-layer model",
+                "Head scores of the one-layer model", "Head scores of the two-layer model", "Induction score per head (repeated held-out text)",
+                "Previous-token score per head (held-out text)", "In-context learning score", "Loss of the 2-layer model")) {
+            assertTrue(report.contains(section), section);
+        }
+        for (String line : List.of("== tokenizer: byte-level BPE, 300 tokens ==", "== 0-layer model on ", "== 1-layer model on ", "== 2-layer model on ",
+                "training 2-layer d_model 16, 2 heads of 8, n_ctx 16, d_vocab 300", "step 8/8")) {
+            assertTrue(r.err().contains(line), line + " in:\n" + r.err());
+        }
+    }
+
+    private static void assertHeads(List<Map<String, Object>> heads, int count) {
+        assertEquals(count, heads.size());
+        for (Map<String, Object> h : heads) {
+            double copying = ((Number) h.get("copying_score")).doubleValue();
+            assertTrue(copying >= -1 && copying <= 1, "copying score " + copying);
+            for (String k : List.of("prev_token_text", "induction_text", "prev_token_random", "induction_random")) {
+                double v = ((Number) h.get(k)).doubleValue();
+                assertTrue(v >= 0 && v <= 1, k + " " + v);
+            }
+        }
+    }
+
+    @Test
+    void refusesMissingEmptyAndBinaryTextInOneLineWithoutWriting() throws IOException {
+        Path out = dir.resolve("out");
+        Path empty = Files.createDirectories(dir.resolve("empty")), binary = Files.createDirectories(dir.resolve("binary"));
+        Files.write(binary.resolve("blob.bin"), new byte[] {0, 1, 2, (byte) 0xFF, (byte) 0xFE, 0});
+        Path emptyFile = Files.write(dir.resolve("nothing.txt"), new byte[0]);
+        for (var c : List.of(List.of(dir.resolve("missing").toString(), "no such file or directory"), List.of(empty.toString(), "the corpus is empty: no files"),
+                List.of(binary.toString(), "the corpus is empty: 1 file, not UTF-8 text"), List.of(emptyFile.toString(), "is empty"))) {
+            CliRun r = demo("--text", c.get(0), "--out", out.toString());
+            assertEquals(2, r.code(), r.err());
+            assertTrue(r.err().contains(c.get(1)), r.err());
+            assertEquals(1, r.err().strip().lines().filter(l -> !l.startsWith("vecformer: warning")).count(), r.err());
+            assertFalse(Files.exists(out), "nothing written");
+        }
+        CliRun r = CliRun.of("demo", "--minutes", "1", "--out", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("go with --text PATH"), r.err());
+        r = CliRun.of("demo", "--text", corpus().toString(), "--d-model", "16", "--heads", "3", "--out", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--d-model 16 must be a positive multiple of --heads 3"), r.err());
+    }
+}
