@@ -26,6 +26,7 @@ import org.vecformer.model.train.MemoryEstimate;
 import org.vecformer.model.train.TrainConfig;
 import org.vecformer.model.train.Trainer;
 import org.vecformer.model.transformer.Config;
+import org.vecformer.model.transformer.PositionalEmbedding;
 import org.vecformer.model.transformer.Weights;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -74,6 +75,11 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--ctx", paramLabel = "C", description = "Context n_ctx (default 64).")
     Integer ctx;
+
+    @Option(names = "--positional", paramLabel = "KIND", description = {"TransformerLens positional_embedding_type: standard (W_pos added to the residual",
+            "stream; default) or shortformer (W_pos added to the input of Q and K only, as in the attn-only-Nl models; a",
+            "previous-token head then needs no room in the residual stream)."})
+    String positional;
 
     @Option(names = "--vocab", paramLabel = "V", description = "Vocabulary (default: bigram 16, skip-trigram 32, induction 64; files: from the data). Character text: at most V"
                     + " tokens, the V-1 most frequent characters (ties: smaller code point) and U+FFFD for every other character.")
@@ -141,7 +147,7 @@ public final class TrainCommand implements Callable<Integer> {
         TrainTask.Data d;
         Path resumedFrom = null;
         if (resume != null) {
-            for (Object given : new Object[] {task, data, tokenizer, layers, dModel, heads, dHead, ctx, vocab, batch, lr, warmup, accumulation, initStd, seed}) {
+            for (Object given : new Object[] {task, data, tokenizer, layers, dModel, heads, dHead, ctx, positional, vocab, batch, lr, warmup, accumulation, initStd, seed}) {
                 if (given != null) {
                     throw new UsageException("--resume takes the model, task and hyper-parameters from the checkpoint; give only --steps, --threads, --out");
                 }
@@ -316,9 +322,18 @@ public final class TrainCommand implements Callable<Integer> {
         if (dHead == null && dm % h != 0) throw new UsageException("--d-model " + dm + " is not a multiple of --heads " + h + "; give --d-head");
         int e = positive("--d-head", dHead == null ? dm / h : dHead);
         try {
-            return Config.of(l, dm, h, e, n, v);
+            Config c = Config.of(l, dm, h, e, n, v);
+            return positional == null ? c : c.withPositionalEmbedding(positionalKind());
         } catch (IllegalArgumentException ex) {
             throw new UsageException(ex.getMessage());
+        }
+    }
+
+    private PositionalEmbedding positionalKind() {
+        try {
+            return PositionalEmbedding.fromTl(positional);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException("--positional must be standard or shortformer, not \"" + positional + "\"");
         }
     }
 

@@ -67,6 +67,18 @@ class TrainCommandTest {
         assertEquals(m.config(), ModelFile.load(model).config());
     }
 
+    /** --positional reaches the model: shortformer when asked, TransformerLens' standard by default. */
+    @Test
+    void positionalKindReachesTheModelFile() throws IOException {
+        Path sf = dir.resolve("sf.safetensors"), std = dir.resolve("std.safetensors");
+        CliRun r = train(concat(TINY, "--task", "induction", "--vocab", "12", "--steps", "2", "--positional", "shortformer", "--out", sf.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("shortformer", ModelFile.load(sf).config().positionalEmbedding().tlName());
+        r = train(concat(TINY, "--task", "induction", "--vocab", "12", "--steps", "2", "--out", std.toString()));
+        assertEquals(0, r.code(), r.err());
+        assertEquals("standard", ModelFile.load(std).config().positionalEmbedding().tlName());
+    }
+
     @Test
     void warmupAccumulationAndInitStdReachTheRunAndItsCheckpoint() throws IOException {
         Path model = dir.resolve("h.safetensors");
@@ -168,6 +180,8 @@ class TrainCommandTest {
                 new String[] {"--task", "induction", "--init-std", "NaN", "--out", out.toString()},
                 new String[] {"--resume", out.toString(), "--warmup", "2", "--out", out.toString()},
                 new String[] {"--resume", out.toString(), "--layers", "2", "--out", out.toString()},
+                new String[] {"--resume", out.toString(), "--positional", "shortformer", "--out", out.toString()},
+                new String[] {"--task", "induction", "--positional", "rotary", "--out", out.toString()},
                 new String[] {"--steps", "3", "--out", out.toString()});
         for (String[] args : bad) {
             CliRun r = train(args);
