@@ -163,6 +163,11 @@ public final class PngLineChart {
                 g.setStroke(new BasicStroke(2f, BasicStroke.CAP_ROUND, BasicStroke.JOIN_ROUND));
                 g.draw(path);
             }
+            case DASHED -> {
+                g.setColor(c);
+                g.setStroke(new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10, new float[] {8, 5}, 0));
+                g.draw(path);
+            }
             case FAINT -> {
                 g.setColor(new Color(c.getRed(), c.getGreen(), c.getBlue(), 77));
                 g.setStroke(new BasicStroke(1f));

@@ -15,7 +15,9 @@ public record Series(String name, long[] steps, double[] loss, Style style, int 
         /** A thin pale line behind the others (e.g. the raw per-step loss under its moving average). */
         FAINT,
         /** A dot per point joined by a thin dashed line (sparse measurements such as held-out evaluations). */
-        POINTS
+        POINTS,
+        /** A dashed line as heavy as LINE: a second family of series that shares LINE's colours (layer 1's heads beside layer 0's). */
+        DASHED
     }
 
     public Series {

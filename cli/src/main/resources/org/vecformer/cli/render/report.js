@@ -405,7 +405,7 @@
     function swatch(item, c, style) {
       var sw = document.createElement('span');
       sw.className = 'swatch ' + style;
-      sw.style.background = style === 'reference' || style === 'points' ? 'none' : c;
+      sw.style.background = style === 'reference' || style === 'points' || style === 'dashed' ? 'none' : c;
       sw.style.borderColor = c;
       item.insertBefore(sw, item.firstChild);
     }
@@ -413,9 +413,10 @@
       var c = PALETTE[(s.group >= 0 ? s.group : i) % PALETTE.length], points = [], style = s.style || 'line';
       for (var p = 0; p < s.steps.length; p++) { points.push(sx(s.steps[p]).toFixed(1) + ',' + sy(s.loss[p]).toFixed(1)); }
       var attrs = { 'class': 'series ' + style, points: points.join(' '), fill: 'none', stroke: c, 'stroke-linejoin': 'round',
-        'stroke-width': style === 'line' ? 2 : 1 };
+        'stroke-width': style === 'line' || style === 'dashed' ? 2 : 1 };
       if (style === 'faint') { attrs['stroke-opacity'] = 0.3; }
       if (style === 'points') { attrs['stroke-dasharray'] = '3 3'; attrs['stroke-opacity'] = 0.7; }
+      if (style === 'dashed') { attrs['stroke-dasharray'] = '8 5'; }
       add(svg, 'polyline', attrs);
       if (style === 'points') {
         for (var d = 0; d < s.steps.length; d++) {

@@ -39,4 +39,35 @@ class PngLineChartTest {
         assertEquals(6, ticks.size());
         for (int i = 0; i < 6; i++) assertEquals(0.2 * i, ticks.get(i), 1e-12);
     }
+
+    /**
+     * Two series of one group share a colour; the DASHED one is broken into dashes along a flat line (runs of its
+     * colour separated by gaps), the LINE one is continuous across the same columns.
+     */
+    @Test
+    void dashedSeriesSharesItsGroupColourButLeavesGaps() throws IOException {
+        Section.LossCurves chart = new Section.LossCurves("t", "", "score", false, List.of(
+                new Series("L0H1", new long[] {0, 2000}, new double[] {1, 1}, Series.Style.LINE, 1),
+                new Series("L1H1", new long[] {0, 2000}, new double[] {0, 0}, Series.Style.DASHED, 1),
+                new Series("scale", new long[] {0, 2000}, new double[] {-1, 2}, Series.Style.FAINT, 0)), List.of(), "tokens seen");
+        Path file = dir.resolve("d.png");
+        PngLineChart.write(chart, file);
+        BufferedImage image = ImageIO.read(file.toFile());
+        int red = 0xcf222e;
+        int[] redRows = new int[image.getHeight()];
+        for (int y = 0; y < image.getHeight(); y++) {
+            for (int x = image.getWidth() / 4; x < 3 * image.getWidth() / 4; x++) if ((image.getRGB(x, y) & 0xffffff) == red) redRows[y]++;
+        }
+        int solidRow = -1, dashedRow = -1;
+        for (int y = 0; y < image.getHeight(); y++) {
+            if (redRows[y] > (solidRow < 0 ? 0 : redRows[solidRow])) solidRow = y;
+        }
+        for (int y = solidRow + 20; y < image.getHeight() - 60; y++) {
+            if (redRows[y] > 0 && (dashedRow < 0 || redRows[y] > redRows[dashedRow])) dashedRow = y;
+        }
+        int width = image.getWidth() / 2;
+        assertTrue(redRows[solidRow] > 0.95 * width, "solid line covers " + redRows[solidRow] + " of " + width + " columns");
+        assertTrue(dashedRow > 0 && redRows[dashedRow] > 0.4 * width && redRows[dashedRow] < 0.8 * width,
+                "dashed line covers " + (dashedRow < 0 ? 0 : redRows[dashedRow]) + " of " + width + " columns");
+    }
 }

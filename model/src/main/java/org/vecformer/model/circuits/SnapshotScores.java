@@ -21,10 +21,17 @@ import org.vecformer.model.transformer.Transformer;
  */
 public record SnapshotScores(HeadDetector random, Optional<TextHeadScores> text, Optional<HeadDetector> repeatedText,
                              InContextLearning icl) {
+    /**
+     * Fewest windows the in-context learning score averages over. It is the difference of two single-position losses
+     * per window, so over 8 windows of real text it swung by up to a nat between neighbouring snapshots; over 64 the
+     * trend is readable. The head scores average over whole windows and keep {@code batch}.
+     */
+    public static final int ICL_WINDOWS = 64;
 
     /**
      * Scores {@code model}: random-token head scores on {@code batch} sequences of 2n tokens (seed), and with a
-     * {@code sample} the text scores on up to {@code batch} windows of n_ctx (plain) and n (repeated) ids.
+     * {@code sample} the text scores on up to {@code batch} windows of n_ctx (plain) and n (repeated) ids; the in-context learning
+     * score on up to {@code max(batch, ICL_WINDOWS)} windows.
      *
      * @throws IllegalArgumentException when the sample holds an id ≥ d_vocab, or not one window of n_ctx ids
      */
@@ -32,7 +39,7 @@ public record SnapshotScores(HeadDetector random, Optional<TextHeadScores> text,
         Config c = model.config();
         HeadDetector random = HeadDetector.detect(model, n, batch, seed);
         if (sample.isEmpty()) {
-            int[][] repeated = HeadDetector.repeatedTokens(c.dVocab(), c.nCtx() / 2, batch, seed);
+            int[][] repeated = HeadDetector.repeatedTokens(c.dVocab(), c.nCtx() / 2, Math.max(batch, ICL_WINDOWS), seed);
             if (c.nCtx() % 2 != 0) repeated = padded(repeated, c.dVocab(), seed);
             return new SnapshotScores(random, Optional.empty(), Optional.empty(), InContextLearning.measure(model, repeated, batch));
         }
@@ -40,12 +47,13 @@ public record SnapshotScores(HeadDetector random, Optional<TextHeadScores> text,
         if (s.vocabularyNeeded() > c.dVocab()) {
             throw new IllegalArgumentException("the held-out data has token id " + (s.vocabularyNeeded() - 1) + " but the model's d_vocab is " + c.dVocab());
         }
-        int[][] windows = s.windows(c.nCtx(), batch);
-        if (windows.length == 0) {
+        int[][] iclWindows = s.windows(c.nCtx(), Math.max(batch, ICL_WINDOWS));
+        if (iclWindows.length == 0) {
             throw new IllegalArgumentException("the held-out data has " + s.ids().length + " tokens, fewer than one window of n_ctx = " + c.nCtx());
         }
+        int[][] windows = s.windows(c.nCtx(), batch);
         return new SnapshotScores(random, Optional.of(TextHeadScores.of(model, windows)),
-                Optional.of(HeadDetector.detect(model, s.repeated(n, batch))), InContextLearning.measure(model, windows, batch));
+                Optional.of(HeadDetector.detect(model, s.repeated(n, batch))), InContextLearning.measure(model, iclWindows, batch));
     }
 
     /** The per-head induction score to plot: on repeated text when there is text, else on repeated random tokens. */

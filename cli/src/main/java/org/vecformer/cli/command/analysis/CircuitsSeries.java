@@ -108,7 +108,7 @@ public final class CircuitsSeries {
             }
             progress.advance();
         }
-        Notes notes = notes(points, sample, n);
+        Notes notes = notes(points, sample, first.nCtx(), n);
         if (html != null) HtmlReport.write(new Report("Induction heads across training", dir.toString(), sections(points, notes)), html);
         if (png != null) writePngs(points, notes, png);
         if (json) out.println(Json.write(json(dir, first, points, notes, n)));
@@ -120,19 +120,19 @@ public final class CircuitsSeries {
     /** What the numbers were computed on, in words. */
     public record Notes(String heads, String icl) {}
 
-    private Notes notes(List<Point> points, Optional<TextSample> sample, int n) {
+    private Notes notes(List<Point> points, Optional<TextSample> sample, int ctx, int n) {
         InContextLearning icl = points.getFirst().scores().icl();
         String positions = icl.late() == InContextLearning.PAPER_LATE
                 ? "the paper's indices"
                 : "sequences shorter than 502 tokens: the last index and a tenth of it, the paper's 500:50 ratio";
         if (sample.isPresent()) {
-            int windows = icl.sequences();
+            TextSample text = sample.get();
             return new Notes(String.format(Locale.ROOT, "head scores on --data %s (%,d tokens): previous-token on %s of n_ctx tokens,"
                             + " induction on %s of %d tokens each followed by itself",
-                            options.data, sample.get().ids().length, Words.plural(windows, "window"), Words.plural(Math.min(batch,
-                            sample.get().windowCount(n)), "window"), n),
+                            options.data, text.ids().length, Words.plural(Math.min(batch, text.windowCount(ctx)), "window"),
+                            Words.plural(Math.min(batch, text.windowCount(n)), "window"), n),
                     String.format(Locale.ROOT, "in-context learning score = mean loss at token index %d − mean loss at index %d over %s of held-out text (%s)",
-                            icl.late(), icl.early(), Words.plural(windows, "window"), positions));
+                            icl.late(), icl.early(), Words.plural(icl.sequences(), "window"), positions));
         }
         return new Notes(String.format(Locale.ROOT, "note: no --data, so every score is on repeated random tokens: head scores on %d sequences"
                         + " [r1..r%d, r1..r%d] (seed %d)", batch, n, n, seed),
@@ -247,6 +247,10 @@ public final class CircuitsSeries {
                         List.of(new Series("in-context learning score", tokens, icl)), List.of(), "tokens seen"));
     }
 
+    /**
+     * One line per head: the colour says the head's index within its layer, the stroke its layer (solid for even layers,
+     * dashed for odd), so L0H3 and L1H3 are told apart while eight heads per layer still get eight colours.
+     */
     private static Section.LossCurves perHead(String title, String caption, String yLabel, long[] tokens, List<Point> points,
                                               Function<SnapshotScores, double[][]> score) {
         double[][] first = score.apply(points.getFirst().scores());
@@ -255,7 +259,7 @@ public final class CircuitsSeries {
             for (int h = 0; h < first[l].length; h++) {
                 double[] v = new double[points.size()];
                 for (int i = 0; i < v.length; i++) v[i] = score.apply(points.get(i).scores())[l][h];
-                series.add(new Series("L" + l + "H" + h, tokens, v));
+                series.add(new Series("L" + l + "H" + h, tokens, v, l % 2 == 0 ? Series.Style.LINE : Series.Style.DASHED, h));
             }
         }
         return new Section.LossCurves(title, caption, yLabel, false, series, List.of(), "tokens seen");
