@@ -58,11 +58,11 @@ import org.vecformer.cli.command.analysis.CircuitsReport;
  * bigram table in its direct path, a one-layer model learns planted skip-trigrams, a two-layer model forms a
  * previous-token head and an induction head joined by K-composition. Prints the numbers and writes the models,
  * loss curves, an HTML report, PNG heatmaps and the numbers as {@code summary.json} into one directory. With
- * {@code --text PATH} the three runs are on real text instead ({@link TextDemo}).
+ * {@code --text PATH...} the three runs are on real text instead ({@link TextDemo}).
  */
 @Command(name = "demo", mixinStandardHelpOptions = true,
         description = "Train zero-, one- and two-layer models on bigram, skip-trigram and induction data and show their circuits (about 15 s on a quiet 2-core machine);"
-                + " with --text PATH on your text instead (a BPE tokenizer, then the three models within --minutes).")
+                + " with --text PATH... on your text instead (a BPE tokenizer, then the three models within --minutes).")
 public final class DemoCommand implements Callable<Integer> {
     /** Weight of the previous average in the train-loss moving average of the loss charts: s_t = 0.9 s_{t−1} + 0.1 loss_t. */
     static final double EMA = 0.9;
@@ -137,11 +137,11 @@ public final class DemoCommand implements Callable<Integer> {
             induction();
             subtitle = "Elhage et al. 2021, A Mathematical Framework for Transformer Circuits, in three runs (seed " + seed + ")";
         } else {
-            summary.put("text", textSettings.text().toString());
+            summary.put("text", textSettings.text().stream().map(Path::toString).toList());
             summary.put("config", Json.object("d_model", textSettings.dModel(), "heads", textSettings.heads(), "d_head",
                     textSettings.dModel() / textSettings.heads(), "n_ctx", textSettings.ctx(), "batch", textSettings.batch(), "lr", textSettings.lr()));
             new TextDemo(textSettings, out, seed, nThreads, o, spec.commandLine().getErr(), sections, written, summary).run(corpus);
-            subtitle = "Zero-, one- and two-layer attention-only models on " + textSettings.text() + " (seed " + seed + ")";
+            subtitle = "Zero-, one- and two-layer attention-only models on " + textSettings.textNames() + " (seed " + seed + ")";
         }
         Path html = out.resolve("report.html");
         HtmlReport.write(new Report("vecformer demo", subtitle, sections), html);
@@ -172,7 +172,7 @@ public final class DemoCommand implements Callable<Integer> {
         o.printf("%n== %s ==%n", title);
         int vocab = TrainTask.defaultVocab(task);
         TrainConfig tc = TrainConfig.of(Math.max(1, (int) Math.round(steps * stepsScale)), 32, 2e-3, seed);
-        TrainTask t = new TrainTask(task, null, null, vocab, nCtx, seed);
+        TrainTask t = new TrainTask(task, List.of(), null, vocab, nCtx, seed);
         TrainTask.Data d = t.open(tc.evalSize());
         Config c = Config.of(TrainTask.defaultLayers(task), 64, 4, 16, nCtx, vocab);
         Trainer trainer = new Trainer(Weights.init(c, seed, tc.initStd()), tc, d.train(), d.heldOut());

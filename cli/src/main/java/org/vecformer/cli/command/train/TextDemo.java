@@ -48,8 +48,8 @@ import org.vecformer.model.transformer.Transformer;
 import org.vecformer.model.transformer.Weights;
 
 /**
- * {@code vecformer demo --text PATH}: the three runs of the demo on real text. A byte-level BPE tokenizer is trained
- * on PATH, then a 0-, a 1- and a 2-layer attention-only model of one shape (d_model, heads, n_ctx, batch, lr from the
+ * {@code vecformer demo --text PATH...}: the three runs of the demo on real text. A byte-level BPE tokenizer is trained
+ * on the corpus of all the PATHs, then a 0-, a 1- and a 2-layer attention-only model of one shape (d_model, heads, n_ctx, batch, lr from the
  * options) on its ids through the token cache. The report shows the 0-layer model's bigram table in the rows of the
  * most frequent tokens, the 1-layer model's strongest skip-trigrams among the tokens the text uses, per head the
  * copying score and the previous-token / induction scores on held-out text and on random tokens, and the 2-layer
@@ -88,8 +88,17 @@ final class TextDemo {
     /** Sequences per head score. */
     static final int SCORE_BATCH = 8;
 
-    /** The options with their defaults; {@code steps} is null unless given. */
-    record Settings(Path text, double minutes, int vocab, int dModel, int heads, int ctx, int batch, double lr, int[] steps) {}
+    /** The options with their defaults; {@code text} the corpus paths; {@code steps} is null unless given. */
+    record Settings(List<Path> text, double minutes, int vocab, int dModel, int heads, int ctx, int batch, double lr, int[] steps) {
+        Settings {
+            text = List.copyOf(text);
+        }
+
+        /** The corpus paths as the narrative and the report name them: "a.txt, docs". */
+        String textNames() {
+            return String.join(", ", text.stream().map(Path::toString).toList());
+        }
+    }
 
     private record Trained(ModelFile model, Section.LossCurves loss, double heldOut, long tokens) {}
 
@@ -118,16 +127,20 @@ final class TextDemo {
         this.summary = summary;
     }
 
-    /** Checks the corpus before anything is written: it must hold UTF-8 text (a usage error otherwise). */
-    static Corpus corpus(Path text) {
-        if (!Files.exists(text)) throw new UsageException("--text " + text + ": no such file or directory");
+    /** Checks the corpus of all {@code text} paths before anything is written: each exists, together they hold UTF-8 text (a usage error otherwise). */
+    static Corpus corpus(List<Path> text) {
+        for (Path p : text) {
+            if (!Files.exists(p)) throw new UsageException("--text " + p + ": no such file or directory");
+        }
         Corpus corpus;
         try {
-            corpus = Corpus.scan(List.of(text));
+            corpus = Corpus.scan(text);
         } catch (DataFileException e) {
             throw new UsageException("--text " + e.getMessage());
         }
-        if (corpus.bytesOnDisk() == 0) throw new UsageException("--text " + text + " is empty; give a file or directory with text in it");
+        if (corpus.bytesOnDisk() == 0) {
+            throw new UsageException("--text " + String.join(" ", text.stream().map(Path::toString).toList()) + " is empty; give a file or directory with text in it");
+        }
         return corpus;
     }
 
@@ -183,11 +196,11 @@ final class TextDemo {
         bpe = trained.tokenizer();
         o.printf("trained %,d tokens on %,d documents (%.1f MB) in %.1f s; wrote %s%n", trained.vocabSize(), corpus.documents().size(),
                 corpus.bytesOnDisk() / 1e6, (System.nanoTime() - t0) * 1e-9, file);
-        task = new TrainTask("text", s.text().toAbsolutePath(), file.toAbsolutePath(), bpe.vocabSize(), s.ctx(), seed);
+        task = new TrainTask("text", s.text().stream().map(Path::toAbsolutePath).toList(), file.toAbsolutePath(), bpe.vocabSize(), s.ctx(), seed);
         cache = task.cache(bpe, err);
         o.printf("%,d tokens in %,d documents; the last %,d tokens held out%n", cache.count(), cache.documents(), cache.count() - cache.heldOutStart());
         summary.put("tokenizer", Json.object("file", file.toString(), "vocab", trained.vocabSize(), "merges", trained.merges().size()));
-        summary.put("corpus", Json.object("path", s.text().toString(), "documents", cache.documents(), "tokens", cache.count(),
+        summary.put("corpus", Json.object("paths", s.text().stream().map(Path::toString).toList(), "documents", cache.documents(), "tokens", cache.count(),
                 "held_out_tokens", cache.count() - cache.heldOutStart()));
     }
 
@@ -222,7 +235,7 @@ final class TextDemo {
     }
 
     private Trained train(int layers, int steps) throws IOException {
-        o.printf("%n== %d-layer model on %s ==%n", layers, s.text());
+        o.printf("%n== %d-layer model on %s ==%n", layers, s.textNames());
         TrainConfig tc = TrainConfig.of(steps, s.batch(), s.lr(), seed);
         TrainTask.Data d = new TrainTask.Data(cache.training(s.ctx(), seed), cache.heldOut(s.ctx(), seed + 1).next(tc.evalSize()), Optional.of(bpe), 0);
         Trainer trainer = new Trainer(Weights.init(config(layers), seed, tc.initStd()), tc, d.train(), d.heldOut());
@@ -235,7 +248,7 @@ final class TextDemo {
         written.addAll(List.of(model, csv, ckpt));
         double heldOut = progress.getLast().heldOutLoss();
         return new Trained(new ModelFile(trainer.weights(), Optional.of(bpe)),
-                DemoCommand.lossChart("Loss of the " + layers + "-layer model on " + s.text(), bpe.vocabSize(), progress), heldOut,
+                DemoCommand.lossChart("Loss of the " + layers + "-layer model on " + s.textNames(), bpe.vocabSize(), progress), heldOut,
                 (long) steps * s.batch() * s.ctx());
     }
 

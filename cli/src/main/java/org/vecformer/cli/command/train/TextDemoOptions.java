@@ -15,9 +15,10 @@ final class TextDemoOptions {
     static final int VOCAB = 2048, D_MODEL = 128, HEADS = 8, CTX = 256, BATCH = 16;
     static final double LR = 2e-3;
 
-    @Option(names = "--text", paramLabel = "PATH",
-            description = "Train on this text instead (a file, a directory read recursively, .gz): a BPE tokenizer, then 0-, 1- and 2-layer models and their circuits.")
-    Path text;
+    @Option(names = "--text", arity = "1..*", paramLabel = "PATH",
+            description = {"Train on this text instead (files, directories read recursively, .gz; all of them one corpus):",
+                    "a BPE tokenizer, then 0-, 1- and 2-layer models and their circuits."})
+    List<Path> text;
 
     @Option(names = "--minutes", paramLabel = "M", description = "With --text: the time budget of the whole demo (default 25); the step counts come from it.")
     Double minutes;

@@ -54,9 +54,9 @@ public final class TrainCommand implements Callable<Integer> {
     @Option(names = "--task", paramLabel = "TASK", description = "bigram | skip-trigram | induction | tokens | text.")
     String task;
 
-    @Option(names = "--data", paramLabel = "PATH", description = {"Data of --task tokens (a file of ids) or text (UTF-8; one token per character,",
-            "or with --tokenizer a file, directory or .gz tokenized once into a cache, see README)."})
-    Path data;
+    @Option(names = "--data", arity = "1..*", paramLabel = "PATH", description = {"Data of --task tokens (one file of ids) or text (UTF-8; one file, one token per",
+            "character, or with --tokenizer files, directories and .gz forming one corpus, tokenized once into a cache, see README)."})
+    List<Path> data;
 
     @Option(names = "--tokenizer", paramLabel = "FILE", description = "tokenizer.json (byte-level BPE) for --task text; the model stores it.")
     Path tokenizer;
@@ -172,13 +172,17 @@ public final class TrainCommand implements Callable<Integer> {
             if (task == null) throw new UsageException("give --task (" + String.join(", ", TrainTask.NAMES) + ") or --resume CKPT");
             if (!TrainTask.NAMES.contains(task)) throw new UsageException("--task must be one of " + String.join(", ", TrainTask.NAMES) + ", not '" + task + "'");
             boolean file = task.equals("tokens") || task.equals("text");
-            if (file && data == null) throw new UsageException("--task " + task + " needs --data FILE");
+            if (file && data == null) throw new UsageException("--task " + task + " needs --data " + (task.equals("text") ? "PATH" : "FILE"));
             if (!file && data != null) throw new UsageException("--data is only for --task tokens or text");
             boolean bpe = tokenizer != null;
             if (bpe && !task.equals("text")) throw new UsageException("--tokenizer is only for --task text");
-            if (bpe ? !Files.exists(data) : file && !Files.isRegularFile(data)) throw new UsageException("--data " + data + ": no such " + (bpe ? "file or directory" : "file"));
+            List<Path> paths = file ? data : List.of();
+            if (!bpe && paths.size() > 1) throw new UsageException(TrainTask.onePath(task, paths.size()));
+            for (Path p : paths) {
+                if (bpe ? !Files.exists(p) : !Files.isRegularFile(p)) throw new UsageException("--data " + p + ": no such " + (bpe ? "file or directory" : "file"));
+            }
             if (bpe && !Files.isRegularFile(tokenizer)) throw new UsageException("--tokenizer " + tokenizer + ": no such file");
-            if (file) notOverwritten("--data", data, base, csv, ckptPath, trace);
+            for (Path p : paths) notOverwritten("--data", p, base, csv, ckptPath, trace);
             if (bpe && vocab != null) throw new UsageException("--vocab does not apply to --tokenizer (the vocabulary is the tokenizer's)");
             int n = positive("--ctx", ctx == null ? 64 : ctx);
             int v = vocab == null ? (file ? 0 : TrainTask.defaultVocab(task)) : positive("--vocab", vocab);
@@ -187,11 +191,11 @@ public final class TrainCommand implements Callable<Integer> {
             // a synthetic task's vocabulary is known now: refuse an impossible run before drawing its held-out batch
             if (v > 0) checkMemory(modelConfig(v, n), tc, nThreads, trace != null);
             try {
-                d = new TrainTask(task, data, tokenizer, v, n, s).open(tc.evalSize(), this.spec.commandLine().getErr());
+                d = new TrainTask(task, paths, tokenizer, v, n, s).open(tc.evalSize(), this.spec.commandLine().getErr());
             } catch (IllegalArgumentException e) {
                 throw new UsageException(e.getMessage());
             }
-            spec = new TrainTask(task, data == null ? null : data.toAbsolutePath(), bpe ? tokenizer.toAbsolutePath() : null, d.train().dVocab(), n, s);
+            spec = new TrainTask(task, paths.stream().map(Path::toAbsolutePath).toList(), bpe ? tokenizer.toAbsolutePath() : null, d.train().dVocab(), n, s);
             Config c = modelConfig(d.train().dVocab(), n);
             if (v == 0) {
                 warnSparseVocabulary(this.spec.commandLine().getErr(), d);

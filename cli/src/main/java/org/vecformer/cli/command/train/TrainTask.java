@@ -30,13 +30,26 @@ import org.vecformer.model.tokenize.CharTokenizer;
 import org.vecformer.model.tokenize.Tokenizer;
 
 /**
- * What {@code vecformer train} learns from: a task name, its data (a token file; text: a file, or with a BPE
- * {@code tokenizer} also a directory or .gz, see {@link Corpus}), vocabulary, context and seed. Stored as JSON in
- * the checkpoint ({@link #KEY}) so {@code --resume} rebuilds the same data streams.
+ * What {@code vecformer train} learns from: a task name, its data (empty for a synthetic task; one token file; one
+ * text file, or with a BPE {@code tokenizer} any number of files, directories and .gz files forming one
+ * {@link Corpus}), vocabulary, context and seed. Stored as JSON in the checkpoint ({@link #KEY}) so {@code --resume}
+ * rebuilds the same data streams.
  */
-record TrainTask(String name, Path data, Path tokenizer, int dVocab, int nCtx, long seed) {
+record TrainTask(String name, List<Path> data, Path tokenizer, int dVocab, int nCtx, long seed) {
     static final String KEY = "task";
     static final List<String> NAMES = List.of("bigram", "skip-trigram", "induction", "tokens", "text");
+
+    /** @throws IllegalArgumentException several paths for a task that reads one file (token ids, character text) */
+    TrainTask {
+        data = List.copyOf(data);
+        if (data.size() > 1 && tokenizer == null) throw new IllegalArgumentException(onePath(name, data.size()));
+    }
+
+    /** Why a token file or character text refuses {@code n} paths: they are read as one file. */
+    static String onePath(String task, int n) {
+        return "--task " + task + (task.equals("tokens") ? " reads one token file" : " without --tokenizer reads one text file")
+                + ", not " + n + " paths; join them into one file" + (task.equals("tokens") ? "" : ", or give --tokenizer (BPE text takes several)");
+    }
 
     /**
      * The data of a task: training stream, fixed held-out batch, for text its tokenizer (characters or the BPE), and
@@ -110,10 +123,10 @@ record TrainTask(String name, Path data, Path tokenizer, int dVocab, int nCtx, l
                 InductionTask t = new InductionTask(dVocab, nCtx, seed);
                 yield new Data(t, t.heldOut().next(evalSize), Optional.empty(), 0);
             }
-            case "tokens" -> files(TokenFile.read(data, dVocab), evalSize, Optional.empty());
+            case "tokens" -> files(TokenFile.read(data.getFirst(), dVocab), evalSize, Optional.empty());
             case "text" -> {
                 if (tokenizer != null) yield bpe(evalSize, err);
-                TextCorpus corpus = TextCorpus.read(data, dVocab > 0 ? dVocab : Integer.MAX_VALUE);
+                TextCorpus corpus = TextCorpus.read(data.getFirst(), dVocab > 0 ? dVocab : Integer.MAX_VALUE);
                 yield files(corpus.stream(), evalSize, Optional.of(corpus.tokenizer()));
             }
             default -> throw new UsageException("--task must be one of " + String.join(", ", NAMES) + ", not '" + name + "'");
@@ -126,9 +139,9 @@ record TrainTask(String name, Path data, Path tokenizer, int dVocab, int nCtx, l
         return new Data(cache.training(nCtx, seed), cache.heldOut(nCtx, seed + 1).next(evalSize), Optional.of(bpe), 0);
     }
 
-    /** The {@link TokenCache} of BPE text {@code data} under {@code bpe}, built on first use (which {@code err} hears about). */
+    /** The {@link TokenCache} of the BPE text corpus of all {@code data} paths under {@code bpe}, built on first use (which {@code err} hears about). */
     TokenCache cache(BpeTokenizer bpe, PrintWriter err) throws IOException {
-        Corpus corpus = Corpus.scan(List.of(data));
+        Corpus corpus = Corpus.scan(data);
         TokenizerTrainCommand.warnSkipped(err, corpus);
         Path cacheDir = cacheDir();
         if (!Files.isRegularFile(TokenCache.fileFor(corpus, bpe, cacheDir))) {
@@ -147,7 +160,7 @@ record TrainTask(String name, Path data, Path tokenizer, int dVocab, int nCtx, l
     private Data files(TokenStream stream, int evalSize, Optional<Tokenizer> chars) {
         TokenStream heldOut = stream.heldOut();
         if (heldOut.ids().length < nCtx + 1) {
-            throw new UsageException(data + ": the held-out last 10% has " + heldOut.ids().length + " tokens, fewer than n_ctx+1 = "
+            throw new UsageException(data.getFirst() + ": the held-out last 10% has " + heldOut.ids().length + " tokens, fewer than n_ctx+1 = "
                     + (nCtx + 1) + "; use a longer file or a smaller --ctx");
         }
         int distinct = (int) IntStream.of(stream.ids()).distinct().count();
@@ -157,7 +170,7 @@ record TrainTask(String name, Path data, Path tokenizer, int dVocab, int nCtx, l
     String toJson() {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("task", name);
-        m.put("data", data == null ? null : data.toString());
+        m.put("data", data.stream().map(Path::toString).toList());
         m.put("tokenizer", tokenizer == null ? null : tokenizer.toString());
         m.put("d_vocab", dVocab);
         m.put("n_ctx", nCtx);
@@ -169,11 +182,21 @@ record TrainTask(String name, Path data, Path tokenizer, int dVocab, int nCtx, l
         }
     }
 
+    /**
+     * The task of {@link #toJson}; "data" may also be what checkpoints written before several paths were allowed
+     * hold: one path as a string, or null for a synthetic task.
+     */
     static TrainTask fromJson(String json) {
         try {
             Map<String, Object> m = JSON.std.mapFrom(json);
-            Object data = m.get("data"), tokenizer = m.get("tokenizer");
-            return new TrainTask((String) m.get("task"), data == null ? null : Path.of((String) data),
+            Object tokenizer = m.get("tokenizer");
+            List<Path> data = switch (m.get("data")) {
+                case null -> List.of();
+                case String one -> List.of(Path.of(one));
+                case List<?> many -> many.stream().map(p -> Path.of((String) p)).toList();
+                default -> throw new IllegalArgumentException("data is neither a path nor a list of paths");
+            };
+            return new TrainTask((String) m.get("task"), data,
                     tokenizer == null ? null : Path.of((String) tokenizer),
                     ((Number) m.get("d_vocab")).intValue(), ((Number) m.get("n_ctx")).intValue(), Long.parseLong((String) m.get("seed")));
         } catch (IOException | RuntimeException e) {
