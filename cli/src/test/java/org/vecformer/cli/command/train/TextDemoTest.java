@@ -126,6 +126,45 @@ class TextDemoTest {
         }
     }
 
+    /**
+     * Two paths, a folder of the documents of train.txt's first 440 lines and one file of the rest, are one corpus:
+     * the tokenizer is the one {@code tokenizer train} makes from both, the token cache holds every document of both,
+     * and the summary and report name both.
+     */
+    @Test
+    @SuppressWarnings("unchecked")
+    void trainsTheTokenizerAndTheModelsOnEveryPath() throws IOException {
+        List<String> lines = Files.readAllLines(TEXT);
+        Path folder = Files.createDirectories(dir.resolve("first"));
+        for (int i = 0, doc = 0; i < 440; i += 40, doc++) Files.write(folder.resolve(String.format("doc%02d.txt", doc)), lines.subList(i, i + 40));
+        Path rest = Files.write(dir.resolve("rest.txt"), lines.subList(440, lines.size()));
+        Path out = dir.resolve("out"), tokenizer = dir.resolve("both.json");
+        CliRun r = demo("--text", folder.toString(), rest.toString(), "--out", out.toString(), "--steps", "1,1,2", "--json");
+        assertEquals(0, r.code(), r.err());
+
+        CliRun trained = CliRun.of("tokenizer", "train", "--data", folder.toString(), rest.toString(), "--vocab", "300", "--threads", "1", "--out", tokenizer.toString());
+        assertEquals(0, trained.code(), trained.err());
+        assertEquals(Files.readString(tokenizer), Files.readString(out.resolve("tokenizer.json")));
+
+        BpeTokenizer tok = BpeTokenizer.fromJson(Files.readString(tokenizer));
+        long tokens = 0;
+        List<Path> documents = new java.util.ArrayList<>();
+        try (var files = Files.list(folder)) {
+            documents.addAll(files.sorted().toList());
+        }
+        documents.add(rest);
+        for (Path d : documents) tokens += 1 + tok.encode(Files.readString(d)).length;
+        Map<String, Object> summary = JSON.std.mapFrom(r.out());
+        List<String> names = List.of(folder.toString(), rest.toString());
+        assertEquals(names, summary.get("text"));
+        Map<String, Object> corpus = (Map<String, Object>) summary.get("corpus");
+        assertEquals(names, corpus.get("paths"));
+        assertEquals(12, ((Number) corpus.get("documents")).intValue());
+        assertEquals(tokens, ((Number) corpus.get("tokens")).longValue(), "a BOS and the ids of each of the 12 documents");
+        assertTrue(r.err().contains("== 2-layer model on " + folder + ", " + rest + " =="), r.err());
+        assertTrue(Files.readString(out.resolve("report.html")).contains("attention-only models on " + folder + ", " + rest), "the report's subtitle");
+    }
+
     private static void assertHeads(List<Map<String, Object>> heads, int count) {
         assertEquals(count, heads.size());
         for (Map<String, Object> h : heads) {
@@ -152,6 +191,11 @@ class TextDemoTest {
             assertEquals(1, r.err().strip().lines().filter(l -> !l.startsWith("vecformer: warning")).count(), r.err());
             assertFalse(Files.exists(out), "nothing written");
         }
+        CliRun missing = demo("--text", corpus().toString(), dir.resolve("missing").toString(), "--out", out.toString());
+        assertEquals(2, missing.code(), missing.err());
+        assertEquals(1, missing.err().strip().lines().count(), missing.err());
+        assertTrue(missing.err().startsWith("vecformer: --text " + dir.resolve("missing") + ": no such file or directory"), missing.err());
+        assertFalse(Files.exists(out), "nothing written");
         CliRun r = CliRun.of("demo", "--minutes", "1", "--out", out.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("go with --text PATH"), r.err());
