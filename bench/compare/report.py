@@ -16,6 +16,8 @@ libopenblas0-pthread is installed, and the script checks which library torch has
 and refuses the torch columns otherwise. On T > 1 threads the torch runs try torch's own pool, OpenBLAS's pool and
 both, and keep the fastest, saying which.
 A section whose anchor is missing says so instead of inventing a number.
+The output file's hand-run part (from the HAND_RUNS marker on: measurements taken by hand, each with its command) is
+kept as it is; everything above it is regenerated.
 """
 import argparse
 import dataclasses
@@ -237,10 +239,23 @@ def main():
         *sections]) + "\n"
     out = Path(args.out or out_default)
     out.parent.mkdir(parents=True, exist_ok=True)
+    text += hand_runs(out)
     tmp = out.with_suffix(".tmp")
     tmp.write_text(text)
     tmp.replace(out)
     print(f"wrote {out}")
+
+
+HAND_RUNS = "<!-- Below: hand runs, each with its command and conditions. report.py keeps this part as it is. -->"
+
+
+def hand_runs(out):
+    """The hand-run part of an existing `out` (from the HAND_RUNS marker on), so regenerating the tables keeps it."""
+    if not out.exists():
+        return ""
+    old = out.read_text()
+    at = old.find(HAND_RUNS)
+    return "" if at < 0 else "\n" + old[at:]
 
 
 def shape_text(m, n, k, trans_b=False):
