@@ -12,8 +12,14 @@ import picocli.CommandLine.Option;
  */
 final class TextDemoOptions {
     static final double MINUTES = 25;
-    static final int VOCAB = 2048, D_MODEL = 128, HEADS = 8, CTX = 256, BATCH = 16;
-    static final double LR = 2e-3;
+    /**
+     * The shape and schedule that went furthest towards an induction head per minute on 11 MB of English reST on 2 cores
+     * (docs/benchmarks.md has the runs): a narrow model is fast per token (the unembedding dominates), and small
+     * batches of short sequences reach a given induction score in fewer tokens — 8 × 128 got as far in 20M tokens as
+     * 32 × 128 in 70M, while 4 × 256, lr 1e-3 and lr 1e-2 did worse.
+     */
+    static final int VOCAB = 2048, D_MODEL = 64, HEADS = 4, CTX = 128, BATCH = 8;
+    static final double LR = 3e-3;
 
     @Option(names = "--text", arity = "1..*", paramLabel = "PATH",
             description = {"Train on this text instead (files, directories read recursively, .gz; all of them one corpus):",
@@ -26,19 +32,19 @@ final class TextDemoOptions {
     @Option(names = "--vocab", paramLabel = "N", description = "With --text: tokens of the BPE tokenizer (default 2048).")
     Integer vocab;
 
-    @Option(names = "--d-model", paramLabel = "D", description = "With --text: d_model of the three models (default 128).")
+    @Option(names = "--d-model", paramLabel = "D", description = "With --text: d_model of the three models (default 64).")
     Integer dModel;
 
-    @Option(names = "--heads", paramLabel = "H", description = "With --text: heads per layer, each of d_model/H (default 8).")
+    @Option(names = "--heads", paramLabel = "H", description = "With --text: heads per layer, each of d_model/H (default 4).")
     Integer heads;
 
-    @Option(names = "--ctx", paramLabel = "C", description = "With --text: n_ctx (default 256).")
+    @Option(names = "--ctx", paramLabel = "C", description = "With --text: n_ctx (default 128).")
     Integer ctx;
 
-    @Option(names = "--lr", paramLabel = "X", description = "With --text: peak learning rate (default 0.002).")
+    @Option(names = "--lr", paramLabel = "X", description = "With --text: peak learning rate (default 0.003).")
     Double lr;
 
-    @Option(names = "--batch", paramLabel = "B", description = "With --text: sequences per step (default 16).")
+    @Option(names = "--batch", paramLabel = "B", description = "With --text: sequences per step (default 8).")
     Integer batch;
 
     /** Explicit steps of the 0-, 1- and 2-layer run, instead of the budget's (tests; repeating a run exactly). */
