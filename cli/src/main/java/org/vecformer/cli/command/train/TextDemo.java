@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.vecformer.cli.UsageException;
 import org.vecformer.cli.command.Prompts;
@@ -81,6 +82,11 @@ final class TextDemo {
     static final int TOP = 16, NEXT = 3;
     /** Skip-trigrams are read among the tokens making up at least this share of the training text ({@link TokenFrequency#used}). */
     static final double USED_SHARE = 1e-5;
+    /**
+     * A word token: a space and two or more letters, the start of a word as byte-level BPE splits text (pieces without the
+     * space are mostly word fragments, "uthor" or "ecut").
+     */
+    static final Pattern WORD = Pattern.compile(" \\p{L}{2,}");
     /** Held-out ids scored, at most. */
     static final int SAMPLE_MAX = 1 << 16;
     /** Training ids counted for the token frequencies, at most (from the start of the cache). */
@@ -310,19 +316,49 @@ final class TextDemo {
                 + "softmax of the logits of the one-token prompt [current]", columns, rows));
     }
 
-    /** Part 2: the 1-layer model's strongest skip-trigrams over all heads, and its head scores. */
+    /**
+     * Part 2: the 1-layer model's strongest skip-trigrams over all heads, twice: among every token the text uses (markup
+     * included), and among words only ({@link #WORD}), where skip-trigrams in the paper's sense ("keep … in → mind") show;
+     * then its head scores.
+     */
     private void skipTrigrams(Trained t, TokenFrequency frequency, TextSample sample) {
         ModelFile m = t.model();
         int[] used = frequency.used(USED_SHARE);
-        Circuits view = new Circuits(CircuitWeights.of(m.weights()).restrict(used));
+        int[] words = IntStream.of(used).filter(id -> WORD.matcher(bpe.decode(id)).matches()).toArray();
+        List<Object> json = new ArrayList<>(), wordJson = new ArrayList<>();
+        o.println("strongest skip-trigrams among the " + used.length + " tokens the text uses (source ... destination -> output, head, OV logit):");
+        List<List<Cell>> rows = strongest(m, used, json);
+        o.println("among the " + words.length + " of them that are words:");
+        List<List<Cell>> wordRows = strongest(m, words, wordJson);
+        Heads heads = heads(m, sample);
+        o.printf("held-out loss %.4f nats%n", t.heldOut());
+        summary.put("skip_trigram", Json.object("layers", 1, "held_out_loss", t.heldOut(), "tokens_seen", t.tokens(), "top", json,
+                "top_words", wordJson, "heads", heads.json()));
+        sections.add(new Section.Text("2. One layer: skip-trigrams", List.of(String.format(Locale.ROOT,
+                "Each head reads as skip-trigrams source … destination → output: the destination attends to the source (QK circuit) and the "
+                        + "source raises the output's logit (OV circuit). Held-out loss %.3f nats after %,d tokens seen. %s", t.heldOut(), t.tokens(),
+                heads.narrative()))));
+        sections.add(t.loss());
+        List<Section.Table.Column> columns = List.of(Section.Table.Column.plain("source … destination → output"), Section.Table.Column.plain("head"),
+                Section.Table.Column.plain("OV logit"), Section.Table.Column.plain("QK score"));
+        sections.add(new Section.Table(String.format(Locale.ROOT, "Strongest skip-trigrams of the one-layer model over all heads, among the %d "
+                + "tokens that make up at least %.0e of the training text (and occur twice), so stray bytes stay out: the largest OV "
+                + "entries W_E W_V W_O W_U [source][output], each with the destination whose query scores the source highest", used.length,
+                USED_SHARE), columns, rows));
+        sections.add(new Section.Table(String.format(Locale.ROOT, "The same among the %d of those tokens that start a word (a space and letters), "
+                + "so markup such as underlines and indentation, and word fragments, stay out", words.length), columns, wordRows));
+        sections.add(heads.table("Head scores of the one-layer model"));
+    }
+
+    /** The {@link #TOP} largest OV entries over all heads of the 1-layer model restricted to {@code tokens}: printed, as rows, and into {@code json}. */
+    private List<List<Cell>> strongest(ModelFile m, int[] tokens, List<Object> json) {
+        if (tokens.length == 0) return List.of();
+        Circuits view = new Circuits(CircuitWeights.of(m.weights()).restrict(tokens));
         List<SkipTrigram> all = new ArrayList<>();
         for (List<SkipTrigram> head : CircuitEntries.of(view, TOP, 0, () -> {}).skipTrigrams()) all.addAll(head);
         all.sort(Comparator.comparingDouble(SkipTrigram::ov).reversed());
-        List<SkipTrigram> top = all.subList(0, Math.min(TOP, all.size()));
-        o.println("strongest skip-trigrams among the " + used.length + " tokens the text uses (source ... destination -> output, head, OV logit):");
         List<List<Cell>> rows = new ArrayList<>();
-        List<Object> json = new ArrayList<>();
-        for (SkipTrigram tr : top) {
+        for (SkipTrigram tr : all.subList(0, Math.min(TOP, all.size()))) {
             o.printf("  %s ... %s -> %s   L0H%d  %.3g%n", show(tr.source()), show(tr.destination()), show(tr.output()), tr.head(), tr.ov());
             rows.add(List.of(Cell.of(show(tr.source()) + " … " + show(tr.destination()) + " → " + show(tr.output())), Cell.of("L0H" + tr.head()),
                     Cell.of(tr.ov()), Cell.of(tr.qk())));
@@ -330,22 +366,7 @@ final class TextDemo {
                     "output", bpe.piece(tr.output()), "source_id", tr.source(), "destination_id", tr.destination(), "output_id", tr.output(),
                     "ov", tr.ov(), "qk", tr.qk()));
         }
-        Heads heads = heads(m, sample);
-        o.printf("held-out loss %.4f nats%n", t.heldOut());
-        summary.put("skip_trigram", Json.object("layers", 1, "held_out_loss", t.heldOut(), "tokens_seen", t.tokens(), "top", json,
-                "heads", heads.json()));
-        sections.add(new Section.Text("2. One layer: skip-trigrams", List.of(String.format(Locale.ROOT,
-                "Each head reads as skip-trigrams source … destination → output: the destination attends to the source (QK circuit) and the "
-                        + "source raises the output's logit (OV circuit). Held-out loss %.3f nats after %,d tokens seen. %s", t.heldOut(), t.tokens(),
-                heads.narrative()))));
-        sections.add(t.loss());
-        sections.add(new Section.Table(String.format(Locale.ROOT, "Strongest skip-trigrams of the one-layer model over all heads, among the %d "
-                + "tokens that make up at least %.0e of the training text (and occur twice), so stray bytes stay out: the largest OV "
-                + "entries W_E W_V W_O W_U [source][output], each with the destination whose query scores the source highest", used.length,
-                USED_SHARE), List.of(
-                Section.Table.Column.plain("source … destination → output"), Section.Table.Column.plain("head"),
-                Section.Table.Column.plain("OV logit"), Section.Table.Column.plain("QK score")), rows));
-        sections.add(heads.table("Head scores of the one-layer model"));
+        return rows;
     }
 
     /** Part 3: the 2-layer model's head scores, and its snapshots' scores against tokens seen. */

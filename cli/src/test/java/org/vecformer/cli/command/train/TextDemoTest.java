@@ -89,6 +89,18 @@ class TextDemoTest {
         for (Map<String, Object> t : trigrams) {
             for (String k : List.of("source", "destination", "output")) assertEquals(tok.piece(((Number) t.get(k + "_id")).intValue()), t.get(k));
         }
+        List<Map<String, Object>> words = (List<Map<String, Object>>) one.get("top_words");
+        assertTrue(!words.isEmpty() && words.size() <= TextDemo.TOP, "skip-trigrams among words: " + words);
+        double previousOv = Double.POSITIVE_INFINITY;
+        for (Map<String, Object> t : words) {
+            for (String k : List.of("source", "destination", "output")) {
+                String text = tok.decode(((Number) t.get(k + "_id")).intValue());
+                assertTrue(text.matches(" [a-zA-Z]{2,}"), k + " starts a word: '" + text + "'");
+            }
+            double ov = ((Number) t.get("ov")).doubleValue();
+            assertTrue(ov <= previousOv, "strongest first");
+            previousOv = ov;
+        }
         assertHeads((List<Map<String, Object>>) one.get("heads"), 2);
 
         Map<String, Object> two = (Map<String, Object>) summary.get("induction");
@@ -115,7 +127,7 @@ class TextDemoTest {
         assertTrue(r.err().contains(sentence), r.err());
         String report = Files.readString(out.resolve("report.html"));
         assertTrue(report.contains(sentence.replace("'", "\\u0027")) || report.contains(sentence), "the report states it too");
-        for (String section : List.of("1. Zero layers", "The bigram table of the zero-layer model in the rows of the 16 most frequent tokens", "Strongest skip-trigrams of the one-layer model",
+        for (String section : List.of("1. Zero layers", "The bigram table of the zero-layer model in the rows of the 16 most frequent tokens", "Strongest skip-trigrams of the one-layer model", "that start a word",
                 "Head scores of the one-layer model", "Head scores of the two-layer model", "Induction score per head (repeated held-out text)",
                 "Previous-token score per head (held-out text)", "In-context learning score", "Loss of the 2-layer model")) {
             assertTrue(report.contains(section), section);
