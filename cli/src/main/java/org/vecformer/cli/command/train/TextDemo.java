@@ -52,7 +52,7 @@ import org.vecformer.model.transformer.Weights;
  * {@code vecformer demo --text PATH...}: the three runs of the demo on real text. A byte-level BPE tokenizer is trained
  * on the corpus of all the PATHs, then a 0-, a 1- and a 2-layer attention-only model of one shape (d_model, heads, n_ctx, batch, lr from the
  * options) on its ids through the token cache. The report shows the 0-layer model's bigram table in the rows of the
- * most frequent tokens, the 1-layer model's strongest skip-trigrams among the tokens the text uses, per head the
+ * most frequent tokens, the 1-layer model's strongest skip-trigrams among the tokens the text uses (and among word starts), per head the
  * copying score and the previous-token / induction scores on held-out text and on random tokens, and the 2-layer
  * run's snapshots scored against tokens seen.
  *
@@ -318,7 +318,7 @@ final class TextDemo {
 
     /**
      * Part 2: the 1-layer model's strongest skip-trigrams over all heads, twice: among every token the text uses (markup
-     * included), and among words only ({@link #WORD}), where skip-trigrams in the paper's sense ("keep … in → mind") show;
+     * included), and among word starts only ({@link #WORD}), where skip-trigrams in the paper's sense ("keep … in → mind") show;
      * then its head scores.
      */
     private void skipTrigrams(Trained t, TokenFrequency frequency, TextSample sample) {
@@ -328,7 +328,7 @@ final class TextDemo {
         List<Object> json = new ArrayList<>(), wordJson = new ArrayList<>();
         o.println("strongest skip-trigrams among the " + used.length + " tokens the text uses (source ... destination -> output, head, OV logit):");
         List<List<Cell>> rows = strongest(m, used, json);
-        o.println("among the " + words.length + " of them that are words:");
+        o.println("among the " + words.length + " of them that start a word (a space and letters):");
         List<List<Cell>> wordRows = strongest(m, words, wordJson);
         Heads heads = heads(m, sample);
         o.printf("held-out loss %.4f nats%n", t.heldOut());
