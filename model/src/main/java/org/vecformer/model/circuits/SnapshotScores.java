@@ -51,7 +51,7 @@ public record SnapshotScores(HeadDetector random, Optional<TextHeadScores> text,
         if (iclWindows.length == 0) {
             throw new IllegalArgumentException("the held-out data has " + s.ids().length + " tokens, fewer than one window of n_ctx = " + c.nCtx());
         }
-        int[][] windows = s.windows(c.nCtx(), batch);
+        int[][] windows = Arrays.copyOf(iclWindows, Math.min(batch, iclWindows.length)); // windows(n_ctx, batch): the first of them
         return new SnapshotScores(random, Optional.of(TextHeadScores.of(model, windows)),
                 Optional.of(HeadDetector.detect(model, s.repeated(n, batch))), InContextLearning.measure(model, iclWindows, batch));
     }

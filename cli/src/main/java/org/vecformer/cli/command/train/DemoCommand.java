@@ -137,7 +137,7 @@ public final class DemoCommand implements Callable<Integer> {
             induction();
             subtitle = "Elhage et al. 2021, A Mathematical Framework for Transformer Circuits, in three runs (seed " + seed + ")";
         } else {
-            summary.put("text", textSettings.text().stream().map(Path::toString).toList());
+            summary.put("text", textSettings.textPaths());
             summary.put("config", Json.object("d_model", textSettings.dModel(), "heads", textSettings.heads(), "d_head",
                     textSettings.dModel() / textSettings.heads(), "n_ctx", textSettings.ctx(), "batch", textSettings.batch(), "lr", textSettings.lr()));
             new TextDemo(textSettings, out, seed, nThreads, o, spec.commandLine().getErr(), sections, written, summary).run(corpus);

@@ -100,9 +100,14 @@ final class TextDemo {
             text = List.copyOf(text);
         }
 
+        /** The corpus paths as strings, as summary.json lists them. */
+        List<String> textPaths() {
+            return text.stream().map(Path::toString).toList();
+        }
+
         /** The corpus paths as the narrative and the report name them: "a.txt, docs". */
         String textNames() {
-            return String.join(", ", text.stream().map(Path::toString).toList());
+            return String.join(", ", textPaths());
         }
     }
 
@@ -206,7 +211,7 @@ final class TextDemo {
         cache = task.cache(bpe, err);
         o.printf("%,d tokens in %,d documents; the last %,d tokens held out%n", cache.count(), cache.documents(), cache.count() - cache.heldOutStart());
         summary.put("tokenizer", Json.object("file", file.toString(), "vocab", trained.vocabSize(), "merges", trained.merges().size()));
-        summary.put("corpus", Json.object("paths", s.text().stream().map(Path::toString).toList(), "documents", cache.documents(), "tokens", cache.count(),
+        summary.put("corpus", Json.object("paths", s.textPaths(), "documents", cache.documents(), "tokens", cache.count(),
                 "held_out_tokens", cache.count() - cache.heldOutStart()));
     }
 
@@ -323,14 +328,15 @@ final class TextDemo {
      */
     private void skipTrigrams(Trained t, TokenFrequency frequency, TextSample sample) {
         ModelFile m = t.model();
+        CircuitWeights weights = CircuitWeights.of(m.weights());
         int[] used = frequency.used(USED_SHARE);
         int[] words = IntStream.of(used).filter(id -> WORD.matcher(bpe.decode(id)).matches()).toArray();
         List<Object> json = new ArrayList<>(), wordJson = new ArrayList<>();
         o.println("strongest skip-trigrams among the " + used.length + " tokens the text uses (source ... destination -> output, head, OV logit):");
-        List<List<Cell>> rows = strongest(m, used, json);
+        List<List<Cell>> rows = strongest(weights, used, json);
         o.println("among the " + words.length + " of them that start a word (a space and letters):");
-        List<List<Cell>> wordRows = strongest(m, words, wordJson);
-        Heads heads = heads(m, sample);
+        List<List<Cell>> wordRows = strongest(weights, words, wordJson);
+        Heads heads = heads(weights, SnapshotScores.of(m.transformer(), Optional.of(sample), repeatLength(), SCORE_BATCH, seed));
         o.printf("held-out loss %.4f nats%n", t.heldOut());
         summary.put("skip_trigram", Json.object("layers", 1, "held_out_loss", t.heldOut(), "tokens_seen", t.tokens(), "top", json,
                 "top_words", wordJson, "heads", heads.json()));
@@ -351,9 +357,9 @@ final class TextDemo {
     }
 
     /** The {@link #TOP} largest OV entries over all heads of the 1-layer model restricted to {@code tokens}: printed, as rows, and into {@code json}. */
-    private List<List<Cell>> strongest(ModelFile m, int[] tokens, List<Object> json) {
+    private List<List<Cell>> strongest(CircuitWeights weights, int[] tokens, List<Object> json) {
         if (tokens.length == 0) return List.of();
-        Circuits view = new Circuits(CircuitWeights.of(m.weights()).restrict(tokens));
+        Circuits view = new Circuits(weights.restrict(tokens));
         List<SkipTrigram> all = new ArrayList<>();
         for (List<SkipTrigram> head : CircuitEntries.of(view, TOP, 0, () -> {}).skipTrigrams()) all.addAll(head);
         all.sort(Comparator.comparingDouble(SkipTrigram::ov).reversed());
@@ -371,13 +377,14 @@ final class TextDemo {
 
     /** Part 3: the 2-layer model's head scores, and its snapshots' scores against tokens seen. */
     private void induction(Trained t, TextSample sample, int steps) throws IOException {
-        Heads heads = heads(t.model(), sample);
         List<CircuitsSeries.Point> points = new ArrayList<>();
         int n = repeatLength();
         for (Snapshots.Entry e : Snapshots.list(out.resolve("snapshots"))) {
             ModelFile m = ModelFile.load(e.path());
             points.add(new CircuitsSeries.Point(e, SnapshotScores.of(new Transformer(m.weights()), Optional.of(sample), n, SCORE_BATCH, seed)));
         }
+        // the last snapshot is the trained model (the snapshot writer saves the last step), so its scores are the model's
+        Heads heads = heads(CircuitWeights.of(t.model().weights()), points.getLast().scores());
         CircuitsSeries.Point best = points.getFirst();
         HeadDetector.HeadScore bestHead = null;
         for (CircuitsSeries.Point p : points) {
@@ -440,9 +447,9 @@ final class TextDemo {
         return best;
     }
 
-    private Heads heads(ModelFile m, TextSample sample) {
-        SnapshotScores scores = SnapshotScores.of(m.transformer(), Optional.of(sample), repeatLength(), SCORE_BATCH, seed);
-        return new Heads(new Circuits(CircuitWeights.of(m.weights())).copyingScores(), scores.text().orElseThrow().previousToken(),
+    /** The head table of a model from its circuit weights (copying scores) and its scores on the held-out text. */
+    private static Heads heads(CircuitWeights weights, SnapshotScores scores) {
+        return new Heads(new Circuits(weights).copyingScores(), scores.text().orElseThrow().previousToken(),
                 scores.repeatedText().orElseThrow(), scores.random());
     }
 
