@@ -89,6 +89,8 @@ public final class PngLineChart {
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
         FontMetrics fm = g.getFontMetrics();
         List<Double> yTicks = ticks(y0, y1, 6), xTicks = ticks(x0, x1, 8);
+        // fewer x ticks while their labels would run into each other (tokens seen: "140,000,000160,000,000")
+        for (int count = 7; count >= 2 && !labelsFit(xTicks, ax, fm); count--) xTicks = ticks(x0, x1, count);
         for (double t : yTicks) {
             int y = (int) Math.round(ay.at(t));
             g.setColor(GRID);
@@ -117,12 +119,14 @@ public final class PngLineChart {
 
         List<String> names = new ArrayList<>();
         List<Color> colours = new ArrayList<>();
+        List<Boolean> dashed = new ArrayList<>();
         for (int i = 0; i < chart.series().size(); i++) {
             Series s = chart.series().get(i);
             Color c = PALETTE[(s.group() >= 0 ? s.group() : i) % PALETTE.length];
             line(g, s, ax, ay, c);
             names.add(s.name());
             colours.add(c);
+            dashed.add(s.style() == Series.Style.DASHED);
         }
         Color refColour = PALETTE[PALETTE.length - 1];
         for (Section.LossCurves.Reference r : chart.references()) {
@@ -132,6 +136,7 @@ public final class PngLineChart {
             g.drawLine(LEFT, y, LEFT + pw, y);
             names.add(r.name());
             colours.add(refColour);
+            dashed.add(false);
         }
         g.setStroke(new BasicStroke(1));
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
@@ -140,7 +145,13 @@ public final class PngLineChart {
         for (int i = 0; i < names.size(); i++) {
             int x = 16 + (i % perRow) * colWidth, y = TOP + PLOT_H + AXIS_GAP + (i / perRow) * LEGEND_ROW + 12;
             g.setColor(colours.get(i));
-            g.fillRect(x, y - 9, 14, 4);
+            if (dashed.get(i)) {
+                // two dashes, so a DASHED series is told from the LINE series sharing its colour here as in the plot
+                g.fillRect(x, y - 9, 5, 4);
+                g.fillRect(x + 9, y - 9, 5, 4);
+            } else {
+                g.fillRect(x, y - 9, 14, 4);
+            }
             g.setColor(INK);
             String name = names.get(i);
             while (name.length() > 1 && fm.stringWidth(name) > colWidth - 24) name = name.substring(0, name.length() - 2) + "…";
@@ -205,8 +216,16 @@ public final class PngLineChart {
         if (err >= 7.5) step *= 10;
         else if (err >= 3.5) step *= 5;
         else if (err >= 1.5) step *= 2;
-        for (double v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) out.add(v);
+        for (long k = (long) Math.ceil(lo / step); k * step <= hi + step * 1e-9; k++) out.add(k * step); // multiples, no drifting sum
         return out;
+    }
+
+    /** Whether the labels of ticks along x leave at least 12 px between neighbours. */
+    private static boolean labelsFit(List<Double> ticks, Axis ax, FontMetrics fm) {
+        if (ticks.size() < 2) return true;
+        int widest = 0;
+        for (double t : ticks) widest = Math.max(widest, fm.stringWidth(tick(t, ticks)));
+        return ax.at(ticks.get(1)) - ax.at(ticks.get(0)) >= widest + 12;
     }
 
     /** A tick label with as many decimals as the tick spacing needs (none, with thousands separators, for a spacing of 1 or more). */

@@ -343,7 +343,8 @@
     var err = span / count / step;
     if (err >= 7.5) { step *= 10; } else if (err >= 3.5) { step *= 5; } else if (err >= 1.5) { step *= 2; }
     var ticks = [];
-    for (var v = Math.ceil(lo / step) * step; v <= hi + step * 1e-9; v += step) { ticks.push(Number(v.toPrecision(12))); }
+    // each tick an integer multiple of step, not a running sum: the sum drifts, and 0 came out as 1.2e-17
+    for (var k = Math.ceil(lo / step); k * step <= hi + step * 1e-9; k++) { ticks.push(Number((k * step).toPrecision(12))); }
     return ticks;
   }
   function logTicks(lo, hi) {

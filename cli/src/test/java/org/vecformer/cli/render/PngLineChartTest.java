@@ -38,6 +38,27 @@ class PngLineChartTest {
         List<Double> ticks = PngLineChart.ticks(0, 1, 6); // spacing 0.2: 1, 2 or 5 × 10^k, as report.js
         assertEquals(6, ticks.size());
         for (int i = 0; i < 6; i++) assertEquals(0.2 * i, ticks.get(i), 1e-12);
+        // a range across zero has a tick at exactly 0 (a running sum from -1.2 in steps of 0.2 ends at -2.8e-16)
+        assertTrue(PngLineChart.ticks(-1.23, 0.05, 6).contains(0.0), PngLineChart.ticks(-1.23, 0.05, 6).toString());
+    }
+
+    /** Tokens-seen labels as wide as "200,000,000" get fewer ticks: the x grid lines stand a label's width plus 12 px apart. */
+    @Test
+    void wideTickLabelsGetFewerTicks() {
+        Section.LossCurves chart = new Section.LossCurves("t", "", "score", false, List.of(
+                new Series("s", new long[] {0, 204_800_000}, new double[] {0, 0})), List.of(), "tokens seen");
+        BufferedImage image = PngLineChart.draw(chart);
+        int y = 44 + 20, grid = 0xd0d7de; // a row in the plot above the flat series
+        List<Integer> lines = new java.util.ArrayList<>();
+        for (int x = 78; x < image.getWidth(); x++) if ((image.getRGB(x, y) & 0xffffff) == grid) lines.add(x);
+        java.awt.Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
+        g.setRenderingHint(java.awt.RenderingHints.KEY_TEXT_ANTIALIASING, java.awt.RenderingHints.VALUE_TEXT_ANTIALIAS_ON);
+        g.setFont(new java.awt.Font(java.awt.Font.SANS_SERIF, java.awt.Font.PLAIN, 12));
+        int label = g.getFontMetrics().stringWidth("200,000,000");
+        assertTrue(lines.size() >= 3, "x grid lines " + lines);
+        for (int i = 1; i < lines.size(); i++) {
+            assertTrue(lines.get(i) - lines.get(i - 1) >= label + 12, "grid lines " + lines + " closer than a label (" + label + " px) + 12");
+        }
     }
 
     /**
@@ -69,5 +90,21 @@ class PngLineChartTest {
         assertTrue(redRows[solidRow] > 0.95 * width, "solid line covers " + redRows[solidRow] + " of " + width + " columns");
         assertTrue(dashedRow > 0 && redRows[dashedRow] > 0.4 * width && redRows[dashedRow] < 0.8 * width,
                 "dashed line covers " + (dashedRow < 0 ? 0 : redRows[dashedRow]) + " of " + width + " columns");
+        // the legend's first row: L0H1's swatch (first column) is one run of red, L1H1's (second column) has a gap
+        int legendY = 44 + 380 + 52 + 12 - 7, column = (900 - 32) / 4;
+        assertEquals(1, redRuns(image, legendY, 16, 16 + 14), "solid swatch");
+        assertEquals(2, redRuns(image, legendY, 16 + column, 16 + column + 14), "dashed swatch");
+    }
+
+    /** Runs of the palette's red in row y between x0 (inclusive) and x1 (exclusive). */
+    private static int redRuns(BufferedImage image, int y, int x0, int x1) {
+        int runs = 0;
+        boolean in = false;
+        for (int x = x0; x < x1; x++) {
+            boolean red = (image.getRGB(x, y) & 0xffffff) == 0xcf222e;
+            if (red && !in) runs++;
+            in = red;
+        }
+        return runs;
     }
 }
