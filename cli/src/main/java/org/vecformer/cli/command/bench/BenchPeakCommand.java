@@ -12,7 +12,7 @@ import org.vecformer.cli.command.ThreadsOption;
 
 /** {@code vecformer bench peak}: the float FMA peak this JVM reaches, per thread and in total. */
 @Command(name = "peak", mixinStandardHelpOptions = true,
-        description = "Float FMA peak of this CPU as the JVM reaches it (the ceiling for '% of peak').")
+        description = "Float FMA peak of this CPU as the JVM reaches it (the ceiling for '%% of peak').")
 public final class BenchPeakCommand implements Runnable {
     @Mixin
     ThreadsOption threadsOption;
