@@ -155,12 +155,15 @@ class TextScoresTest {
         assertArrayEquals(random.random().induction()[1], random.induction()[1]);
         // on [r, r] the planted induction head predicts the second copy: late loss (second half) below early (first half)
         assertTrue(random.icl().score() < 0, "icl " + random.icl().score());
-        assertEquals(SnapshotScores.ICL_WINDOWS, random.icl().sequences(), "the ICL score averages over more sequences than batch");
+        assertEquals(SnapshotScores.WINDOWS, random.icl().sequences(), "the ICL score averages over more sequences than batch");
 
         int[] text800 = new int[8 * 100];
         for (int i = 0; i < text800.length; i++) text800[i] = (i * 7 + i / 8) % 8;
         SnapshotScores many = SnapshotScores.of(model, Optional.of(new TextSample(text800)), 4, 4, 1);
-        assertEquals(SnapshotScores.ICL_WINDOWS, many.icl().sequences(), "100 windows of n_ctx available, ICL_WINDOWS used");
+        assertEquals(SnapshotScores.WINDOWS, many.icl().sequences(), "100 windows of n_ctx available, WINDOWS used");
+        assertEquals(SnapshotScores.WINDOWS, many.repeatedText().get().tokens().length, "200 windows of n = 4 available, WINDOWS repeated");
+        assertArrayEquals(TextHeadScores.of(model, new TextSample(text800).windows(8, SnapshotScores.WINDOWS)).previousToken()[0],
+                many.previousToken()[0], "the previous-token score over the same WINDOWS windows");
 
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> SnapshotScores.of(model, Optional.of(new TextSample(new int[] {1, 2, 8, 3, 4, 5, 6, 7})), 4, 4, 1));

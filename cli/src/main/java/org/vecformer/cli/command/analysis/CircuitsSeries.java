@@ -129,8 +129,8 @@ public final class CircuitsSeries {
             TextSample text = sample.get();
             return new Notes(String.format(Locale.ROOT, "head scores on --data %s (%,d tokens): previous-token on %s of n_ctx tokens,"
                             + " induction on %s of %d tokens each followed by itself",
-                            options.data, text.ids().length, Words.plural(Math.min(batch, text.windowCount(ctx)), "window"),
-                            Words.plural(Math.min(batch, text.windowCount(n)), "window"), n),
+                            options.data, text.ids().length, Words.plural(Math.min(SnapshotScores.windows(batch), text.windowCount(ctx)), "window"),
+                            Words.plural(Math.min(SnapshotScores.windows(batch), text.windowCount(n)), "window"), n),
                     String.format(Locale.ROOT, "in-context learning score = mean loss at token index %d − mean loss at index %d over %s of held-out text (%s)",
                             icl.late(), icl.early(), Words.plural(icl.sequences(), "window"), positions));
         }
