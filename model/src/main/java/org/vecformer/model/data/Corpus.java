@@ -8,6 +8,7 @@ import java.io.Reader;
 import java.nio.ByteBuffer;
 import java.nio.CharBuffer;
 import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -21,14 +22,25 @@ import java.util.zip.GZIPInputStream;
 /**
  * The documents of a text corpus given as paths: a file is one document; a directory gives every regular file
  * under it (recursively, hidden names starting with '.' left out), in the order of their path strings; a name
- * ending in {@code .gz} is read through gzip. A file is skipped, with its reason, when it holds a NUL byte
- * (binary), is not valid UTF-8, or is empty; the documents are read with strict UTF-8 decoding.
+ * ending in {@code .gz}, or in {@code .dz} (dictd's dictzip, gzip with an index of its blocks, as in
+ * {@code /usr/share/dictd/*.dict.dz}), is read through gzip. A file is skipped, with its reason, when it holds a
+ * NUL byte (binary), is empty, or is not UTF-8: more than one malformed byte sequence per {@link #BYTES_PER_STRAY}
+ * bytes (a Latin-1 text has one every few dozen). Fewer, as in dict-gcide's 40 MB dictionary with three
+ * Windows-1252 bytes in it, make a text with a few damaged characters: it is read with U+FFFD in their place
+ * and {@link Document#malformed()} counts them. Every other document is read with strict UTF-8 decoding.
  */
 public record Corpus(List<Document> documents, List<Skipped> skipped) {
-    /** One document: its path, size in bytes on disk and modification time in ms (for the cache key). */
-    public record Document(Path path, long size, long modified) {
+    /** Fewest bytes per malformed UTF-8 sequence for a file to count as UTF-8 text with a few damaged characters. */
+    public static final long BYTES_PER_STRAY = 100_000;
+
+    /**
+     * One document: its path, size in bytes on disk, modification time in ms (for the cache key) and the number
+     * of malformed UTF-8 sequences in it, each read as U+FFFD.
+     */
+    public record Document(Path path, long size, long modified, long malformed) {
         boolean gzip() {
-            return path.getFileName().toString().endsWith(".gz");
+            String name = path.getFileName().toString();
+            return name.endsWith(".gz") || name.endsWith(".dz");
         }
 
         /** Its bytes (decompressed when gzip). */
@@ -37,10 +49,14 @@ public record Corpus(List<Document> documents, List<Skipped> skipped) {
             return gzip() ? new GZIPInputStream(in, 1 << 16) : in;
         }
 
-        /** Its text, strict UTF-8 (a malformed byte is an IOException). */
+        /**
+         * Its text: strict UTF-8 (a malformed byte is an IOException), or U+FFFD for each malformed sequence when
+         * the scan found a few.
+         */
         public Reader open() throws IOException {
+            CodingErrorAction bad = malformed == 0 ? CodingErrorAction.REPORT : CodingErrorAction.REPLACE;
             return new InputStreamReader(bytes(), StandardCharsets.UTF_8.newDecoder()
-                    .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+                    .onMalformedInput(bad).onUnmappableCharacter(bad));
         }
 
         /** Its whole text. */
@@ -88,13 +104,14 @@ public record Corpus(List<Document> documents, List<Skipped> skipped) {
         for (Path f : files) {
             Document d;
             try {
-                d = new Document(f, Files.size(f), Files.getLastModifiedTime(f).toMillis());
+                d = new Document(f, Files.size(f), Files.getLastModifiedTime(f).toMillis(), 0);
             } catch (IOException e) {
                 throw new DataFileException(f.toString(), 0, "cannot be read: " + e.getMessage());
             }
-            String problem = check(d);
-            if (problem == null) docs.add(d);
-            else skipped.add(new Skipped(f, problem));
+            switch (check(d)) {
+                case Text t -> docs.add(new Document(f, d.size(), d.modified(), t.malformed()));
+                case NotText n -> skipped.add(new Skipped(f, n.reason()));
+            }
         }
         if (docs.isEmpty()) {
             String why = skipped.isEmpty() ? "no files"
@@ -118,7 +135,12 @@ public record Corpus(List<Document> documents, List<Skipped> skipped) {
         return Sha256.hex(sha.digest());
     }
 
-    /** Total size on disk of the documents (compressed size for .gz). */
+    /** Malformed UTF-8 sequences read as U+FFFD, over all documents. */
+    public long malformed() {
+        return documents.stream().mapToLong(Document::malformed).sum();
+    }
+
+    /** Total size on disk of the documents (compressed size for .gz and .dz). */
     public long bytesOnDisk() {
         return documents.stream().mapToLong(Document::size).sum();
     }
@@ -130,31 +152,51 @@ public record Corpus(List<Document> documents, List<Skipped> skipped) {
         return false;
     }
 
-    /** Null when the document is non-empty UTF-8 text without NUL bytes, else why not. */
-    private static String check(Document d) {
+    /** What a scan found in a file. */
+    private sealed interface Scan permits Text, NotText {}
+
+    /** UTF-8 text, with this many malformed sequences (at most one per {@link #BYTES_PER_STRAY} bytes). */
+    private record Text(long malformed) implements Scan {}
+
+    /** Not a document, and why. */
+    private record NotText(String reason) implements Scan {}
+
+    /** Reads the document once through: NUL bytes, emptiness, and its malformed UTF-8 sequences counted. */
+    private static Scan check(Document d) {
         CharsetDecoder utf8 = StandardCharsets.UTF_8.newDecoder()
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT);
         byte[] chunk = new byte[1 << 16];
         ByteBuffer in = ByteBuffer.allocate(chunk.length + 8);
         CharBuffer out = CharBuffer.allocate(chunk.length + 8);
-        long total = 0;
+        long total = 0, malformed = 0, firstBad = -1;
         try (InputStream s = d.bytes()) {
             for (int n; (n = s.read(chunk)) > 0; ) {
                 for (int i = 0; i < n; i++) {
-                    if (chunk[i] == 0) return "binary (NUL byte at offset " + (total + i) + ")";
+                    if (chunk[i] == 0) return new NotText("binary (NUL byte at offset " + (total + i) + ")");
                 }
                 total += n;
                 in.put(chunk, 0, n).flip();
-                if (utf8.decode(in, out, false).isError()) return "not UTF-8 (bad byte at offset " + (total - in.remaining()) + ")";
+                for (CoderResult r; (r = utf8.decode(in, out, false)).isError() || r.isOverflow(); out.clear()) {
+                    if (r.isError()) {
+                        if (malformed++ == 0) firstBad = total - in.remaining();
+                        in.position(in.position() + r.length());
+                    }
+                }
                 out.clear();
                 in.compact();
             }
             in.flip();
-            if (utf8.decode(in, out, true).isError() || utf8.flush(out).isError()) return "not UTF-8 (cut inside a character at the end)";
-            if (total == 0) return "empty";
+            if (total == 0) return new NotText("empty");
+            if (utf8.decode(in, out, true).isError() || utf8.flush(out).isError()) {
+                if (malformed++ == 0) firstBad = total - in.remaining();
+            }
         } catch (IOException e) {
-            return "unreadable (" + e.getMessage() + ")";
+            return new NotText("unreadable (" + e.getMessage() + ")");
         }
-        return null;
+        if (malformed > total / BYTES_PER_STRAY) {
+            return new NotText("not UTF-8 (" + malformed + " malformed byte sequence" + (malformed == 1 ? "" : "s")
+                    + " in " + total + " bytes, the first at offset " + firstBad + ")");
+        }
+        return new Text(malformed);
     }
 }

@@ -7,7 +7,7 @@
  * {@link org.vecformer.model.data.RepeatedTokens}); their {@code heldOut()} samples the same structure from another
  * seed stream. File data: {@code tokens} ({@link org.vecformer.model.data.TokenFile}) and {@code text}
  * ({@link org.vecformer.model.data.TextCorpus}), held out as the last 10% ({@link org.vecformer.model.data.TokenStream#heldOut()}).
- * Real text: {@link org.vecformer.model.data.Corpus} (documents under files, directories, .gz) tokenized once by a
+ * Real text: {@link org.vecformer.model.data.Corpus} (documents under files, directories, .gz, .dz) tokenized once by a
  * BPE into a memory-mapped {@link org.vecformer.model.data.TokenCache} (the last 1% held out).
  * Unusable files raise {@link org.vecformer.model.data.DataFileException} with a one-line message.
  */

@@ -52,10 +52,44 @@ class TokenCacheTest {
         assertEquals(List.of(data.resolve("a.txt"), data.resolve("b/c.txt.gz"), data.resolve("b/d.txt")),
                 c.documents().stream().map(Corpus.Document::path).toList());
         assertEquals(List.of(new Corpus.Skipped(data.resolve("b/e.bin"), "binary (NUL byte at offset 1)"),
-                new Corpus.Skipped(data.resolve("b/f.txt"), "not UTF-8 (cut inside a character at the end)")), c.skipped());
+                new Corpus.Skipped(data.resolve("b/f.txt"), "not UTF-8 (1 malformed byte sequence in 3 bytes, the first at offset 2)")), c.skipped());
         assertEquals("Gzip’d text, café.\n", c.documents().get(1).read());
         DataFileException none = assertThrows(DataFileException.class, () -> Corpus.scan(List.of(data.resolve("b/e.bin"))));
         assertTrue(none.getMessage().contains("the corpus is empty: 1 file, not UTF-8 text"), none.getMessage());
+    }
+
+    /**
+     * A few stray bytes in a large file (dict-gcide's dictionary has three Windows-1252 bytes in 40 MB) are read as
+     * U+FFFD, one per malformed sequence; one more than one per {@link Corpus#BYTES_PER_STRAY} bytes and the file
+     * is not UTF-8 text. A {@code .dz} (dictzip) file is read through gzip.
+     */
+    @Test
+    void aFewStrayBytesAreReadAsReplacementCharactersAndDictzipIsGzip(@TempDir Path dir) throws IOException {
+        int size = 2 * (int) Corpus.BYTES_PER_STRAY + 10;
+        byte[] text = "word ".repeat(size / 5).getBytes(StandardCharsets.US_ASCII);
+        text[1000] = (byte) 0x92;
+        text[150_000] = (byte) 0xE9;
+        Path few = dir.resolve("few.txt");
+        Files.write(few, text);
+        byte[] worse = text.clone();
+        worse[5] = (byte) 0xFF;
+        Path many = dir.resolve("many.txt");
+        Files.write(many, worse);
+        Path dz = dir.resolve("gcide.dict.dz");
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(dz))) {
+            o.write(text);
+        }
+        Corpus c = Corpus.scan(List.of(few, many, dz));
+        assertEquals(List.of(few, dz), c.documents().stream().map(Corpus.Document::path).toList());
+        assertEquals(List.of(new Corpus.Skipped(many, "not UTF-8 (3 malformed byte sequences in " + size + " bytes, the first at offset 5)")),
+                c.skipped());
+        assertEquals(2, c.documents().getFirst().malformed());
+        assertEquals(4, c.malformed());
+        String expected = new String(text, StandardCharsets.ISO_8859_1).replace('\u0092', '\uFFFD').replace('\u00E9', '\uFFFD');
+        assertEquals(expected, c.documents().getFirst().read());
+        assertEquals(expected, c.documents().get(1).read());
+        Corpus clean = Corpus.scan(List.of(corpus(dir.resolve("clean"))));
+        assertTrue(clean.documents().stream().allMatch(d -> d.malformed() == 0));
     }
 
     @Test

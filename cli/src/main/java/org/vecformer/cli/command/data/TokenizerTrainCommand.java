@@ -22,7 +22,7 @@ import picocli.CommandLine.Spec;
 
 /**
  * {@code vecformer tokenizer train}: a byte-level BPE ({@link BpeTrainer}: HF's merge rule) trained on the documents
- * of {@code --data} ({@link Corpus}: files, directories, .gz; binary and non-UTF-8 files skipped with one warning),
+ * of {@code --data} ({@link Corpus}: files, directories, .gz, .dz; binary and non-UTF-8 files skipped with one warning, a few stray bytes read as U+FFFD with another),
  * written as a Hugging Face {@code tokenizer.json}.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
@@ -34,7 +34,7 @@ public final class TokenizerTrainCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--data", required = true, arity = "1..*", paramLabel = "PATH",
-            description = "Text files, directories (read recursively, in path order) and .gz files.")
+            description = "Text files, directories (read recursively, in path order), .gz and .dz (dictzip) files.")
     List<Path> data;
 
     @Option(names = "--vocab", required = true, paramLabel = "N", description = "Tokens in the vocabulary, specials included (at least specials + 256).")
@@ -63,7 +63,7 @@ public final class TokenizerTrainCommand implements Callable<Integer> {
         long t0 = System.nanoTime();
         Corpus corpus = Corpus.scan(data);
         PrintWriter err = spec.commandLine().getErr();
-        warnSkipped(err, corpus);
+        warnCorpus(err, corpus);
         WordCounts words = count(corpus, workers);
         long t1 = System.nanoTime();
         TrainedBpe trained = merge(words, vocab, chosen);
@@ -91,11 +91,21 @@ public final class TokenizerTrainCommand implements Callable<Integer> {
         }
     }
 
-    /** One warning line for every file the corpus left out (how many, and the first with its reason). */
-    public static void warnSkipped(PrintWriter err, Corpus corpus) {
-        if (corpus.skipped().isEmpty()) return;
-        Corpus.Skipped first = corpus.skipped().getFirst();
-        err.printf("vecformer: warning: skipped %d file%s that %s not UTF-8 text (first: %s: %s)%n", corpus.skipped().size(),
-                corpus.skipped().size() == 1 ? "" : "s", corpus.skipped().size() == 1 ? "is" : "are", first.path(), first.reason());
+    /**
+     * One warning line for every file the corpus left out (how many, and the first with its reason), and one for
+     * the stray bytes of the files it kept, read as U+FFFD (how many, in how many files, the first file).
+     */
+    public static void warnCorpus(PrintWriter err, Corpus corpus) {
+        if (!corpus.skipped().isEmpty()) {
+            Corpus.Skipped first = corpus.skipped().getFirst();
+            err.printf("vecformer: warning: skipped %d file%s that %s not UTF-8 text (first: %s: %s)%n", corpus.skipped().size(),
+                    corpus.skipped().size() == 1 ? "" : "s", corpus.skipped().size() == 1 ? "is" : "are", first.path(), first.reason());
+        }
+        List<Corpus.Document> damaged = corpus.documents().stream().filter(d -> d.malformed() > 0).toList();
+        if (!damaged.isEmpty()) {
+            err.printf("vecformer: warning: read %,d malformed UTF-8 byte sequence%s as U+FFFD, in %d file%s (first: %s)%n",
+                    corpus.malformed(), corpus.malformed() == 1 ? "" : "s", damaged.size(), damaged.size() == 1 ? "" : "s",
+                    damaged.getFirst().path());
+        }
     }
 }

@@ -197,7 +197,7 @@ final class TextDemo {
 
     private void tokenizer(Corpus corpus) throws IOException {
         o.printf("%n== tokenizer: byte-level BPE, %,d tokens ==%n", s.vocab());
-        TokenizerTrainCommand.warnSkipped(err, corpus);
+        TokenizerTrainCommand.warnCorpus(err, corpus);
         long t0 = System.nanoTime();
         TrainedBpe trained = TokenizerTrainCommand.merge(TokenizerTrainCommand.count(corpus, nThreads), s.vocab(), BpeTrainer.DEFAULT_SPECIALS);
         Path file = out.resolve("tokenizer.json");
@@ -405,8 +405,9 @@ final class TextDemo {
         o.println(heads.narrative());
         o.println(verdict);
         CircuitsSeries.Notes notes = new CircuitsSeries.Notes(String.format(Locale.ROOT, "Head scores on the held-out text (%,d tokens): "
-                        + "previous-token on windows of n_ctx tokens, induction on windows of %d tokens each followed by itself, %d windows each.",
-                sample.ids().length, n, SCORE_BATCH),
+                        + "previous-token on %d windows of n_ctx tokens, induction on %d windows of %d tokens each followed by itself.",
+                sample.ids().length, Math.min(SnapshotScores.windows(SCORE_BATCH), sample.windowCount(s.ctx())),
+                Math.min(SnapshotScores.windows(SCORE_BATCH), sample.windowCount(n)), n),
                 "In-context learning score: mean loss at a late token index minus at an early one over held-out windows of n_ctx tokens "
                         + "(the paper's 500 and 50 when n_ctx > 501, else the last index and a tenth of it); negative when later tokens are "
                         + "predicted better.");

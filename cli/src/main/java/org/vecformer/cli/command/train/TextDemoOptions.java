@@ -22,7 +22,7 @@ final class TextDemoOptions {
     static final double LR = 3e-3;
 
     @Option(names = "--text", arity = "1..*", paramLabel = "PATH",
-            description = {"Train on this text instead (files, directories read recursively, .gz; all of them one corpus):",
+            description = {"Train on this text instead (files, directories read recursively, .gz and .dz; all of them one corpus):",
                     "a BPE tokenizer, then 0-, 1- and 2-layer models and their circuits."})
     List<Path> text;
 

@@ -55,7 +55,7 @@ public final class TrainCommand implements Callable<Integer> {
     String task;
 
     @Option(names = "--data", arity = "1..*", paramLabel = "PATH", description = {"Data of --task tokens (one file of ids) or text (UTF-8; one file, one token per",
-            "character, or with --tokenizer files, directories and .gz forming one corpus, tokenized once into a cache, see README)."})
+            "character, or with --tokenizer files, directories, .gz and .dz forming one corpus, tokenized once into a cache, see README)."})
     List<Path> data;
 
     @Option(names = "--tokenizer", paramLabel = "FILE", description = "tokenizer.json (byte-level BPE) for --task text; the model stores it.")

@@ -31,7 +31,7 @@ import org.vecformer.model.tokenize.Tokenizer;
 
 /**
  * What {@code vecformer train} learns from: a task name, its data (empty for a synthetic task; one token file; one
- * text file, or with a BPE {@code tokenizer} any number of files, directories and .gz files forming one
+ * text file, or with a BPE {@code tokenizer} any number of files, directories, .gz and .dz files forming one
  * {@link Corpus}), vocabulary, context and seed. Stored as JSON in the checkpoint ({@link #KEY}) so {@code --resume}
  * rebuilds the same data streams.
  */
@@ -142,7 +142,7 @@ record TrainTask(String name, List<Path> data, Path tokenizer, int dVocab, int n
     /** The {@link TokenCache} of the BPE text corpus of all {@code data} paths under {@code bpe}, built on first use (which {@code err} hears about). */
     TokenCache cache(BpeTokenizer bpe, PrintWriter err) throws IOException {
         Corpus corpus = Corpus.scan(data);
-        TokenizerTrainCommand.warnSkipped(err, corpus);
+        TokenizerTrainCommand.warnCorpus(err, corpus);
         Path cacheDir = cacheDir();
         if (!Files.isRegularFile(TokenCache.fileFor(corpus, bpe, cacheDir))) {
             err.printf("tokenizing %,d documents (%.1f MB on disk) once, into the cache %s%n", corpus.documents().size(), corpus.bytesOnDisk() / 1e6, cacheDir);

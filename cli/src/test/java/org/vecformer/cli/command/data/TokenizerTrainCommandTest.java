@@ -52,6 +52,23 @@ class TokenizerTrainCommandTest {
         assertTrue(Files.readString(out).equals(Files.readString(TokenizeCommandTest.FIXTURES.resolve("trained.json"))));
     }
 
+    /** A dictzip file with a stray Windows-1252 byte in 200 kB is read, the byte as U+FFFD, and a warning says so. */
+    @Test
+    void strayBytesAreOneWarningAndReadAsReplacementCharacters(@TempDir Path dir) throws IOException {
+        byte[] text = "the dictionary's words ".repeat(10_000).getBytes(StandardCharsets.US_ASCII);
+        text[17] = (byte) 0x92;
+        Path dz = dir.resolve("gcide.dict.dz");
+        try (OutputStream o = new GZIPOutputStream(Files.newOutputStream(dz))) {
+            o.write(text);
+        }
+        Path out = dir.resolve("t.json");
+        CliRun r = CliRun.of("tokenizer", "train", "--data", dz.toString(), "--vocab", "300", "--out", out.toString());
+        assertEquals(0, r.code(), r.err());
+        assertEquals("vecformer: warning: read 1 malformed UTF-8 byte sequence as U+FFFD, in 1 file (first: " + dz + ")",
+                r.err().strip());
+        assertTrue(r.out().contains(" on 1 documents: "), r.out());
+    }
+
     @Test
     void badInputIsOneLine(@TempDir Path dir) throws IOException {
         Path out = dir.resolve("t.json");
