@@ -208,7 +208,7 @@ final class TextDemo {
         o.printf("trained %,d tokens on %,d documents (%.1f MB) in %.1f s; wrote %s%n", trained.vocabSize(), corpus.documents().size(),
                 corpus.bytesOnDisk() / 1e6, (System.nanoTime() - t0) * 1e-9, file);
         task = new TrainTask("text", s.text().stream().map(Path::toAbsolutePath).toList(), file.toAbsolutePath(), bpe.vocabSize(), s.ctx(), seed);
-        cache = task.cache(bpe, err);
+        cache = task.cache(corpus, bpe, err);
         o.printf("%,d tokens in %,d documents; the last %,d tokens held out%n", cache.count(), cache.documents(), cache.count() - cache.heldOutStart());
         summary.put("tokenizer", Json.object("file", file.toString(), "vocab", trained.vocabSize(), "merges", trained.merges().size()));
         summary.put("corpus", Json.object("paths", s.textPaths(), "documents", cache.documents(), "tokens", cache.count(),

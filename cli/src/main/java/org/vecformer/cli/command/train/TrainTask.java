@@ -143,6 +143,11 @@ record TrainTask(String name, List<Path> data, Path tokenizer, int dVocab, int n
     TokenCache cache(BpeTokenizer bpe, PrintWriter err) throws IOException {
         Corpus corpus = Corpus.scan(data);
         TokenizerTrainCommand.warnCorpus(err, corpus);
+        return cache(corpus, bpe, err);
+    }
+
+    /** As {@link #cache(BpeTokenizer, PrintWriter)} for {@code corpus}, the scan of {@code data} already made and warned about. */
+    TokenCache cache(Corpus corpus, BpeTokenizer bpe, PrintWriter err) throws IOException {
         Path cacheDir = cacheDir();
         if (!Files.isRegularFile(TokenCache.fileFor(corpus, bpe, cacheDir))) {
             err.printf("tokenizing %,d documents (%.1f MB on disk) once, into the cache %s%n", corpus.documents().size(), corpus.bytesOnDisk() / 1e6, cacheDir);

@@ -139,9 +139,9 @@ class TextDemoTest {
     }
 
     /**
-     * Two paths, a folder of the documents of train.txt's first 440 lines and one file of the rest, are one corpus:
-     * the tokenizer is the one {@code tokenizer train} makes from both, the token cache holds every document of both,
-     * and the summary and report name both.
+     * Two paths, a folder of the documents of train.txt's first 440 lines (and a binary file, skipped with one
+     * warning) and one file of the rest, are one corpus: the tokenizer is the one {@code tokenizer train} makes from
+     * both, the token cache holds every document of both, and the summary and report name both.
      */
     @Test
     @SuppressWarnings("unchecked")
@@ -150,9 +150,12 @@ class TextDemoTest {
         Path folder = Files.createDirectories(dir.resolve("first"));
         for (int i = 0, doc = 0; i < 440; i += 40, doc++) Files.write(folder.resolve(String.format("doc%02d.txt", doc)), lines.subList(i, i + 40));
         Path rest = Files.write(dir.resolve("rest.txt"), lines.subList(440, lines.size()));
+        Files.write(folder.resolve("zz.bin"), new byte[] {1, 0, 2});
         Path out = dir.resolve("out"), tokenizer = dir.resolve("both.json");
         CliRun r = demo("--text", folder.toString(), rest.toString(), "--out", out.toString(), "--steps", "1,1,2", "--json");
         assertEquals(0, r.code(), r.err());
+        assertEquals(1, r.err().lines().filter(l -> l.startsWith("vecformer: warning: skipped 1 file")).count(),
+                "the tokenizer and the token cache share one scan, and one warning: " + r.err());
 
         CliRun trained = CliRun.of("tokenizer", "train", "--data", folder.toString(), rest.toString(), "--vocab", "300", "--threads", "1", "--out", tokenizer.toString());
         assertEquals(0, trained.code(), trained.err());
@@ -162,7 +165,7 @@ class TextDemoTest {
         long tokens = 0;
         List<Path> documents = new java.util.ArrayList<>();
         try (var files = Files.list(folder)) {
-            documents.addAll(files.sorted().toList());
+            documents.addAll(files.filter(f -> !f.toString().endsWith(".bin")).sorted().toList());
         }
         documents.add(rest);
         for (Path d : documents) tokens += 1 + tok.encode(Files.readString(d)).length;
