@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.vecformer.cli.UsageException;
@@ -76,7 +77,7 @@ final class TextDemo {
     static final long CALIBRATION_NANOS = 1_000_000_000L;
     /** A head whose score on held-out text is at least this is named a previous-token or induction head. */
     static final double HEAD_THRESHOLD = 0.2;
-    /** Snapshots of the 2-layer run (besides the initial one). */
+    /** Evenly spaced snapshots of the 2-layer run (besides the initial one and the {@link #snapshotAt early} ones). */
     static final int SNAPSHOTS = 8;
     /** Rows of the bigram table (the most frequent tokens) and skip-trigrams listed; next tokens per row. */
     static final int TOP = 16, NEXT = 3;
@@ -254,13 +255,23 @@ final class TextDemo {
         Path model = out.resolve(stem + ".safetensors"), csv = out.resolve(stem + ".loss.csv"), ckpt = out.resolve(stem + ".ckpt.safetensors");
         List<Trainer.Progress> progress = new ArrayList<>();
         Consumer<Trainer.Progress> listener = progress::add;
-        if (layers == 2) listener = listener.andThen(TrainCommand.snapshotWriter(trainer, d, snapshots(), Math.max(1, steps / SNAPSHOTS)));
+        if (layers == 2) listener = listener.andThen(TrainCommand.snapshotWriter(trainer, d, snapshots(), snapshotAt(steps)));
         TrainCommand.train(o, err, trainer, task, d, csv, ckpt, model, nThreads, listener);
         written.addAll(List.of(model, csv, ckpt));
         double heldOut = progress.getLast().heldOutLoss();
         return new Trained(new ModelFile(trainer.weights(), Optional.of(bpe)),
                 DemoCommand.lossChart("Loss of the " + layers + "-layer model on " + s.textNames(), bpe.vocabSize(), progress), heldOut,
                 (long) steps * s.batch() * s.ctx());
+    }
+
+    /**
+     * The steps of a {@code steps}-step 2-layer run that write a snapshot: every {@code e = steps / SNAPSHOTS}, and
+     * before the first of those at e/2, e/4 and e/8. On the dictionary an induction head went from nothing to 0.2
+     * within the first eighth of the run, which evenly spaced snapshots drew as one straight line.
+     */
+    static IntPredicate snapshotAt(int steps) {
+        int every = Math.max(1, steps / SNAPSHOTS);
+        return step -> step % every == 0 || step == every >> 1 || step == every >> 2 || step == every >> 3;
     }
 
     private Path snapshots() throws IOException {

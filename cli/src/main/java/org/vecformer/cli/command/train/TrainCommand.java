@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.function.Consumer;
+import java.util.function.IntPredicate;
 import org.vecformer.cli.OutputPaths;
 import org.vecformer.cli.UsageException;
 import org.vecformer.engine.io.SafetensorsFile;
@@ -212,7 +213,8 @@ public final class TrainCommand implements Callable<Integer> {
         Consumer<Trainer.Progress> listener = recorder == null ? p -> {} : recorder::add;
         if (snapshotDir != null) {
             OutputPaths.create(snapshotDir);
-            listener = listener.andThen(snapshotWriter(trainer, d, snapshotDir, saveEvery));
+            int every = saveEvery;
+            listener = listener.andThen(snapshotWriter(trainer, d, snapshotDir, step -> step % every == 0));
         }
         train(this.spec.commandLine().getOut(), this.spec.commandLine().getErr(), trainer, spec, d, csv, ckptPath, base, resumedFrom, nThreads,
                 listener);
@@ -224,15 +226,15 @@ public final class TrainCommand implements Callable<Integer> {
     }
 
     /**
-     * Writes the model as {@link Snapshots} every {@code every} steps and at the last, named by tokens seen
+     * Writes the model as {@link Snapshots} at the steps {@code at} accepts and at the last, named by tokens seen
      * (step · batch · n_ctx); a fresh run also writes its initial weights (tokens_0) now, before the first step.
      */
-    static Consumer<Trainer.Progress> snapshotWriter(Trainer trainer, TrainTask.Data d, Path dir, int every) throws IOException {
+    static Consumer<Trainer.Progress> snapshotWriter(Trainer trainer, TrainTask.Data d, Path dir, IntPredicate at) throws IOException {
         long tokensPerStep = (long) trainer.config().batch() * d.train().nCtx();
         Optional<Tokenizer> tokenizer = d.tokenizer();
         if (trainer.stepsDone() == 0) Snapshots.save(dir, 0, new ModelFile(trainer.weights(), tokenizer));
         return p -> {
-            if (p.step() % every != 0 && p.step() != trainer.config().steps()) return;
+            if (!at.test(p.step()) && p.step() != trainer.config().steps()) return;
             try {
                 Snapshots.save(dir, p.step() * tokensPerStep, new ModelFile(trainer.weights(), tokenizer));
             } catch (IOException e) {

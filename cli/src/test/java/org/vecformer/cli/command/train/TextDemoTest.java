@@ -180,6 +180,17 @@ class TextDemoTest {
         assertTrue(Files.readString(out.resolve("report.html")).contains("attention-only models on " + folder + ", " + rest), "the report's subtitle");
     }
 
+    /** Eight evenly spaced snapshots, and three more in the first eighth of the run, at halvings of its spacing. */
+    @Test
+    void snapshotsAreEvenlySpacedWithThreeMoreEarly() {
+        int steps = 74_450, every = steps / 8;
+        List<Integer> expected = new java.util.ArrayList<>(List.of(every / 8, every / 4, every / 2));
+        for (int k = 1; k <= 8; k++) expected.add(k * every);
+        java.util.function.IntPredicate at = TextDemo.snapshotAt(steps);
+        assertEquals(expected, java.util.stream.IntStream.rangeClosed(1, steps).filter(at).boxed().toList());
+        assertEquals(List.of(1, 2, 3, 4, 5, 6, 7, 8), java.util.stream.IntStream.rangeClosed(1, 8).filter(TextDemo.snapshotAt(8)).boxed().toList());
+    }
+
     private static void assertHeads(List<Map<String, Object>> heads, int count) {
         assertEquals(count, heads.size());
         for (Map<String, Object> h : heads) {
