@@ -31,7 +31,7 @@ public record SnapshotScores(HeadDetector random, Optional<TextHeadScores> text,
     public static final int WINDOWS = 64;
 
     /** Windows (or sequences) the text scores and the in-context learning score use for {@code batch}: at least {@link #WINDOWS}. */
-    public static int windows(int batch) {
+    private static int windows(int batch) {
         return Math.max(batch, WINDOWS);
     }
 

@@ -108,7 +108,7 @@ public final class CircuitsSeries {
             }
             progress.advance();
         }
-        Notes notes = notes(points, sample, first.nCtx(), n);
+        Notes notes = notes(points, sample, n);
         if (html != null) HtmlReport.write(new Report("Induction heads across training", dir.toString(), sections(points, notes)), html);
         if (png != null) writePngs(points, notes, png);
         if (json) out.println(Json.write(json(dir, first, points, notes, n)));
@@ -120,7 +120,7 @@ public final class CircuitsSeries {
     /** What the numbers were computed on, in words. */
     public record Notes(String heads, String icl) {}
 
-    private Notes notes(List<Point> points, Optional<TextSample> sample, int ctx, int n) {
+    private Notes notes(List<Point> points, Optional<TextSample> sample, int n) {
         InContextLearning icl = points.getFirst().scores().icl();
         String positions = icl.late() == InContextLearning.PAPER_LATE
                 ? "the paper's indices"
@@ -129,8 +129,8 @@ public final class CircuitsSeries {
             TextSample text = sample.get();
             return new Notes(String.format(Locale.ROOT, "head scores on --data %s (%,d tokens): previous-token on %s of n_ctx tokens,"
                             + " induction on %s of %d tokens each followed by itself",
-                            options.data, text.ids().length, Words.plural(Math.min(SnapshotScores.windows(batch), text.windowCount(ctx)), "window"),
-                            Words.plural(Math.min(SnapshotScores.windows(batch), text.windowCount(n)), "window"), n),
+                            options.data, text.ids().length, Words.plural(icl.sequences(), "window"),
+                            Words.plural(points.getFirst().scores().repeatedText().orElseThrow().tokens().length, "window"), n),
                     String.format(Locale.ROOT, "in-context learning score = mean loss at token index %d − mean loss at index %d over %s of held-out text (%s)",
                             icl.late(), icl.early(), Words.plural(icl.sequences(), "window"), positions));
         }

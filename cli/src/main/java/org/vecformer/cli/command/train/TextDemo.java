@@ -418,8 +418,8 @@ final class TextDemo {
         o.println(verdict);
         CircuitsSeries.Notes notes = new CircuitsSeries.Notes(String.format(Locale.ROOT, "Head scores on the held-out text (%,d tokens): "
                         + "previous-token on %d windows of n_ctx tokens, induction on %d windows of %d tokens each followed by itself.",
-                sample.ids().length, Math.min(SnapshotScores.windows(SCORE_BATCH), sample.windowCount(s.ctx())),
-                Math.min(SnapshotScores.windows(SCORE_BATCH), sample.windowCount(n)), n),
+                sample.ids().length, points.getFirst().scores().icl().sequences(),
+                points.getFirst().scores().repeatedText().orElseThrow().tokens().length, n),
                 "In-context learning score: mean loss at a late token index minus at an early one over held-out windows of n_ctx tokens "
                         + "(the paper's 500 and 50 when n_ctx > 501, else the last index and a tenth of it); negative when later tokens are "
                         + "predicted better.");
