@@ -363,7 +363,7 @@ final class TextDemo {
                 + "entries W_E W_V W_O W_U [source][output], each with the destination whose query scores the source highest", used.length,
                 USED_SHARE), columns, rows));
         sections.add(new Section.Table(String.format(Locale.ROOT, "The same among the %d of those tokens that start a word (a space and letters), "
-                + "so markup such as underlines and indentation, and word fragments, stay out", words.length), columns, wordRows));
+                + "so markup such as underlines and indentation, and pieces from inside words, stay out (a small vocabulary still cuts word starts short: ' sp' for ' spring')", words.length), columns, wordRows));
         sections.add(heads.table("Head scores of the one-layer model"));
     }
 
