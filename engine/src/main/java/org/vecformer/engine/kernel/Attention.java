@@ -20,7 +20,8 @@ import org.vecformer.engine.parallel.Parallel;
  * task writes only its own rows of z (and of the pattern), so results are the same bits for any thread count.
  * Tasks go head by head (that head's K and V stay in cache), the longest query tiles of a head first.
  * A task walks the key tiles of {@link #KEY_TILE} keys up to its last visible key (tiles entirely above the
- * diagonal are never touched) keeping, per query, the running maximum m, the running denominator l and an
+ * diagonal are never touched, and on the diagonal the first half of the queries skips the keys after its last one)
+ * keeping, per query, the running maximum m, the running denominator l and an
  * unnormalised output o (online softmax):
  * <pre>
  *   S      = Q_tile · K_tileᵀ / sqrt(dHead)                    (held transposed, [key][query], query in lanes)
@@ -139,10 +140,12 @@ public final class Attention {
             Arrays.fill(s.ot, 0, d * QT, 0f);
             int keyEnd = pr.p() + i0 + nqt;
             for (int j0 = 0; j0 < keyEnd; j0 += KEY_TILE) {
-                int bk = Math.min(KEY_TILE, keyEnd - j0);
-                scoreTile(pr, col, i0, j0, bk, s);
-                onlineSoftmax(bk, s);
-                AttentionMicro.pv(s.st, bk, pr.v(), pr.vOff() + j0 * pr.ldkv() + col, pr.ldkv(), d, s.ot, s.alpha);
+                int bk = Math.min(KEY_TILE, keyEnd - j0), seen = seenByFirstPair(pr, i0, j0, bk);
+                scoreTile(pr, col, i0, j0, seen, bk, s);
+                onlineSoftmax(seen, bk, s);
+                int vBase = pr.vOff() + j0 * pr.ldkv() + col;
+                AttentionMicro.pv(s.st, seen, pr.v(), vBase, pr.ldkv(), d, s.ot, s.alpha);
+                if (seen < bk) AttentionMicro.pvLastPair(s.st, seen, bk, pr.v(), vBase, pr.ldkv(), d, s.ot);
             }
             for (int i = 0; i < nqt; i++) {
                 float inv = 1f / s.l[i];
@@ -166,13 +169,28 @@ public final class Attention {
             }
         }
 
-        /** st[j][i] = log2 e · score(i0+i, j0+j), -∞ where key j0+j comes after query position p+i0+i. */
-        private static void scoreTile(Problem pr, int col, int i0, int j0, int bk, Scratch s) {
-            AttentionMicro.qk(s.qt, pr.dHead(), pr.k(), pr.kOff() + j0 * pr.ldkv() + col, pr.ldkv(), bk, s.st);
+        /**
+         * Rows of the key tile at j0 (of bk) that the first two query vectors of the tile can see: key j0+j is visible
+         * to query p+i0+i when j0+j &lt;= p+i0+i, so rows j &lt; p+i0+2L-j0 (clamped to [0, bk]). On the diagonal the
+         * rows past it are visible to the last two vectors only, and the tile skips the first two's share of them:
+         * a quarter of a diagonal tile's products.
+         */
+        static int seenByFirstPair(Problem pr, int i0, int j0, int bk) {
+            return Math.clamp((long) pr.p() + i0 + 2 * L - j0, 0, bk);
+        }
+
+        /**
+         * st[j][i] = log2 e · score(i0+i, j0+j), -∞ where key j0+j comes after query position p+i0+i; rows j &gt;= seen
+         * only for the last two query vectors (the first two's entries there are all hidden, and left as they were).
+         */
+        private static void scoreTile(Problem pr, int col, int i0, int j0, int seen, int bk, Scratch s) {
+            int kBase = pr.kOff() + j0 * pr.ldkv() + col;
+            AttentionMicro.qk(s.qt, pr.dHead(), pr.k(), kBase, pr.ldkv(), seen, s.st);
+            if (seen < bk) AttentionMicro.qkLastPair(s.qt, pr.dHead(), pr.k(), kBase, pr.ldkv(), seen, bk, s.st);
             FloatVector negInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int j = 0; j < bk; j++) {
                 int firstVisible = j0 + j - pr.p() - i0;
-                for (int c = 0; c < QT && c < firstVisible; c += L) {
+                for (int c = j < seen ? 0 : 2 * L; c < QT && c < firstVisible; c += L) {
                     VectorMask<Float> hidden = S.indexInRange(c, firstVisible);
                     FloatVector.fromArray(S, s.st, j * QT + c).blend(negInf, hidden).intoArray(s.st, j * QT + c);
                 }
@@ -181,15 +199,16 @@ public final class Attention {
 
         /**
          * Folds one tile of scores into (m, l) and turns st into e^(S - m') = 2^(st - m'), leaving
-         * α = 2^(m - m') per query (m in log2 units). The running maxima are compare-and-blend, written out in place:
+         * α = 2^(m - m') per query (m in log2 units); the first two query vectors only over rows j &lt; seen (the rest
+         * are hidden from them, see {@link #seenByFirstPair}). The running maxima are compare-and-blend, written out in place:
          * FloatVector.max costs several instructions for Java's NaN and ±0 rules, and a helper method taking
          * vectors, when C2 does not inline it into this large method, boxes them.
          */
-        static void onlineSoftmax(int bk, Scratch s) {
+        static void onlineSoftmax(int seen, int bk, Scratch s) {
             float[] st = s.st;
             FloatVector x0 = FloatVector.fromArray(S, s.m, 0), x1 = FloatVector.fromArray(S, s.m, L);
             FloatVector x2 = FloatVector.fromArray(S, s.m, 2 * L), x3 = FloatVector.fromArray(S, s.m, 3 * L);
-            for (int j = 0; j < bk; j++) {
+            for (int j = 0; j < seen; j++) {
                 int row = j * QT;
                 FloatVector y0 = FloatVector.fromArray(S, st, row), y1 = FloatVector.fromArray(S, st, row + L);
                 FloatVector y2 = FloatVector.fromArray(S, st, row + 2 * L), y3 = FloatVector.fromArray(S, st, row + 3 * L);
@@ -198,8 +217,14 @@ public final class Attention {
                 x2 = x2.blend(y2, x2.lt(y2));
                 x3 = x3.blend(y3, x3.lt(y3));
             }
-            foldColumn(bk, s, 0, x0);
-            foldColumn(bk, s, L, x1);
+            for (int j = seen; j < bk; j++) {
+                int row = j * QT;
+                FloatVector y2 = FloatVector.fromArray(S, st, row + 2 * L), y3 = FloatVector.fromArray(S, st, row + 3 * L);
+                x2 = x2.blend(y2, x2.lt(y2));
+                x3 = x3.blend(y3, x3.lt(y3));
+            }
+            foldColumn(seen, s, 0, x0);
+            foldColumn(seen, s, L, x1);
             foldColumn(bk, s, 2 * L, x2);
             foldColumn(bk, s, 3 * L, x3);
         }
@@ -227,7 +252,7 @@ public final class Attention {
             }
             for (int j0 = 0; j0 < keyEnd; j0 += KEY_TILE) {
                 int bk = Math.min(KEY_TILE, keyEnd - j0);
-                scoreTile(pr, col, i0, j0, bk, s);
+                scoreTile(pr, col, i0, j0, bk, bk, s);
                 for (int c = 0; c < QT; c += L) {
                     FloatVector mx = FloatVector.fromArray(S, s.m, c), invL = FloatVector.fromArray(S, s.alpha, c);
                     for (int j = 0; j < bk; j++) {

@@ -117,4 +117,89 @@ final class AttentionMicro {
             a0.intoArray(ot, o0); a1.intoArray(ot, o0 + L); a2.intoArray(ot, o0 + 2 * L); a3.intoArray(ot, o0 + 3 * L);
         }
     }
+
+    /**
+     * {@link #qk} for the last two query vectors only (queries [2·L, 4·L) of the tile) and key rows
+     * {@code jFrom <= j < jTo}: the rows of a diagonal tile that the first two query vectors cannot see.
+     * Register tile: 4 keys × 2 query vectors. Each entry is the same dot product in the same order as {@link #qk}'s.
+     */
+    static void qkLastPair(float[] qt, int d, float[] k, int kBase, int ldk, int jFrom, int jTo, float[] st) {
+        int j = jFrom;
+        for (; j + 4 <= jTo; j += 4) {
+            int k0 = kBase + j * ldk, k1 = k0 + ldk, k2 = k1 + ldk, k3 = k2 + ldk;
+            FloatVector a02 = FloatVector.zero(S), a03 = a02, a12 = a02, a13 = a02, a22 = a02, a23 = a02, a32 = a02, a33 = a02;
+            for (int e = 0; e < d; e++) {
+                int qe = e * QT + 2 * L;
+                FloatVector q2 = FloatVector.fromArray(S, qt, qe), q3 = FloatVector.fromArray(S, qt, qe + L);
+                FloatVector b = FloatVector.broadcast(S, k[k0 + e]);
+                a02 = q2.fma(b, a02); a03 = q3.fma(b, a03);
+                b = FloatVector.broadcast(S, k[k1 + e]);
+                a12 = q2.fma(b, a12); a13 = q3.fma(b, a13);
+                b = FloatVector.broadcast(S, k[k2 + e]);
+                a22 = q2.fma(b, a22); a23 = q3.fma(b, a23);
+                b = FloatVector.broadcast(S, k[k3 + e]);
+                a32 = q2.fma(b, a32); a33 = q3.fma(b, a33);
+            }
+            int s0 = j * QT + 2 * L;
+            a02.intoArray(st, s0); a03.intoArray(st, s0 + L);
+            a12.intoArray(st, s0 + QT); a13.intoArray(st, s0 + QT + L);
+            a22.intoArray(st, s0 + 2 * QT); a23.intoArray(st, s0 + 2 * QT + L);
+            a32.intoArray(st, s0 + 3 * QT); a33.intoArray(st, s0 + 3 * QT + L);
+        }
+        for (; j < jTo; j++) {
+            int k0 = kBase + j * ldk;
+            FloatVector a2 = FloatVector.zero(S), a3 = a2;
+            for (int e = 0; e < d; e++) {
+                int qe = e * QT + 2 * L;
+                FloatVector b = FloatVector.broadcast(S, k[k0 + e]);
+                a2 = FloatVector.fromArray(S, qt, qe).fma(b, a2);
+                a3 = FloatVector.fromArray(S, qt, qe + L).fma(b, a3);
+            }
+            int s0 = j * QT + 2 * L;
+            a2.intoArray(st, s0); a3.intoArray(st, s0 + L);
+        }
+    }
+
+    /**
+     * {@code ot[e][i] += Σ_{jFrom<=j<jTo} st[j][i] · v[vBase + j·ldv + e]} for the last two query vectors
+     * (i in [2·L, 4·L)), no rescaling: continues {@link #pv}'s sums, in the same order, over the rows of a diagonal
+     * tile that the first two query vectors cannot see. Register tile: 4 dHead columns × 2 query vectors.
+     */
+    static void pvLastPair(float[] st, int jFrom, int jTo, float[] v, int vBase, int ldv, int d, float[] ot) {
+        int e = 0;
+        for (; e + 4 <= d; e += 4) {
+            int o0 = e * QT + 2 * L, o1 = o0 + QT, o2 = o1 + QT, o3 = o2 + QT;
+            FloatVector a02 = FloatVector.fromArray(S, ot, o0), a03 = FloatVector.fromArray(S, ot, o0 + L);
+            FloatVector a12 = FloatVector.fromArray(S, ot, o1), a13 = FloatVector.fromArray(S, ot, o1 + L);
+            FloatVector a22 = FloatVector.fromArray(S, ot, o2), a23 = FloatVector.fromArray(S, ot, o2 + L);
+            FloatVector a32 = FloatVector.fromArray(S, ot, o3), a33 = FloatVector.fromArray(S, ot, o3 + L);
+            for (int j = jFrom; j < jTo; j++) {
+                int sj = j * QT + 2 * L, vj = vBase + j * ldv + e;
+                FloatVector p2 = FloatVector.fromArray(S, st, sj), p3 = FloatVector.fromArray(S, st, sj + L);
+                FloatVector b = FloatVector.broadcast(S, v[vj]);
+                a02 = p2.fma(b, a02); a03 = p3.fma(b, a03);
+                b = FloatVector.broadcast(S, v[vj + 1]);
+                a12 = p2.fma(b, a12); a13 = p3.fma(b, a13);
+                b = FloatVector.broadcast(S, v[vj + 2]);
+                a22 = p2.fma(b, a22); a23 = p3.fma(b, a23);
+                b = FloatVector.broadcast(S, v[vj + 3]);
+                a32 = p2.fma(b, a32); a33 = p3.fma(b, a33);
+            }
+            a02.intoArray(ot, o0); a03.intoArray(ot, o0 + L);
+            a12.intoArray(ot, o1); a13.intoArray(ot, o1 + L);
+            a22.intoArray(ot, o2); a23.intoArray(ot, o2 + L);
+            a32.intoArray(ot, o3); a33.intoArray(ot, o3 + L);
+        }
+        for (; e < d; e++) {
+            int o0 = e * QT + 2 * L;
+            FloatVector a2 = FloatVector.fromArray(S, ot, o0), a3 = FloatVector.fromArray(S, ot, o0 + L);
+            for (int j = jFrom; j < jTo; j++) {
+                int sj = j * QT + 2 * L;
+                FloatVector b = FloatVector.broadcast(S, v[vBase + j * ldv + e]);
+                a2 = FloatVector.fromArray(S, st, sj).fma(b, a2);
+                a3 = FloatVector.fromArray(S, st, sj + L).fma(b, a3);
+            }
+            a2.intoArray(ot, o0); a3.intoArray(ot, o0 + L);
+        }
+    }
 }
