@@ -4,9 +4,9 @@ package org.vecformer.cli.command;
 public final class Words {
     private Words() {}
 
-    /** "1 head", "4 heads". */
+    /** "1 head", "4 heads", "1,183 documents". */
     public static String plural(long n, String noun) {
-        return n + " " + noun + (n == 1 ? "" : "s");
+        return String.format(java.util.Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
     }
 
     /** Seconds rounded to whole seconds: "42s", "3m07s". */

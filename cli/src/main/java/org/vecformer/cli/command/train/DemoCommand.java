@@ -139,7 +139,8 @@ public final class DemoCommand implements Callable<Integer> {
         } else {
             summary.put("text", textSettings.textPaths());
             summary.put("config", Json.object("d_model", textSettings.dModel(), "heads", textSettings.heads(), "d_head",
-                    textSettings.dModel() / textSettings.heads(), "n_ctx", textSettings.ctx(), "batch", textSettings.batch(), "lr", textSettings.lr()));
+                    textSettings.dModel() / textSettings.heads(), "n_ctx", textSettings.ctx(), "batch", textSettings.batch(), "lr", textSettings.lr(),
+                    "positional_embedding_type", textSettings.positional().tlName()));
             new TextDemo(textSettings, out, seed, nThreads, o, spec.commandLine().getErr(), sections, written, summary).run(corpus);
             subtitle = "Zero-, one- and two-layer attention-only models on " + textSettings.textNames() + " (seed " + seed + ")";
         }

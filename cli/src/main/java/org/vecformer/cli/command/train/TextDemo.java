@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import java.util.stream.IntStream;
 import org.vecformer.cli.UsageException;
 import org.vecformer.cli.command.Prompts;
+import org.vecformer.cli.command.Words;
 import org.vecformer.cli.command.analysis.CircuitsSeries;
 import org.vecformer.cli.command.data.TokenizerTrainCommand;
 import org.vecformer.cli.render.AtomicWrite;
@@ -46,6 +47,7 @@ import org.vecformer.model.tokenize.TrainedBpe;
 import org.vecformer.model.train.TrainConfig;
 import org.vecformer.model.train.Trainer;
 import org.vecformer.model.transformer.Config;
+import org.vecformer.model.transformer.PositionalEmbedding;
 import org.vecformer.model.transformer.Transformer;
 import org.vecformer.model.transformer.Weights;
 
@@ -53,7 +55,7 @@ import org.vecformer.model.transformer.Weights;
  * {@code vecformer demo --text PATH...}: the three runs of the demo on real text. A byte-level BPE tokenizer is trained
  * on the corpus of all the PATHs, then a 0-, a 1- and a 2-layer attention-only model of one shape (d_model, heads, n_ctx, batch, lr from the
  * options) on its ids through the token cache. The report shows the 0-layer model's bigram table in the rows of the
- * most frequent tokens, the 1-layer model's strongest skip-trigrams among the tokens the text uses (and among word starts), per head the
+ * most frequent tokens, the 1-layer model's strongest skip-trigrams among the tokens the text uses (and among whole words), per head the
  * copying score and the previous-token / induction scores on held-out text and on random tokens, and the 2-layer
  * run's snapshots scored against tokens seen.
  *
@@ -96,7 +98,8 @@ final class TextDemo {
     static final int SCORE_BATCH = 8;
 
     /** The options with their defaults; {@code text} the corpus paths; {@code steps} is null unless given. */
-    record Settings(List<Path> text, double minutes, int vocab, int dModel, int heads, int ctx, int batch, double lr, int[] steps) {
+    record Settings(List<Path> text, double minutes, int vocab, int dModel, int heads, int ctx, int batch, double lr, PositionalEmbedding positional,
+                    int[] steps) {
         Settings {
             text = List.copyOf(text);
         }
@@ -163,7 +166,8 @@ final class TextDemo {
         double[] secondsPerStep = s.steps() == null ? calibrate(start) : null;
         long end = start + (long) (s.minutes() * 60e9 * TRAIN_FRACTION);
         TextSample sample = heldOutSample();
-        TokenFrequency frequency = frequency();
+        int[] counted = counted();
+        TokenFrequency frequency = TokenFrequency.of(counted, bpe.vocabSize());
         int[] steps = new int[3];
         double load = 1;
         for (int layers = 0; layers < 3; layers++) {
@@ -173,7 +177,7 @@ final class TextDemo {
             if (secondsPerStep != null) load = (System.nanoTime() - t0) * 1e-9 / (steps[layers] * secondsPerStep[layers]);
             switch (layers) {
                 case 0 -> directPath(t, frequency);
-                case 1 -> skipTrigrams(t, frequency, sample);
+                case 1 -> skipTrigrams(t, frequency, counted, sample);
                 default -> induction(t, sample, steps[layers]);
             }
         }
@@ -206,18 +210,18 @@ final class TextDemo {
         AtomicWrite.write(file, w -> w.write(json.getBytes(StandardCharsets.UTF_8)));
         written.add(file);
         bpe = trained.tokenizer();
-        o.printf("trained %,d tokens on %,d documents (%.1f MB) in %.1f s; wrote %s%n", trained.vocabSize(), corpus.documents().size(),
+        o.printf("trained %,d tokens on %s (%.1f MB on disk) in %.1f s; wrote %s%n", trained.vocabSize(), Words.plural(corpus.documents().size(), "document"),
                 corpus.bytesOnDisk() / 1e6, (System.nanoTime() - t0) * 1e-9, file);
         task = new TrainTask("text", s.text().stream().map(Path::toAbsolutePath).toList(), file.toAbsolutePath(), bpe.vocabSize(), s.ctx(), seed);
         cache = task.cache(corpus, bpe, err);
-        o.printf("%,d tokens in %,d documents; the last %,d tokens held out%n", cache.count(), cache.documents(), cache.count() - cache.heldOutStart());
+        o.printf("%,d tokens in %s; the last %,d tokens held out%n", cache.count(), Words.plural(cache.documents(), "document"), cache.count() - cache.heldOutStart());
         summary.put("tokenizer", Json.object("file", file.toString(), "vocab", trained.vocabSize(), "merges", trained.merges().size()));
         summary.put("corpus", Json.object("paths", s.textPaths(), "documents", cache.documents(), "tokens", cache.count(),
                 "held_out_tokens", cache.count() - cache.heldOutStart()));
     }
 
     private Config config(int layers) {
-        return Config.of(layers, s.dModel(), s.heads(), s.dModel() / s.heads(), s.ctx(), bpe.vocabSize());
+        return Config.of(layers, s.dModel(), s.heads(), s.dModel() / s.heads(), s.ctx(), bpe.vocabSize()).withPositionalEmbedding(s.positional());
     }
 
     /** Seconds per step of each of the three shapes (see the class comment). */
@@ -289,11 +293,11 @@ final class TextDemo {
         return new TextSample(ids);
     }
 
-    /** Token counts of the first {@link #FREQUENCY_MAX} training ids. */
-    private TokenFrequency frequency() {
+    /** The first {@link #FREQUENCY_MAX} training ids: the text the token counts and the whole words are read from. */
+    private int[] counted() {
         int[] ids = new int[(int) Math.min(cache.heldOutStart(), FREQUENCY_MAX)];
         for (int i = 0; i < ids.length; i++) ids[i] = cache.id(i);
-        return TokenFrequency.of(ids, bpe.vocabSize());
+        return ids;
     }
 
     private String show(int id) {
@@ -334,18 +338,19 @@ final class TextDemo {
 
     /**
      * Part 2: the 1-layer model's strongest skip-trigrams over all heads, twice: among every token the text uses (markup
-     * included), and among word starts only ({@link #WORD}), where skip-trigrams in the paper's sense ("keep … in → mind") show;
-     * then its head scores.
+     * included), and among whole words only (word starts, {@link #WORD}, that the text mostly ends there, {@link WholeWords}),
+     * where skip-trigrams in the paper's sense ("keep … in → mind") show; then its head scores.
      */
-    private void skipTrigrams(Trained t, TokenFrequency frequency, TextSample sample) {
+    private void skipTrigrams(Trained t, TokenFrequency frequency, int[] counted, TextSample sample) {
         ModelFile m = t.model();
         CircuitWeights weights = CircuitWeights.of(m.weights());
         int[] used = frequency.used(USED_SHARE);
-        int[] words = IntStream.of(used).filter(id -> WORD.matcher(bpe.decode(id)).matches()).toArray();
+        int[] starts = IntStream.of(used).filter(id -> WORD.matcher(bpe.decode(id)).matches()).toArray();
+        int[] words = WholeWords.of(counted, starts, bpe.vocabSize(), bpe::decode);
         List<Object> json = new ArrayList<>(), wordJson = new ArrayList<>();
         o.println("strongest skip-trigrams among the " + used.length + " tokens the text uses (source ... destination -> output, head, OV logit):");
         List<List<Cell>> rows = strongest(weights, used, json);
-        o.println("among the " + words.length + " of them that start a word (a space and letters):");
+        o.println("among the " + words.length + " of them that are whole words (a space and letters, mostly followed by a word's end):");
         List<List<Cell>> wordRows = strongest(weights, words, wordJson);
         Heads heads = heads(weights, SnapshotScores.of(m.transformer(), Optional.of(sample), repeatLength(), SCORE_BATCH, seed));
         o.printf("held-out loss %.4f nats%n", t.heldOut());
@@ -362,8 +367,9 @@ final class TextDemo {
                 + "tokens that make up at least %.0e of the training text (and occur twice), so stray bytes stay out: the largest OV "
                 + "entries W_E W_V W_O W_U [source][output], each with the destination whose query scores the source highest", used.length,
                 USED_SHARE), columns, rows));
-        sections.add(new Section.Table(String.format(Locale.ROOT, "The same among the %d of those tokens that start a word (a space and letters), "
-                + "so markup such as underlines and indentation, and pieces from inside words, stay out (a small vocabulary still cuts word starts short: ' sp' for ' spring')", words.length), columns, wordRows));
+        sections.add(new Section.Table(String.format(Locale.ROOT, "The same among the %d of those tokens that are whole words: they start a word "
+                + "(a space and letters) and the text ends the word after them at least half the time, so markup such as underlines and "
+                + "indentation, and pieces of words (' gener' of ' general' and ' genera'), stay out", words.length), columns, wordRows));
         sections.add(heads.table("Head scores of the one-layer model"));
     }
 

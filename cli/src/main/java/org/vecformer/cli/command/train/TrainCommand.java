@@ -435,16 +435,18 @@ public final class TrainCommand implements Callable<Integer> {
     /**
      * The run's first line: "training 2-layer d_model 64, 4 heads of 16, n_ctx 64, d_vocab 64 (46,016 parameters) on
      * induction: steps 1..800, batch 32, lr 0.002, warm-up 40, init std 0.02, 2 threads"; a zero-layer model has no
-     * heads to name, accumulation adds "(A micro-batches of B/A)".
+     * heads to name, accumulation adds "(A micro-batches of B/A)", positions kept out of the residual stream add
+     * "(shortformer positions)" after n_ctx.
      */
     static String header(Trainer trainer, TrainTask task, int nThreads) {
         TrainConfig tc = trainer.config();
         Config c = trainer.weights().config();
         String heads = c.nLayers() == 0 ? "" : String.format(", %s of %d", Words.plural(c.nHeads(), "head"), c.dHead());
         String micro = tc.accumulation() == 1 ? "" : String.format(" (%d micro-batches of %d)", tc.accumulation(), tc.microBatch());
-        return String.format("training %d-layer d_model %d%s, n_ctx %d, d_vocab %,d (%,d parameters) on %s: steps %d..%d, batch %d%s, lr %s,"
+        String positions = c.positionalEmbedding().addsToResidual() ? "" : " (" + c.positionalEmbedding().tlName() + " positions)";
+        return String.format("training %d-layer d_model %d%s, n_ctx %d%s, d_vocab %,d (%,d parameters) on %s: steps %d..%d, batch %d%s, lr %s,"
                         + " warm-up %d, init std %s, %s",
-                c.nLayers(), c.dModel(), heads, c.nCtx(), c.dVocab(), trainer.weights().parameterCount(), task.name(),
+                c.nLayers(), c.dModel(), heads, c.nCtx(), positions, c.dVocab(), trainer.weights().parameterCount(), task.name(),
                 trainer.stepsDone() + 1, tc.steps(), tc.batch(), micro, tc.lr(), tc.warmup(), tc.initStd(), Words.plural(nThreads, "thread"));
     }
 }

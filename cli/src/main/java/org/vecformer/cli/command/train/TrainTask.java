@@ -14,6 +14,7 @@ import java.util.stream.IntStream;
 import org.vecformer.cli.UsageException;
 import org.vecformer.cli.command.TextFiles;
 import org.vecformer.cli.command.ThreadsOption;
+import org.vecformer.cli.command.Words;
 import org.vecformer.cli.command.data.TokenizerTrainCommand;
 import org.vecformer.model.data.Batch;
 import org.vecformer.model.data.BatchSource;
@@ -150,7 +151,7 @@ record TrainTask(String name, List<Path> data, Path tokenizer, int dVocab, int n
     TokenCache cache(Corpus corpus, BpeTokenizer bpe, PrintWriter err) throws IOException {
         Path cacheDir = cacheDir();
         if (!Files.isRegularFile(TokenCache.fileFor(corpus, bpe, cacheDir))) {
-            err.printf("tokenizing %,d documents (%.1f MB on disk) once, into the cache %s%n", corpus.documents().size(), corpus.bytesOnDisk() / 1e6, cacheDir);
+            err.printf("tokenizing %s (%.1f MB on disk) once, into the cache %s%n", Words.plural(corpus.documents().size(), "document"), corpus.bytesOnDisk() / 1e6, cacheDir);
         }
         long[] last = {System.nanoTime()};
         return TokenCache.open(corpus, bpe, cacheDir, ThreadsOption.inForce(), done -> {

@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import org.vecformer.cli.CliRun;
 import org.vecformer.model.io.ModelFile;
 import org.vecformer.model.tokenize.BpeTokenizer;
+import org.vecformer.model.transformer.PositionalEmbedding;
 
 /**
  * {@code vecformer demo --text}: on the license texts of the tokenizer fixtures, split into documents, with explicit
@@ -58,6 +59,8 @@ class TextDemoTest {
         Map<String, Object> summary = JSON.std.mapFrom(r.out());
         assertEquals(summary, JSON.std.mapFrom(Files.readString(out.resolve("summary.json"))));
         assertEquals(List.of(3, 3, 8), summary.get("steps"));
+        assertEquals("shortformer", ((Map<String, Object>) summary.get("config")).get("positional_embedding_type"));
+        assertEquals(PositionalEmbedding.SHORTFORMER, ModelFile.load(out.resolve("text-2-layer.safetensors")).config().positionalEmbedding());
         BpeTokenizer tok = BpeTokenizer.fromJson(Files.readString(out.resolve("tokenizer.json")));
         assertEquals(300, tok.vocabSize());
         // the models carry the tokenizer, so run/generate/circuits on them read text
@@ -127,13 +130,13 @@ class TextDemoTest {
         assertTrue(r.err().contains(sentence), r.err());
         String report = Files.readString(out.resolve("report.html"));
         assertTrue(report.contains(sentence.replace("'", "\\u0027")) || report.contains(sentence), "the report states it too");
-        for (String section : List.of("1. Zero layers", "The bigram table of the zero-layer model in the rows of the 16 most frequent tokens", "Strongest skip-trigrams of the one-layer model", "that start a word",
+        for (String section : List.of("1. Zero layers", "The bigram table of the zero-layer model in the rows of the 16 most frequent tokens", "Strongest skip-trigrams of the one-layer model", "that are whole words",
                 "Head scores of the one-layer model", "Head scores of the two-layer model", "Induction score per head (repeated held-out text)",
                 "Previous-token score per head (held-out text)", "In-context learning score", "Loss of the 2-layer model")) {
             assertTrue(report.contains(section), section);
         }
         for (String line : List.of("== tokenizer: byte-level BPE, 300 tokens ==", "== 0-layer model on ", "== 1-layer model on ", "== 2-layer model on ",
-                "training 2-layer d_model 16, 2 heads of 8, n_ctx 16, d_vocab 300", "step 8/8")) {
+                "training 2-layer d_model 16, 2 heads of 8, n_ctx 16 (shortformer positions), d_vocab 300", "step 8/8")) {
             assertTrue(r.err().contains(line), line + " in:\n" + r.err());
         }
     }
@@ -228,5 +231,9 @@ class TextDemoTest {
         r = CliRun.of("demo", "--text", corpus().toString(), "--d-model", "16", "--heads", "3", "--out", out.toString());
         assertEquals(2, r.code());
         assertTrue(r.err().contains("--d-model 16 must be a positive multiple of --heads 3"), r.err());
+        r = CliRun.of("demo", "--text", corpus().toString(), "--positional", "rotary", "--out", out.toString());
+        assertEquals(2, r.code());
+        assertTrue(r.err().contains("--positional must be standard or shortformer, not \"rotary\""), r.err());
+        assertFalse(Files.exists(out), "nothing written");
     }
 }

@@ -44,7 +44,7 @@ class TrainTextBpeTest {
         Path data = FIXTURES.resolve("train.txt"), tokenizer = FIXTURES.resolve("trained.json"), model = dir.resolve("m.safetensors");
         CliRun r = train("--task", "text", "--data", data.toString(), "--tokenizer", tokenizer.toString(), "--steps", "3", "--out", model.toString());
         assertEquals(0, r.code(), r.err());
-        assertTrue(r.err().contains("tokenizing 1 documents"), r.err());
+        assertTrue(r.err().contains("tokenizing 1 document ("), r.err());
         assertTrue(r.out().contains("d_vocab 1,000"), r.out());
         ModelFile m = ModelFile.load(model);
         BpeTokenizer stored = (BpeTokenizer) m.storedTokenizer().orElseThrow();
