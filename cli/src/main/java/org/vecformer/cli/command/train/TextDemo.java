@@ -413,10 +413,12 @@ final class TextDemo {
         }
         long seen = points.getLast().snapshot().tokens();
         boolean formed = bestHead.score() >= HEAD_THRESHOLD;
+        double end = points.getLast().scores().induction()[bestHead.layer()][bestHead.head()];
         String verdict = formed
                 ? String.format(Locale.ROOT, "An induction head formed: L%dH%d reached %.3f on repeated held-out text at %,d tokens seen (threshold %.1f)"
-                        + " and scores %.3f at the end.", bestHead.layer(), bestHead.head(), bestHead.score(), best.snapshot().tokens(), HEAD_THRESHOLD,
-                        points.getLast().scores().induction()[bestHead.layer()][bestHead.head()])
+                        + (end >= HEAD_THRESHOLD ? " and scores %.3f at the end." : "; at the end it scores %.3f, under the threshold, so the trained "
+                        + "model's list above names no induction head."), bestHead.layer(), bestHead.head(), bestHead.score(), best.snapshot().tokens(),
+                        HEAD_THRESHOLD, end)
                 : String.format(Locale.ROOT, "No induction head formed in %,d tokens seen: the best induction score on repeated held-out text was "
                         + "%.3f (L%dH%d at %,d tokens), below the threshold %.1f.", seen, bestHead.score(), bestHead.layer(), bestHead.head(),
                         best.snapshot().tokens(), HEAD_THRESHOLD);
