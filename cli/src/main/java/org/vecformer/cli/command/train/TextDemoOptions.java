@@ -25,7 +25,8 @@ final class TextDemoOptions {
      */
     static final int VOCAB = 1024, D_MODEL = 128, HEADS = 4, CTX = 128, BATCH = 8;
     static final double LR = 3e-3;
-    static final PositionalEmbedding POSITIONAL = PositionalEmbedding.SHORTFORMER;
+    /** TransformerLens' name of the default positional embedding (read through {@link PositionalEmbedding#fromTl}, as the flag is). */
+    static final String POSITIONAL = "shortformer";
 
     @Option(names = "--text", arity = "1..*", paramLabel = "PATH",
             description = {"Train on this text instead (files, directories read recursively, .gz and .dz; all of them one corpus):",
@@ -77,7 +78,7 @@ final class TextDemoOptions {
         double x = lr == null ? LR : lr;
         PositionalEmbedding pe;
         try {
-            pe = positional == null ? POSITIONAL : PositionalEmbedding.fromTl(positional);
+            pe = PositionalEmbedding.fromTl(positional == null ? POSITIONAL : positional);
         } catch (IllegalArgumentException e) {
             throw new UsageException("--positional must be standard or shortformer, not \"" + positional + "\"");
         }
