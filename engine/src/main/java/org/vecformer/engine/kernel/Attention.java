@@ -128,6 +128,8 @@ public final class Attention {
     /** The flash path: one head, one tile of queries. */
     static final class QueryTile {
         private static final int QT = QUERY_TILE;
+        /** Rows per call of the product that serves the diagonal tile's last two query vectors. */
+        private static final int PAIR_ROWS = AttentionBackwardMicro.ROWS;
 
         private QueryTile() {}
 
@@ -145,7 +147,12 @@ public final class Attention {
                 onlineSoftmax(seen, bk, s);
                 int vBase = pr.vOff() + j0 * pr.ldkv() + col;
                 AttentionMicro.pv(s.st, seen, pr.v(), vBase, pr.ldkv(), d, s.ot, s.alpha);
-                if (seen < bk) AttentionMicro.pvLastPair(s.st, seen, bk, pr.v(), vBase, pr.ldkv(), d, s.ot);
+                // the last two query vectors continue their sums over the rows the first two cannot see:
+                // ot[e][2L + c] += Σ_{seen <= j < bk} v[j][e] · st[j][2L + c], in j order as in pv
+                for (int e = 0; seen < bk && e < d; e += PAIR_ROWS) {
+                    AttentionBackwardMicro.rows(Math.min(PAIR_ROWS, d - e), 2 * L, bk - seen, pr.v(), vBase + seen * pr.ldkv() + e, 1, pr.ldkv(),
+                            s.st, seen * QT + 2 * L, QT, s.ot, e * QT + 2 * L, QT);
+                }
             }
             for (int i = 0; i < nqt; i++) {
                 float inv = 1f / s.l[i];
@@ -172,8 +179,9 @@ public final class Attention {
         /**
          * Rows of the key tile at j0 (of bk) that the first two query vectors of the tile can see: key j0+j is visible
          * to query p+i0+i when j0+j &lt;= p+i0+i, so rows j &lt; p+i0+2L-j0 (clamped to [0, bk]). On the diagonal the
-         * rows past it are visible to the last two vectors only, and the tile skips the first two's share of them:
-         * a quarter of a diagonal tile's products.
+         * rows past it are visible to the last two vectors only, and the tile skips the first two's share of them
+         * (a quarter of a diagonal tile's products): those rows go through {@link AttentionBackwardMicro#rows}, two
+         * vectors wide.
          */
         static int seenByFirstPair(Problem pr, int i0, int j0, int bk) {
             return Math.clamp((long) pr.p() + i0 + 2 * L - j0, 0, bk);
@@ -186,7 +194,13 @@ public final class Attention {
         private static void scoreTile(Problem pr, int col, int i0, int j0, int seen, int bk, Scratch s) {
             int kBase = pr.kOff() + j0 * pr.ldkv() + col;
             AttentionMicro.qk(s.qt, pr.dHead(), pr.k(), kBase, pr.ldkv(), seen, s.st);
-            if (seen < bk) AttentionMicro.qkLastPair(s.qt, pr.dHead(), pr.k(), kBase, pr.ldkv(), seen, bk, s.st);
+            // st[j][2L + c] = Σ_e k[j][e] · qt[e][2L + c] for seen <= j < bk: one chain of FMAs from zero in e order, as in qk
+            for (int j = seen; j < bk; j += PAIR_ROWS) {
+                int rows = Math.min(PAIR_ROWS, bk - j);
+                for (int r = 0; r < rows; r++) Arrays.fill(s.st, (j + r) * QT + 2 * L, (j + r + 1) * QT, 0f);
+                AttentionBackwardMicro.rows(rows, 2 * L, pr.dHead(), pr.k(), kBase + j * pr.ldkv(), pr.ldkv(), 1, s.qt, 2 * L, QT,
+                        s.st, j * QT + 2 * L, QT);
+            }
             FloatVector negInf = FloatVector.broadcast(S, Float.NEGATIVE_INFINITY);
             for (int j = 0; j < bk; j++) {
                 int firstVisible = j0 + j - pr.p() - i0;

@@ -5,7 +5,8 @@ import jdk.incubator.vector.VectorMask;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * The register-tiled products of {@link AttentionBackward}. Each of its four products is an instance of
+ * The register-tiled products of {@link AttentionBackward}, and of the rows of {@link Attention}'s diagonal tiles that
+ * only its last two query vectors see. Each of those products is an instance of
  * <pre>
  *   C[r][c] += Σ_{k &lt; kn} A(r, k) · B[k][c]      r &lt; rows, c &lt; cols
  *   A(r, k) = a[aOff + r·aRow + k·aK]      B[k][c] = b[bOff + k·ldb + c]      C[r][c] = c[cOff + r·ldc + c]

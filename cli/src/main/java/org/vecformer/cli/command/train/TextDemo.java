@@ -53,8 +53,8 @@ import org.vecformer.model.transformer.Weights;
 
 /**
  * {@code vecformer demo --text PATH...}: the three runs of the demo on real text. A byte-level BPE tokenizer is trained
- * on the corpus of all the PATHs, then a 0-, a 1- and a 2-layer attention-only model of one shape (d_model, heads, n_ctx, batch, lr from the
- * options) on its ids through the token cache. The report shows the 0-layer model's bigram table in the rows of the
+ * on the corpus of all the PATHs, then a 0-, a 1- and a 2-layer attention-only model of one shape (d_model, heads, n_ctx, batch, lr and
+ * positional embedding from the options) on its ids through the token cache. The report shows the 0-layer model's bigram table in the rows of the
  * most frequent tokens, the 1-layer model's strongest skip-trigrams among the tokens the text uses (and among whole words), per head the
  * copying score and the previous-token / induction scores on held-out text and on random tokens, and the 2-layer
  * run's snapshots scored against tokens seen.
@@ -369,7 +369,7 @@ final class TextDemo {
                 USED_SHARE), columns, rows));
         sections.add(new Section.Table(String.format(Locale.ROOT, "The same among the %d of those tokens that are whole words: they start a word "
                 + "(a space and letters) and the text ends the word after them at least half the time, so markup such as underlines and "
-                + "indentation, and pieces of words (' gener' of ' general' and ' genera'), stay out", words.length), columns, wordRows));
+                + "indentation, and pieces of words (a start such as ' gener' that the text goes on into ' general' or ' genera'), stay out", words.length), columns, wordRows));
         sections.add(heads.table("Head scores of the one-layer model"));
     }
 
