@@ -65,8 +65,11 @@ import org.vecformer.model.transformer.Weights;
  * takes its share of what is left when it starts ({@link #planned}), divided by its seconds per step. Those are timed
  * on a throw-away model of each shape after {@link #WARM_UP_STEPS} warm-up steps, over at least
  * {@link #CALIBRATION_STEPS} steps and one second (at most {@link #CALIBRATION_MAX_STEPS}), in two passes over the
- * three shapes of which the second is kept (the first warms up the JIT), and scaled by how much slower or faster the
- * run before went than its timing said (evaluations, checkpoints, a busier machine). The steps are printed and
+ * three shapes of which the second is kept (the first warms up the JIT), and scaled by how much slower the run
+ * before went than its timing said (evaluations, checkpoints, a busier machine). Never by how much faster: a run that
+ * beats its timing shows that its own timing read slow (a compile or a collection fell into it), which says nothing
+ * about the next shape. On the dictionary a 1-layer timing of 0.0213 s/step, slower than the 2-layer's 0.0198, had
+ * the 2-layer run planned at 0.0125 s/step, 60% more steps than its share. The steps are printed and
  * stored in summary.json; the hidden {@code --steps S0,S1,S2} repeats a run exactly.
  */
 final class TextDemo {
@@ -174,7 +177,7 @@ final class TextDemo {
             steps[layers] = secondsPerStep == null ? s.steps()[layers] : planned(layers, end, secondsPerStep[layers], load);
             long t0 = System.nanoTime();
             Trained t = train(layers, steps[layers]);
-            if (secondsPerStep != null) load = (System.nanoTime() - t0) * 1e-9 / (steps[layers] * secondsPerStep[layers]);
+            if (secondsPerStep != null) load = load((System.nanoTime() - t0) * 1e-9, steps[layers], secondsPerStep[layers]);
             switch (layers) {
                 case 0 -> directPath(t, frequency);
                 case 1 -> skipTrigrams(t, frequency, counted, sample);
@@ -185,18 +188,26 @@ final class TextDemo {
     }
 
     /**
+     * How much slower a run of {@code steps} steps went than its timing said: max(1, measured / (steps · timed)). Never
+     * below 1 (see the class comment: a run that beats its timing says its timing read slow, not that the machine sped up).
+     */
+    static double load(double measuredSeconds, int steps, double timedSecondsPerStep) {
+        return Math.max(1, measuredSeconds / (steps * timedSecondsPerStep));
+    }
+
+    /**
      * Steps of run {@code layers}: its share of what is left of the training budget (SHARES[i] / Σ_{j ≥ i} SHARES[j]
      * of the seconds until {@code end}) over its timed seconds per step times {@code load}, the ratio of measured to
-     * timed seconds per step of the run before (1 for the first), so a machine busier or quieter than at the timing
-     * moves the later runs' steps.
+     * timed seconds per step of the run before when above 1 (else 1, and 1 for the first), so a machine busier than at
+     * the timing moves the later runs' steps.
      */
     private int planned(int layers, long end, double secondsPerStep, double load) {
         double left = Math.max(0, (end - System.nanoTime()) * 1e-9), rest = 0;
         for (int j = layers; j < SHARES.length; j++) rest += SHARES[j];
         double share = SHARES[layers] / rest;
         int steps = (int) Math.max(1, Math.floor(share * left / (secondsPerStep * load)));
-        o.printf("%nbudget: %.0f s of training left, %.0f%% of it for the %d-layer model at %.3g s/step (timed %.3g × %.2f, measured over timed"
-                + " of the run before): %,d steps%n", left, 100 * share, layers, secondsPerStep * load, secondsPerStep, load, steps);
+        o.printf("%nbudget: %.0f s of training left, %.0f%% of it for the %d-layer model at %.3g s/step (timed %.3g × %.2f, the run before's measured"
+                + " over timed, at least 1): %,d steps%n", left, 100 * share, layers, secondsPerStep * load, secondsPerStep, load, steps);
         return steps;
     }
 

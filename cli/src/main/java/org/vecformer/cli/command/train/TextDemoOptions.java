@@ -15,15 +15,15 @@ final class TextDemoOptions {
     static final double MINUTES = 25;
     /**
      * The recipe under which an induction head forms on the dictionary (dict-gcide, 40 MB) within the default budget on
-     * 2 cores; docs/benchmarks.md has the runs. Small batches of short sequences reach a given induction score in fewer
-     * tokens (8 × 128 got as far in 20M tokens as 32 × 128 in 70M on English reST; 4 × 256, lr 1e-3 and lr 1e-2 did
-     * worse). After 20M tokens of 2-layer training the best layer-1 head read 0.22 with BPE 1,024, d_model 128 (4 heads of
-     * 32) and shortformer positions. With shortformer positions BPE 2,048 read 0.18 at d_model 128 and 0.09 at 64. With
-     * standard positions at BPE 1,024 and d_model 128, 4 heads never passed 0.19 in 70M tokens, and 8 heads of 16 split
-     * the job into two heads of 0.16 and 0.14. BPE 1,024 still keeps about a hundred common words whole (' genus', ' species', ' water'), so the
-     * skip-trigrams read in words.
+     * 2 cores and holds to the end; docs/benchmarks.md has the runs. Small batches of short sequences reach a given
+     * induction score in fewer tokens (8 × 128 got as far in 20M tokens as 32 × 128 in 70M on English reST; 4 × 256,
+     * lr 1e-3 and lr 1e-2 did worse). After 20M tokens of 2-layer training with shortformer positions and BPE 1,024 the
+     * best layer-1 head read 0.24 at d_model 192 (4 heads of 48), 0.23 at d_model 128 with 2 heads of 64 and 0.22 with
+     * 4 heads of 32; BPE 2,048 read 0.18 at d_model 128 and 0.09 at 64; n_ctx 256 did worse. Standard positions at BPE
+     * 1,024 and d_model 128 never passed 0.19 in 70M tokens. BPE 1,024 still keeps about a hundred common words whole
+     * (' genus', ' species', ' water'), so the skip-trigrams read in words.
      */
-    static final int VOCAB = 1024, D_MODEL = 128, HEADS = 4, CTX = 128, BATCH = 8;
+    static final int VOCAB = 1024, D_MODEL = 192, HEADS = 4, CTX = 128, BATCH = 8;
     static final double LR = 3e-3;
     /** TransformerLens' name of the default positional embedding (read through {@link PositionalEmbedding#fromTl}, as the flag is). */
     static final String POSITIONAL = "shortformer";
@@ -39,7 +39,7 @@ final class TextDemoOptions {
     @Option(names = "--vocab", paramLabel = "N", description = "With --text: tokens of the BPE tokenizer (default 1024).")
     Integer vocab;
 
-    @Option(names = "--d-model", paramLabel = "D", description = "With --text: d_model of the three models (default 128).")
+    @Option(names = "--d-model", paramLabel = "D", description = "With --text: d_model of the three models (default 192).")
     Integer dModel;
 
     @Option(names = "--heads", paramLabel = "H", description = "With --text: heads per layer, each of d_model/H (default 4).")

@@ -207,6 +207,14 @@ class TextDemoTest {
     }
 
     @Test
+    void onlySlowerRunsScaleTheNextRunsTiming() {
+        // 1,000 steps timed at 10 ms: 15 s measured is a machine 1.5x busier; 6.3 s is a timing that read slow (a compile
+        // fell into it), which must not shrink the next shape's seconds per step and so stretch its run past the budget
+        assertEquals(1.5, TextDemo.load(15, 1000, 0.010), 1e-12);
+        assertEquals(1.0, TextDemo.load(6.3, 1000, 0.010), 1e-12);
+    }
+
+    @Test
     void refusesMissingEmptyAndBinaryTextInOneLineWithoutWriting() throws IOException {
         Path out = dir.resolve("out");
         Path empty = Files.createDirectories(dir.resolve("empty")), binary = Files.createDirectories(dir.resolve("binary"));
