@@ -1,12 +1,14 @@
 package org.vecformer.cli.command;
 
+import java.util.Locale;
+
 /** Counts and durations as the commands print them in their one-line summaries. */
 public final class Words {
     private Words() {}
 
     /** "1 head", "4 heads", "1,183 documents". */
     public static String plural(long n, String noun) {
-        return String.format(java.util.Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
+        return String.format(Locale.ROOT, "%,d %s%s", n, noun, n == 1 ? "" : "s");
     }
 
     /** Seconds rounded to whole seconds: "42s", "3m07s". */

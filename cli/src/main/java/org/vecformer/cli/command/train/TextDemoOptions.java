@@ -25,7 +25,7 @@ final class TextDemoOptions {
      */
     static final int VOCAB = 1024, D_MODEL = 192, HEADS = 4, CTX = 128, BATCH = 8;
     static final double LR = 3e-3;
-    /** TransformerLens' name of the default positional embedding (read through {@link PositionalEmbedding#fromTl}, as the flag is). */
+    /** TransformerLens' name of the default positional embedding (read as the flag is, {@link TrainCommand#positionalKind}). */
     static final String POSITIONAL = "shortformer";
 
     @Option(names = "--text", arity = "1..*", paramLabel = "PATH",
@@ -76,12 +76,7 @@ final class TextDemoOptions {
         int v = vocab == null ? VOCAB : vocab, d = dModel == null ? D_MODEL : dModel, h = heads == null ? HEADS : heads;
         int c = ctx == null ? CTX : ctx, b = batch == null ? BATCH : batch;
         double x = lr == null ? LR : lr;
-        PositionalEmbedding pe;
-        try {
-            pe = PositionalEmbedding.fromTl(positional == null ? POSITIONAL : positional);
-        } catch (IllegalArgumentException e) {
-            throw new UsageException("--positional must be standard or shortformer, not \"" + positional + "\"");
-        }
+        PositionalEmbedding pe = TrainCommand.positionalKind(positional == null ? POSITIONAL : positional);
         if (h < 1 || d < 1 || d % h != 0) throw new UsageException("--d-model " + d + " must be a positive multiple of --heads " + h);
         if (c < 8) throw new UsageException("--ctx must be >= 8 (the head scores repeat n_ctx/4 tokens), not " + c);
         if (b < 1) throw new UsageException("--batch must be >= 1, not " + b);

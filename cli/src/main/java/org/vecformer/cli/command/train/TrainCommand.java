@@ -329,13 +329,14 @@ public final class TrainCommand implements Callable<Integer> {
         int e = positive("--d-head", dHead == null ? dm / h : dHead);
         try {
             Config c = Config.of(l, dm, h, e, n, v);
-            return positional == null ? c : c.withPositionalEmbedding(positionalKind());
+            return positional == null ? c : c.withPositionalEmbedding(positionalKind(positional));
         } catch (IllegalArgumentException ex) {
             throw new UsageException(ex.getMessage());
         }
     }
 
-    private PositionalEmbedding positionalKind() {
+    /** The kind a {@code --positional} value names (TransformerLens' name), or the usage error that says which names there are. */
+    static PositionalEmbedding positionalKind(String positional) {
         try {
             return PositionalEmbedding.fromTl(positional);
         } catch (IllegalArgumentException e) {
