@@ -3,6 +3,7 @@ package org.vecformer.engine.kernel;
 import static org.vecformer.engine.kernel.GemmBlocking.KC;
 import static org.vecformer.engine.kernel.GemmBlocking.MR;
 import static org.vecformer.engine.kernel.GemmBlocking.NR;
+import static org.vecformer.engine.kernel.KernelSizes.roundUp;
 
 import java.util.Arrays;
 import jdk.incubator.vector.FloatVector;
@@ -35,24 +36,29 @@ final class GemmPacking {
     }
 
     /**
-     * Packs op(A)[i0 .. i0+rows, p0 .. p0+kc) into {@code dst} (layout above): op(A)[i][p] is
-     * {@code a[aOff + i·lda + p]} (rows copied whole), or {@code a[aOff + p·lda + i]} when A is transposed.
+     * Packs op(A)[i0 .. i0+rows, p0 .. p0+kc) into {@code dst} (layout above, where row i of the block starts at
+     * {@code i·KC}): op(A)[i][p] is {@code a[aOff + i·lda + p]} (rows copied whole), or {@code a[aOff + p·lda + i]}
+     * when A is transposed (16 × 16 blocks through {@link BlockTranspose} where it is available, the edges element
+     * by element).
      */
     static void packA(Transpose transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] dst) {
         int depth = evenDepth(kc);
-        for (int i = 0; i < rows; i += MR) {
-            int base = i / MR * MR * KC, r = Math.min(MR, rows - i);
-            if (transA == Transpose.N) {
-                for (int rr = 0; rr < r; rr++) System.arraycopy(a, aOff + (i0 + i + rr) * lda + p0, dst, base + rr * KC, kc);
-            } else {
-                for (int p = 0; p < kc; p++) {
-                    int src = aOff + (p0 + p) * lda + i0 + i;
-                    for (int rr = 0, d = base + p; rr < r; rr++, d += KC) dst[d] = a[src + rr];
-                }
+        if (transA == Transpose.N) {
+            for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (i0 + i) * lda + p0, dst, i * KC, kc);
+        } else {
+            int iFull = BlockTranspose.AVAILABLE ? rows & ~15 : 0, pFull = BlockTranspose.AVAILABLE ? kc & ~15 : 0;
+            for (int i = 0; i < iFull; i += 16) {
+                for (int p = 0; p < pFull; p += 16) BlockTranspose.block16(a, aOff + (p0 + p) * lda + i0 + i, lda, dst, i * KC + p, KC);
             }
-            for (int rr = 0; rr < r; rr++) Arrays.fill(dst, base + rr * KC + kc, base + rr * KC + depth, 0f);
-            for (int rr = r; rr < MR; rr++) Arrays.fill(dst, base + rr * KC, base + rr * KC + depth, 0f);
+            for (int p = 0; p < kc; p++) {
+                int src = aOff + (p0 + p) * lda + i0;
+                for (int i = p < pFull ? iFull : 0; i < rows; i++) dst[i * KC + p] = a[src + i];
+            }
         }
+        if (depth > kc) {
+            for (int i = 0; i < rows; i++) dst[i * KC + kc] = 0f;
+        }
+        for (int i = rows; i < roundUp(rows, MR); i++) Arrays.fill(dst, i * KC, i * KC + depth, 0f);
     }
 
     /**
@@ -73,9 +79,14 @@ final class GemmPacking {
             else Arrays.fill(dst, base + kc * NR, base + panel, 0f);
         }
         if (transB == Transpose.T) {
+            int jFull = BlockTranspose.AVAILABLE ? cols & ~15 : 0, pFull = BlockTranspose.AVAILABLE ? kc & ~15 : 0;
+            for (int j = 0; j < jFull; j += 16) {
+                int d = j / NR * panel + j % NR;
+                for (int p = 0; p < pFull; p += 16) BlockTranspose.block16(b, bOff + (j0 + j) * ldb + p0 + p, ldb, dst, d + p * NR, NR);
+            }
             for (int j = 0; j < cols; j++) {
-                int src = bOff + (j0 + j) * ldb + p0;
-                for (int p = 0, d = j / NR * panel + j % NR; p < kc; p++, d += NR) dst[d] = b[src + p];
+                int src = bOff + (j0 + j) * ldb + p0, p = j < jFull ? pFull : 0;
+                for (int d = j / NR * panel + j % NR + p * NR; p < kc; p++, d += NR) dst[d] = b[src + p];
             }
         } else {
             int tail = cols - full * NR;

@@ -1,0 +1,100 @@
+package org.vecformer.engine.kernel;
+
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * A 16 × 16 block of floats transposed in registers, for packing the transposed GEMM operands where a vector
+ * holds 16 floats ({@link #AVAILABLE}). Twin: the scalar copy {@code dst[c][r] = src[r][c]} it replaces in
+ * {@link GemmPacking}, which still packs every other width and the edges.
+ *
+ * <p>Four butterfly stages on the 16 rows held as vectors: stage b (1, 2, 4, 8) pairs row i with row i+b
+ * (bit b of i clear) and exchanges the elements whose row and column differ in bit b,
+ * <pre>
+ *   row_i'[j]     = row_i[j]        if bit b of j is clear,  row_{i+b}[j - b]  otherwise
+ *   row_{i+b}'[j] = row_i[j + b]    if bit b of j is clear,  row_{i+b}[j]      otherwise
+ * </pre>
+ * each a two-vector lane selection ({@code selectFrom}, one {@code vpermt2ps} on AVX-512). After the four
+ * stages every element (r, c) sits at (c, r): 64 selections, 16 loads and 16 stores per block, where the
+ * scalar loop took 256 loads and 256 stores scattered over a packed panel larger than L1.
+ */
+final class BlockTranspose {
+    /** Whether this width's vectors hold 16 floats, the block size. */
+    static final boolean AVAILABLE = Simd.LANES == 16;
+    private static final VectorSpecies<Float> S = Simd.F;
+    private static final FloatVector LO1 = selection(1, false), HI1 = selection(1, true), LO2 = selection(2, false),
+            HI2 = selection(2, true), LO4 = selection(4, false), HI4 = selection(4, true), LO8 = selection(8, false),
+            HI8 = selection(8, true);
+
+    private BlockTranspose() {}
+
+    /**
+     * Lane indices into the pair (row_i, row_{i+b}) of stage b, the second row's lanes numbered from 16: the new
+     * row_i (hi false) or the new row_{i+b} (hi true). Null where vectors do not hold 16 floats.
+     */
+    private static FloatVector selection(int b, boolean hi) {
+        if (!AVAILABLE) return null;
+        float[] index = new float[16];
+        for (int j = 0; j < 16; j++) {
+            boolean low = (j & b) == 0;
+            index[j] = hi ? (low ? j + b : 16 + j) : (low ? j : 16 + j - b);
+        }
+        return FloatVector.fromArray(S, index, 0);
+    }
+
+    /**
+     * {@code dst[dOff + c·ldd + r] = src[sOff + r·lds + c]} for {@code r, c < 16}; only where {@link #AVAILABLE}.
+     * The 16 rows are named locals: an array of vectors would be boxed.
+     */
+    static void block16(float[] src, int sOff, int lds, float[] dst, int dOff, int ldd) {
+        FloatVector r0 = FloatVector.fromArray(S, src, sOff), r1 = FloatVector.fromArray(S, src, sOff + lds);
+        FloatVector r2 = FloatVector.fromArray(S, src, sOff + 2 * lds), r3 = FloatVector.fromArray(S, src, sOff + 3 * lds);
+        FloatVector r4 = FloatVector.fromArray(S, src, sOff + 4 * lds), r5 = FloatVector.fromArray(S, src, sOff + 5 * lds);
+        FloatVector r6 = FloatVector.fromArray(S, src, sOff + 6 * lds), r7 = FloatVector.fromArray(S, src, sOff + 7 * lds);
+        FloatVector r8 = FloatVector.fromArray(S, src, sOff + 8 * lds), r9 = FloatVector.fromArray(S, src, sOff + 9 * lds);
+        FloatVector r10 = FloatVector.fromArray(S, src, sOff + 10 * lds), r11 = FloatVector.fromArray(S, src, sOff + 11 * lds);
+        FloatVector r12 = FloatVector.fromArray(S, src, sOff + 12 * lds), r13 = FloatVector.fromArray(S, src, sOff + 13 * lds);
+        FloatVector r14 = FloatVector.fromArray(S, src, sOff + 14 * lds), r15 = FloatVector.fromArray(S, src, sOff + 15 * lds);
+        FloatVector t;
+        t = LO1.selectFrom(r0, r1); r1 = HI1.selectFrom(r0, r1); r0 = t;
+        t = LO1.selectFrom(r2, r3); r3 = HI1.selectFrom(r2, r3); r2 = t;
+        t = LO1.selectFrom(r4, r5); r5 = HI1.selectFrom(r4, r5); r4 = t;
+        t = LO1.selectFrom(r6, r7); r7 = HI1.selectFrom(r6, r7); r6 = t;
+        t = LO1.selectFrom(r8, r9); r9 = HI1.selectFrom(r8, r9); r8 = t;
+        t = LO1.selectFrom(r10, r11); r11 = HI1.selectFrom(r10, r11); r10 = t;
+        t = LO1.selectFrom(r12, r13); r13 = HI1.selectFrom(r12, r13); r12 = t;
+        t = LO1.selectFrom(r14, r15); r15 = HI1.selectFrom(r14, r15); r14 = t;
+        t = LO2.selectFrom(r0, r2); r2 = HI2.selectFrom(r0, r2); r0 = t;
+        t = LO2.selectFrom(r1, r3); r3 = HI2.selectFrom(r1, r3); r1 = t;
+        t = LO2.selectFrom(r4, r6); r6 = HI2.selectFrom(r4, r6); r4 = t;
+        t = LO2.selectFrom(r5, r7); r7 = HI2.selectFrom(r5, r7); r5 = t;
+        t = LO2.selectFrom(r8, r10); r10 = HI2.selectFrom(r8, r10); r8 = t;
+        t = LO2.selectFrom(r9, r11); r11 = HI2.selectFrom(r9, r11); r9 = t;
+        t = LO2.selectFrom(r12, r14); r14 = HI2.selectFrom(r12, r14); r12 = t;
+        t = LO2.selectFrom(r13, r15); r15 = HI2.selectFrom(r13, r15); r13 = t;
+        t = LO4.selectFrom(r0, r4); r4 = HI4.selectFrom(r0, r4); r0 = t;
+        t = LO4.selectFrom(r1, r5); r5 = HI4.selectFrom(r1, r5); r1 = t;
+        t = LO4.selectFrom(r2, r6); r6 = HI4.selectFrom(r2, r6); r2 = t;
+        t = LO4.selectFrom(r3, r7); r7 = HI4.selectFrom(r3, r7); r3 = t;
+        t = LO4.selectFrom(r8, r12); r12 = HI4.selectFrom(r8, r12); r8 = t;
+        t = LO4.selectFrom(r9, r13); r13 = HI4.selectFrom(r9, r13); r9 = t;
+        t = LO4.selectFrom(r10, r14); r14 = HI4.selectFrom(r10, r14); r10 = t;
+        t = LO4.selectFrom(r11, r15); r15 = HI4.selectFrom(r11, r15); r11 = t;
+        LO8.selectFrom(r0, r8).intoArray(dst, dOff);
+        HI8.selectFrom(r0, r8).intoArray(dst, dOff + 8 * ldd);
+        LO8.selectFrom(r1, r9).intoArray(dst, dOff + ldd);
+        HI8.selectFrom(r1, r9).intoArray(dst, dOff + 9 * ldd);
+        LO8.selectFrom(r2, r10).intoArray(dst, dOff + 2 * ldd);
+        HI8.selectFrom(r2, r10).intoArray(dst, dOff + 10 * ldd);
+        LO8.selectFrom(r3, r11).intoArray(dst, dOff + 3 * ldd);
+        HI8.selectFrom(r3, r11).intoArray(dst, dOff + 11 * ldd);
+        LO8.selectFrom(r4, r12).intoArray(dst, dOff + 4 * ldd);
+        HI8.selectFrom(r4, r12).intoArray(dst, dOff + 12 * ldd);
+        LO8.selectFrom(r5, r13).intoArray(dst, dOff + 5 * ldd);
+        HI8.selectFrom(r5, r13).intoArray(dst, dOff + 13 * ldd);
+        LO8.selectFrom(r6, r14).intoArray(dst, dOff + 6 * ldd);
+        HI8.selectFrom(r6, r14).intoArray(dst, dOff + 14 * ldd);
+        LO8.selectFrom(r7, r15).intoArray(dst, dOff + 7 * ldd);
+        HI8.selectFrom(r7, r15).intoArray(dst, dOff + 15 * ldd);
+    }
+}
