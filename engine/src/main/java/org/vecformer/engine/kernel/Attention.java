@@ -154,24 +154,38 @@ public final class Attention {
                             s.st, seen * QT + 2 * L, QT, s.ot, e * QT + 2 * L, QT);
                 }
             }
-            for (int i = 0; i < nqt; i++) {
-                float inv = 1f / s.l[i];
-                int zRow = pr.zOff() + (i0 + i) * pr.ldz() + col;
-                for (int e = 0; e < d; e++) pr.z()[zRow + e] = s.ot[e * QT + i] * inv;
-            }
+            writeZ(pr, col, i0, nqt, s);
             if (pr.pattern() != null) writePattern(pr, h, col, i0, nqt, keyEnd, s);
         }
 
-        /** qt[e][i] = q_{i0+i}[col+e] · log2 e / sqrt(dHead), zero for the rows past the last query. */
+        /**
+         * qt[e][i] = q_{i0+i}[col+e] · log2 e / sqrt(dHead), zero for the rows past the last query: a transposed copy
+         * ({@link BlockTranspose}), then each row of qt scaled in vectors (one rounding per element, as before).
+         */
         private static void packQueries(Problem pr, int col, int i0, int nqt, float[] qt) {
             int d = pr.dHead();
-            float scale = (float) (LOG2E / Math.sqrt(d));
-            for (int i = 0; i < QT; i++) {
-                if (i < nqt) {
-                    int row = pr.qOff() + (i0 + i) * pr.ldq() + col;
-                    for (int e = 0; e < d; e++) qt[e * QT + i] = pr.q()[row + e] * scale;
-                } else {
-                    for (int e = 0; e < d; e++) qt[e * QT + i] = 0f;
+            FloatVector scale = FloatVector.broadcast(S, (float) (LOG2E / Math.sqrt(d)));
+            BlockTranspose.transpose(pr.q(), pr.qOff() + i0 * pr.ldq() + col, pr.ldq(), nqt, d, qt, 0, QT);
+            for (int e = 0; e < d; e++) {
+                if (nqt < QT) Arrays.fill(qt, e * QT + nqt, (e + 1) * QT, 0f);
+                for (int c = 0; c < QT; c += L) FloatVector.fromArray(S, qt, e * QT + c).mul(scale).intoArray(qt, e * QT + c);
+            }
+        }
+
+        /**
+         * z_{i0+i}[col+e] = ot[e][i] / l_i for the tile's nqt queries: ot copied transposed into z's rows
+         * ({@link BlockTranspose}), then each row times 1/l_i in vectors (the same product o·(1/l) as element by element).
+         */
+        private static void writeZ(Problem pr, int col, int i0, int nqt, Scratch s) {
+            int d = pr.dHead(), first = pr.zOff() + i0 * pr.ldz() + col;
+            float[] z = pr.z();
+            BlockTranspose.transpose(s.ot, 0, QT, d, nqt, z, first, pr.ldz());
+            for (int i = 0; i < nqt; i++) {
+                FloatVector inv = FloatVector.broadcast(S, 1f / s.l[i]);
+                int row = first + i * pr.ldz();
+                for (int e = 0; e < d; e += L) {
+                    VectorMask<Float> valid = S.indexInRange(e, d);
+                    FloatVector.fromArray(S, z, row + e, valid).mul(inv).intoArray(z, row + e, valid);
                 }
             }
         }

@@ -76,10 +76,7 @@ public final class AttentionBackward {
         void run() {
             int tPad = roundUp(t);
             float[] vt = s.vt, ds = s.ds;
-            for (int j = 0; j < t; j++) {
-                int row = vOff + j * ld;
-                for (int e = 0; e < d; e++) vt[e * tPad + j] = v[row + e];
-            }
+            BlockTranspose.transpose(v, vOff, ld, t, d, vt, 0, tPad);
             for (int e = 0; e < d; e++) Arrays.fill(vt, e * tPad + t, (e + 1) * tPad, 0f);
             for (int i0 = 0; i0 < t; i0 += QUERY_BLOCK) {
                 int bq = Math.min(QUERY_BLOCK, t - i0), n = i0 + bq;

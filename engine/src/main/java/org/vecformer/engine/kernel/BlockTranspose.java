@@ -4,9 +4,10 @@ import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * A 16 × 16 block of floats transposed in registers, for packing the transposed GEMM operands where a vector
- * holds 16 floats ({@link #AVAILABLE}). Twin: the scalar copy {@code dst[c][r] = src[r][c]} it replaces in
- * {@link GemmPacking}, which still packs every other width and the edges.
+ * Transposed copies of float blocks, {@code dst[c][r] = src[r][c]}: the packing of transposed GEMM operands, and
+ * the query, value and output tiles of attention that hold one operand with its rows in vector lanes. Where a
+ * vector holds 16 floats ({@link #AVAILABLE}) whole 16 × 16 blocks are transposed in registers; the edges, and every
+ * other width, go element by element (the scalar loops these copies replaced, and their twin).
  *
  * <p>Four butterfly stages on the 16 rows held as vectors: stage b (1, 2, 4, 8) pairs row i with row i+b
  * (bit b of i clear) and exchanges the elements whose row and column differ in bit b,
@@ -40,6 +41,21 @@ final class BlockTranspose {
             index[j] = hi ? (low ? j + b : 16 + j) : (low ? j : 16 + j - b);
         }
         return FloatVector.fromArray(S, index, 0);
+    }
+
+    /**
+     * {@code dst[dOff + c·ldd + r] = src[sOff + r·lds + c]} for {@code r < rows, c < cols}: the blocks of 16 × 16
+     * through {@link #block16} where it is available, row by row of the source, and the rest element by element.
+     */
+    static void transpose(float[] src, int sOff, int lds, int rows, int cols, float[] dst, int dOff, int ldd) {
+        int rFull = AVAILABLE ? rows & ~15 : 0, cFull = AVAILABLE ? cols & ~15 : 0;
+        for (int r = 0; r < rFull; r += 16) {
+            for (int c = 0; c < cFull; c += 16) block16(src, sOff + r * lds + c, lds, dst, dOff + c * ldd + r, ldd);
+        }
+        for (int r = 0; r < rows; r++) {
+            int c = r < rFull ? cFull : 0;
+            for (int from = sOff + r * lds, to = dOff + r; c < cols; c++) dst[to + c * ldd] = src[from + c];
+        }
     }
 
     /**

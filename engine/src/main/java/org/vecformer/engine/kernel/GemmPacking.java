@@ -38,22 +38,14 @@ final class GemmPacking {
     /**
      * Packs op(A)[i0 .. i0+rows, p0 .. p0+kc) into {@code dst} (layout above, where row i of the block starts at
      * {@code i·KC}): op(A)[i][p] is {@code a[aOff + i·lda + p]} (rows copied whole), or {@code a[aOff + p·lda + i]}
-     * when A is transposed (16 × 16 blocks through {@link BlockTranspose} where it is available, the edges element
-     * by element).
+     * when A is transposed ({@link BlockTranspose}).
      */
     static void packA(Transpose transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] dst) {
         int depth = evenDepth(kc);
         if (transA == Transpose.N) {
             for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (i0 + i) * lda + p0, dst, i * KC, kc);
         } else {
-            int iFull = BlockTranspose.AVAILABLE ? rows & ~15 : 0, pFull = BlockTranspose.AVAILABLE ? kc & ~15 : 0;
-            for (int i = 0; i < iFull; i += 16) {
-                for (int p = 0; p < pFull; p += 16) BlockTranspose.block16(a, aOff + (p0 + p) * lda + i0 + i, lda, dst, i * KC + p, KC);
-            }
-            for (int p = 0; p < kc; p++) {
-                int src = aOff + (p0 + p) * lda + i0;
-                for (int i = p < pFull ? iFull : 0; i < rows; i++) dst[i * KC + p] = a[src + i];
-            }
+            BlockTranspose.transpose(a, aOff + p0 * lda + i0, lda, kc, rows, dst, 0, KC);
         }
         if (depth > kc) {
             for (int i = 0; i < rows; i++) dst[i * KC + kc] = 0f;
@@ -79,14 +71,10 @@ final class GemmPacking {
             else Arrays.fill(dst, base + kc * NR, base + panel, 0f);
         }
         if (transB == Transpose.T) {
-            int jFull = BlockTranspose.AVAILABLE ? cols & ~15 : 0, pFull = BlockTranspose.AVAILABLE ? kc & ~15 : 0;
-            for (int j = 0; j < jFull; j += 16) {
-                int d = j / NR * panel + j % NR;
-                for (int p = 0; p < pFull; p += 16) BlockTranspose.block16(b, bOff + (j0 + j) * ldb + p0 + p, ldb, dst, d + p * NR, NR);
-            }
-            for (int j = 0; j < cols; j++) {
-                int src = bOff + (j0 + j) * ldb + p0, p = j < jFull ? pFull : 0;
-                for (int d = j / NR * panel + j % NR + p * NR; p < kc; p++, d += NR) dst[d] = b[src + p];
+            // groups of up to 16 columns, each inside one micro-panel (NR is a multiple of the group)
+            for (int j = 0, group = Math.min(NR, 16); j < cols; j += group) {
+                BlockTranspose.transpose(b, bOff + (j0 + j) * ldb + p0, ldb, Math.min(group, cols - j), kc,
+                        dst, j / NR * panel + j % NR, NR);
             }
         } else {
             int tail = cols - full * NR;
