@@ -448,7 +448,8 @@ def section_attention(threads, peaks):
     """Fused causal attention: vecformer vs PyTorch eager"""
     require_torch()
     z = SIZES
-    gemm = run_json([VECFORMER, "bench", "gemm", "--threads", "1", "--shapes", z.attention_gemm, "--runs", z.gemm_runs, "--json"])
+    gemm = run_json([VECFORMER, "bench", "gemm", "--threads", "1", "--shapes", z.attention_gemm, "--runs", z.gemm_runs,
+                     "--warmup", z.gemm_warmup, "--json"])
     gemm_gflops = gemm[0]["gflops"]
     rows = [f"| T | heads × d_head | threads | vecformer ms | GFLOPS (causal half) | % of our GEMM {z.attention_gemm} | PyTorch ms | speedup |",
             "|---:|---|---:|---:|---:|---:|---:|---:|"]

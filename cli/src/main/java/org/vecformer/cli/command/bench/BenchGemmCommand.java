@@ -39,7 +39,7 @@ public final class BenchGemmCommand implements Runnable {
     int runs;
 
     @Option(names = "--warmup", paramLabel = "MS", defaultValue = "500",
-            description = "Untimed calls per shape for at least this many milliseconds first (default: ${DEFAULT-VALUE}).")
+            description = "Untimed calls per shape for at least this many milliseconds after its first call (default: ${DEFAULT-VALUE}).")
     long warmupMillis;
 
     @Mixin
