@@ -45,11 +45,6 @@ public final class BestOf {
         return time(work, runs, warmupMillis, System::nanoTime, JIT);
     }
 
-    /** {@link #time(Runnable, int, long)} on a given nanosecond clock and a JIT that never compiles (tests drive it). */
-    static Timing time(Runnable work, int runs, long warmupMillis, LongSupplier clock) {
-        return time(work, runs, warmupMillis, clock, () -> 0);
-    }
-
     /** {@link #time(Runnable, int, long)} on a given nanosecond clock and JIT compilation clock (tests drive them). */
     static Timing time(Runnable work, int runs, long warmupMillis, LongSupplier clock, LongSupplier jit) {
         work.run();
@@ -74,22 +69,14 @@ public final class BestOf {
         return ratio(fast, slow, rounds, warmupMillis, System::nanoTime, JIT);
     }
 
-    /** {@link #ratio(Runnable, Runnable, int, long)} on a given nanosecond clock and a JIT that never compiles (tests drive it). */
-    static double ratio(Runnable fast, Runnable slow, int rounds, long warmupMillis, LongSupplier clock) {
-        return ratio(fast, slow, rounds, warmupMillis, clock, () -> 0);
-    }
-
-    private static double ratio(Runnable fast, Runnable slow, int rounds, long warmupMillis, LongSupplier clock, LongSupplier jit) {
+    /** {@link #ratio(Runnable, Runnable, int, long)} on a given nanosecond clock and JIT compilation clock (tests drive them). */
+    static double ratio(Runnable fast, Runnable slow, int rounds, long warmupMillis, LongSupplier clock, LongSupplier jit) {
         Timing[] t = alternating(1, rounds, warmupMillis, clock, jit, fast, slow);
         return t[1].seconds() / t[0].seconds();
     }
 
-    /** {@link #alternating(int, int, long, Runnable...)} on a given nanosecond clock and a JIT that never compiles (tests drive it). */
-    static Timing[] alternating(int runs, int rounds, long warmupMillis, LongSupplier clock, Runnable... works) {
-        return alternating(runs, rounds, warmupMillis, clock, () -> 0, works);
-    }
-
-    private static Timing[] alternating(int runs, int rounds, long warmupMillis, LongSupplier clock, LongSupplier jit, Runnable... works) {
+    /** {@link #alternating(int, int, long, Runnable...)} on a given nanosecond clock and JIT compilation clock (tests drive them). */
+    static Timing[] alternating(int runs, int rounds, long warmupMillis, LongSupplier clock, LongSupplier jit, Runnable... works) {
         Timing[] out = new Timing[works.length];
         for (int w = 0; w < works.length; w++) out[w] = time(works[w], runs, warmupMillis, clock, jit);
         for (int r = 0; r < rounds; r++) {
