@@ -19,14 +19,19 @@ package org.vecformer.engine.kernel;
  * in a cache level on purpose (each of its micro-panels is used up before the next one is read). With
  * {@code S = 4} bytes a float and caches of {@code W} ways of {@code B} bytes each ({@link #forCaches}):
  * <pre>
- *   kc = min(512, (W1 − 2)·B1 / (MR·S))     rounded down to a line of floats: the A micro-panel takes
+ *   kc = min(1024, (W1 − 2)·B1 / (MR·S))    rounded down to a line of floats: the A micro-panel takes
  *                                            L1 but two ways (one for streaming B lines, one for C)
  *   nc = (W2 − 2)·B2 / (kc·S)               rounded down to a multiple of NR: the B block takes L2 but two
  *                                            ways (one for the A micro-panel passing through, one for C)
  *   mc = 8·MR                               packing granularity only
  * </pre>
- * The depth is capped at 512 because C is read and written once per k slice, so a deeper slice pays
- * wherever the A micro-panel still fits, and 512 is the deepest slice measured. This replaced the analytical
+ * The depth is capped at 1024 because C is read and written once per k slice, so a deeper slice pays
+ * wherever the A micro-panel still fits, and 1024 is the deepest slice measured: with the 6-row tile a
+ * 48 KiB L1d allows 1,696, and a tile of C read back from memory (every slice after the first) costs
+ * 7% against one in L2 (12-row tiles at kc 512 in a harness). The cap rose from 512 when the tile went
+ * from 12 to 6 rows; kc 1024 at 6 × 64 measured 1-5% faster than kc 512 at 12 × 32 on every shape of the
+ * benchmark. Widening nc as far as L2 allows for a shallower product (nc 384 at k 512) was 5-6% slower
+ * than keeping the rule's nc 192 on the unembedding and QKV shapes; nc 128 or 256 was no better. This replaced the analytical
  * model of Low et al. ("Analytical modeling is enough for high-performance BLIS", 2016) turned round for our
  * order, which sizes kc so a streamed B micro-panel fits L1 (kc 256 on a 48 KiB L1d): on an AMD EPYC Zen 5
  * guest it ran 5-20% slower than these rules on 2048³, the QKV and unembedding shapes (one thread, alternating
@@ -48,16 +53,16 @@ package org.vecformer.engine.kernel;
  * @param nc columns of a B block, a multiple of {@link #NR}
  */
 record GemmBlocking(int kc, int mc, int nc) {
-    /** Rows of the micro-tile: 12 with 512-bit vectors (32 registers), else 6 (see {@link GemmMicroKernel}). */
-    static final int MR = Simd.LANES >= 16 ? 12 : 6;
-    /** Vectors per row of the micro-tile. */
-    static final int NV = 2;
+    /** Rows of the micro-tile (see {@link GemmMicroKernel}). */
+    static final int MR = 6;
+    /** Vectors per row of the micro-tile: 4 with 512-bit vectors (32 registers), else 2 (see {@link GemmMicroKernel}). */
+    static final int NV = Simd.LANES >= 16 ? 4 : 2;
     /** Columns of the micro-tile. */
     static final int NR = NV * Simd.LANES;
     /** The blocking of the measured constants, used when the caches cannot be read. */
     static final GemmBlocking FIXED = new GemmBlocking(512, 8 * MR, 512);
     /** Shallowest and deepest k slice the rules may choose. */
-    static final int MIN_KC = 16, MAX_KC = 512;
+    static final int MIN_KC = 16, MAX_KC = 1024;
 
     private static final CpuCaches.Reading READING = CpuCaches.read();
     /** The blocking used by {@link Gemm}: from this machine's caches, else {@link #FIXED}. */
@@ -88,7 +93,7 @@ record GemmBlocking(int kc, int mc, int nc) {
     }
 
     /**
-     * The blocking in use and where it came from, one line: e.g. {@code kc=512 mc=96 nc=448, micro-tile 12×32,
+     * The blocking in use and where it came from, one line: e.g. {@code kc=1024 mc=48 nc=192, micro-tile 6×64,
      * from L1d 48 KiB 12-way, L2 1 MiB 16-way, L3 32 MiB 16-way (/sys/devices/system/cpu/cpu0/cache)}.
      */
     static String description() {

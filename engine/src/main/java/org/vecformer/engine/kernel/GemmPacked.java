@@ -3,6 +3,7 @@ package org.vecformer.engine.kernel;
 import static org.vecformer.engine.kernel.GemmBlocking.KC;
 import static org.vecformer.engine.kernel.GemmBlocking.MR;
 import static org.vecformer.engine.kernel.GemmBlocking.NR;
+import static org.vecformer.engine.kernel.GemmBlocking.NV;
 import static org.vecformer.engine.kernel.KernelSizes.ceilDiv;
 import static org.vecformer.engine.kernel.KernelSizes.roundUp;
 
@@ -45,8 +46,8 @@ import org.vecformer.engine.parallel.Parallel;
 final class GemmPacked {
     /** Fewest B micro-panels per thread for which threads split C's columns rather than its rows. */
     static final int MIN_PANELS = 4;
-    /** Most rows of a part whose k slices of A are packed whole: 4096 × KC floats per thread (8 MiB at KC = 512). */
-    static final int MAX_ROWS_PACKED_ONCE = 4096;
+    /** Most rows of a part whose k slices of A are packed whole: 2²¹ floats (8 MiB) per thread, 2048 rows at KC = 1024. */
+    static final int MAX_ROWS_PACKED_ONCE = (1 << 21) / KC;
 
     private GemmPacked() {}
 
@@ -117,8 +118,8 @@ final class GemmPacked {
             int h = Math.min(MR, rows - ir), aAt = ir * KC;
             for (int jr = 0; jr < cols; jr += NR) {
                 int bAt = jr / NR * depth * NR, w = Math.min(NR, cols - jr), at = cAt + ir * ldc + jr;
-                if (MR == 12) GemmMicroKernel.tile12(depth, ap, aAt, bp, bAt, alpha, beta, c, at, ldc, h, w, acc);
-                else GemmMicroKernel.tile6(depth, ap, aAt, bp, bAt, alpha, beta, c, at, ldc, h, w, acc);
+                if (NV == 4) GemmMicroKernel.tile6x4(depth, ap, aAt, bp, bAt, alpha, beta, c, at, ldc, h, w, acc);
+                else GemmMicroKernel.tile6x2(depth, ap, aAt, bp, bAt, alpha, beta, c, at, ldc, h, w, acc);
             }
         }
     }

@@ -2,7 +2,7 @@ package org.vecformer.engine.kernel;
 
 /**
  * Per-thread buffers of the GEMM, grown on demand and then reused by every later call on the same
- * thread, so steady-state calls allocate nothing: the packed A block (or whole A slice, up to 4096 × KC floats),
+ * thread, so steady-state calls allocate nothing: the packed A block (or whole A slice, up to 2²¹ floats),
  * the packed B block, one accumulator tile, and two float runs for the small paths.
  */
 final class GemmScratch {

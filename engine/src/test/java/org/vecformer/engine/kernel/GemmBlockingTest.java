@@ -32,16 +32,16 @@ class GemmBlockingTest {
             "small", new Machine(16 * 1024, 4, 512 * 1024, 8));
 
     /**
-     * Worked by hand, {kc, mc, nc} per micro-tile width NR (MR 12 at NR 32, else 6). E.g. zen5 at 12×32: an L1
-     * way is 4 KiB, 10·4096/(12·4) = 853 > 512, so kc = 512; an L2 way is 64 KiB, nc = 14·65536/(512·4) = 448;
-     * mc = 8·12. small at 12×32: 2·4096/48 = 170.7, a line of 16 floats down: kc = 160; nc = 6·65536/640 = 614.4,
-     * down to a multiple of 32: 608. small at 6×16: 2·4096/24 = 341.3, kc = 336; 6·65536/1344 = 292.6, nc = 288.
+     * Worked by hand, {kc, mc, nc} per micro-tile width NR (MR is 6 for every width). E.g. zen5 at 6×64: an L1
+     * way is 4 KiB, 10·4096/(6·4) = 1706.7 > 1024, so kc = 1024; an L2 way is 64 KiB, nc = 14·65536/(1024·4) = 224,
+     * down to a multiple of 64: 192; mc = 8·6. small at 6×64: 2·4096/24 = 341.3, a line of 16 floats down: kc = 336;
+     * nc = 6·65536/1344 = 292.6, down to 256 (288 at 6×16 and 6×8). zen4: 6·4096/24 = 1024 exactly.
      */
     private static final Map<String, Map<Integer, Sizes>> BY_HAND = Map.of(
-            "sapphire-rapids", Map.of(32, new Sizes(512, 96, 896), 16, new Sizes(512, 48, 896), 8, new Sizes(512, 48, 896)),
-            "zen4", Map.of(32, new Sizes(512, 96, 384), 16, new Sizes(512, 48, 384), 8, new Sizes(512, 48, 384)),
-            "zen5", Map.of(32, new Sizes(512, 96, 448), 16, new Sizes(512, 48, 448), 8, new Sizes(512, 48, 448)),
-            "small", Map.of(32, new Sizes(160, 96, 608), 16, new Sizes(336, 48, 288), 8, new Sizes(336, 48, 288)));
+            "sapphire-rapids", Map.of(64, new Sizes(1024, 48, 448), 16, new Sizes(1024, 48, 448), 8, new Sizes(1024, 48, 448)),
+            "zen4", Map.of(64, new Sizes(1024, 48, 192), 16, new Sizes(1024, 48, 192), 8, new Sizes(1024, 48, 192)),
+            "zen5", Map.of(64, new Sizes(1024, 48, 192), 16, new Sizes(1024, 48, 224), 8, new Sizes(1024, 48, 224)),
+            "small", Map.of(64, new Sizes(336, 48, 256), 16, new Sizes(336, 48, 288), 8, new Sizes(336, 48, 288)));
 
     /** kc, mc, nc of one blocking, unchecked (a blocking for another width need not suit this species' micro-tile). */
     private record Sizes(int kc, int mc, int nc) {}
@@ -50,7 +50,7 @@ class GemmBlockingTest {
     private static GemmBlocking rules(Machine m) {
         double line = 64, way1 = m.l1 / m.w1, way2 = m.l2 / m.w2, mr = GemmBlocking.MR, nr = GemmBlocking.NR;
         double kc = Math.floor((m.w1 - 2) * way1 / (mr * 4) / (line / 4)) * (line / 4);
-        kc = Math.min(512, Math.max(16, kc));
+        kc = Math.min(1024, Math.max(16, kc));
         double nc = Math.max(nr, Math.floor((m.w2 - 2) * way2 / (kc * 4) / nr) * nr);
         return new GemmBlocking((int) kc, (int) (8 * mr), (int) nc);
     }
