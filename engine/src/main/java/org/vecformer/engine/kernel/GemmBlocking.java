@@ -30,8 +30,9 @@ package org.vecformer.engine.kernel;
  * 48 KiB L1d allows 1,696, and a tile of C read back from memory (every slice after the first) costs
  * 7% against one in L2 (12-row tiles at kc 512 in a harness). The cap rose from 512 when the tile went
  * from 12 to 6 rows; kc 1024 at 6 × 64 measured 1-5% faster than kc 512 at 12 × 32 on every shape of the
- * benchmark. Widening nc as far as L2 allows for a shallower product (nc 384 at k 512) was 5-6% slower
- * than keeping the rule's nc 192 on the unembedding and QKV shapes; nc 128 or 256 was no better. This replaced the analytical
+ * benchmark on one thread. Widening nc as far as L2 allows for a shallower product (nc 384 at k 512) was 5-6% slower
+ * than keeping the rule's nc 192 on the unembedding and QKV shapes; nc 128 or 256 was no better, and
+ * padding the packed A rows by a vector (so its 6 rows do not share L1 sets) was level. This replaced the analytical
  * model of Low et al. ("Analytical modeling is enough for high-performance BLIS", 2016) turned round for our
  * order, which sizes kc so a streamed B micro-panel fits L1 (kc 256 on a 48 KiB L1d): on an AMD EPYC Zen 5
  * guest it ran 5-20% slower than these rules on 2048³, the QKV and unembedding shapes (one thread, alternating

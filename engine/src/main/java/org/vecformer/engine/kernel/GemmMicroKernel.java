@@ -21,9 +21,9 @@ import jdk.incubator.vector.VectorSpecies;
  * 24 accumulators, 4 B vectors, 1 broadcast) and 2 otherwise (16 registers on AVX2 and NEON: 12, 2, 1).
  * On AVX-512 the 6 × 4 tile replaced a 12 × 2 one, which used as many accumulators but needed 14 loads
  * per 24 FMAs instead of 10: with the deeper k slices its smaller A micro-panel allows
- * ({@link GemmBlocking}), 1-5% faster on one thread on every shape of the benchmark, 2-12% on two
- * (AMD EPYC Zen 5, both builds interleaved in one process).
- * What C2 needs to keep the loop tight, each measured on AVX-512 with A and B in L1:
+ * ({@link GemmBlocking}), 1-5% faster on one thread on every shape of the benchmark; on two, level to 12%
+ * faster, 512³ 2% slower (AMD EPYC Zen 5, both builds interleaved in one process).
+ * What C2 needs to keep the loop tight, each measured on AVX-512 (the first two with A and B in L1):
  * <ul>
  *   <li>one method per tile size, the accumulators named locals (arrays of vectors are boxed);</li>
  *   <li>A's row stride is the constant {@link GemmBlocking#KC}, so every broadcast is a load at a fixed
