@@ -27,8 +27,9 @@ import org.vecformer.engine.parallel.Parallel;
  * The products read their vector operands from contiguous copies: the head's K rows once per head, each query
  * block's Q and dZ rows once per block. In place those rows are a fused QKV row (3·H·dHead floats) or a dZ row
  * (H·dHead) apart, a power of two of bytes or close to one, so the rows a product walks share a few sets of L1 and
- * were read from L2 again and again; Vᵀ and dS rows get one vector of padding for the same reason. Together 19%
- * less time on T = 256 and T = 1024 (8 heads of 64, one thread, in-process A/B; the same bits).
+ * were read from L2 again and again; Vᵀ and dS rows get one vector of padding for the same reason. Together 22%
+ * less time at T = 256 and 28% at T = 1024, of which the copies 19% and 18% (8 heads of 64, one thread, in-process A/B; the
+ * same bits).
  * Per-thread scratch: Vᵀ [dHead, T], dS [QUERY_BLOCK, T], K [T, dHead], Q and dZ [QUERY_BLOCK, dHead], reused.
  * Parallel over heads: each head writes only its own column blocks of dQ, dK, dV, and within a head the order is
  * fixed, so the bits do not depend on the thread count.

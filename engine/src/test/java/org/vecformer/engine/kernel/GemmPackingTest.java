@@ -23,8 +23,8 @@ class GemmPackingTest {
         Random rnd = new Random(3);
         for (int rows : EXTENTS) for (int kc : EXTENTS) {
             int i0 = rnd.nextInt(3), p0 = rnd.nextInt(3), m = i0 + rows + rnd.nextInt(4), k = p0 + kc + rnd.nextInt(4);
-            float[] stored = random(rnd, k * m);           // A stored [k, m]: op(A) = Aᵀ is [m, k]
-            float[] explicit = transpose(stored, k, m);     // [m, k]
+            float[] stored = Lengths.random(rnd, k * m, 0);  // A stored [k, m]: op(A) = Aᵀ is [m, k]
+            float[] explicit = transpose(stored, k, m);  // [m, k]
             int size = KernelSizes.roundUp(rows, GemmBlocking.MR) * GemmBlocking.KC;
             float[] viaTranspose = filled(size, Float.NaN), plain = filled(size, Float.NaN);
             GemmPacking.packA(Transpose.T, stored, 0, m, i0, rows, p0, kc, viaTranspose);
@@ -38,8 +38,8 @@ class GemmPackingTest {
         Random rnd = new Random(5);
         for (int cols : EXTENTS) for (int kc : EXTENTS) {
             int j0 = rnd.nextInt(3), p0 = rnd.nextInt(3), n = j0 + cols + rnd.nextInt(4), k = p0 + kc + rnd.nextInt(4);
-            float[] stored = random(rnd, n * k);            // B stored [n, k]: op(B) = Bᵀ is [k, n]
-            float[] explicit = transpose(stored, n, k);     // [k, n]
+            float[] stored = Lengths.random(rnd, n * k, 0);  // B stored [n, k]: op(B) = Bᵀ is [k, n]
+            float[] explicit = transpose(stored, n, k);  // [k, n]
             int size = KernelSizes.ceilDiv(cols, GemmBlocking.NR) * GemmPacking.evenDepth(kc) * GemmBlocking.NR;
             float[] viaTranspose = filled(size, Float.NaN), plain = filled(size, Float.NaN);
             GemmPacking.packB(Transpose.T, stored, 0, k, p0, kc, j0, cols, viaTranspose);
@@ -53,7 +53,7 @@ class GemmPackingTest {
         assumeTrue(BlockTranspose.AVAILABLE, "16-float vectors only");
         Random rnd = new Random(9);
         int lds = 21, ldd = 19, sOff = 4, dOff = 7;
-        float[] src = random(rnd, sOff + 16 * lds), dst = filled(dOff + 16 * ldd, Float.NaN);
+        float[] src = Lengths.random(rnd, sOff + 16 * lds, 0), dst = filled(dOff + 16 * ldd, Float.NaN);
         BlockTranspose.block16(src, sOff, lds, dst, dOff, ldd);
         for (int r = 0; r < 16; r++) {
             for (int c = 0; c < 16; c++) assertEquals(src[sOff + r * lds + c], dst[dOff + c * ldd + r], "(" + r + ", " + c + ")");
@@ -67,12 +67,6 @@ class GemmPackingTest {
         float[] t = new float[x.length];
         for (int r = 0; r < rows; r++) for (int c = 0; c < cols; c++) t[c * rows + r] = x[r * cols + c];
         return t;
-    }
-
-    private static float[] random(Random rnd, int n) {
-        float[] x = new float[n];
-        for (int i = 0; i < n; i++) x[i] = rnd.nextFloat() * 2 - 1;
-        return x;
     }
 
     private static float[] filled(int n, float value) {
