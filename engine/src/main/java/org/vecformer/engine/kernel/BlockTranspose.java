@@ -20,7 +20,7 @@ import jdk.incubator.vector.VectorSpecies;
  * stages every element (r, c) sits at (c, r): 64 selections, 16 loads and 16 stores per block, where the
  * scalar loop took 256 loads and 256 stores scattered over a packed panel larger than L1. The rows are moved as
  * int lanes (the float bits reinterpreted, so nothing is converted): a float index vector is converted to ints
- * and wrapped on every selection, which made a block 1.8 times slower (40 ns against 22 with the block in L1).
+ * and wrapped on every selection, which made a block twice as slow (44 ns against 20 with the block in L1).
  */
 final class BlockTranspose {
     /** Whether this width's vectors hold 16 floats, the block size. */
