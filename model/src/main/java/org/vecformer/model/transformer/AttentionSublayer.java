@@ -251,12 +251,13 @@ record AttentionSublayer() implements BlockSublayer {
 
     /**
      * qkv = in·wQkv + bQkv with in = x [rows, d_model] (shortformer: x + W_pos for the Q|K columns), wQkv
-     * [d_model, 3·H·d_head]: dW_Q|K|V += inᵀ·dqkv (unpacked to [H, d_model, d_head]), db_Q|K|V += Σ_rows dqkv;
+     * [d_model, 3·H·d_head]: dW_Q|K|V += inᵀ·dqkv (unpacked to [H, d_model, d_head], or written fused where the caller
+     * asked for it, {@link Backward#fusedQkvGrad}), db_Q|K|V += Σ_rows dqkv;
      * returns dx [rows, d_model] = dqkv·wQkvᵀ (shortformer: the Q|K part also goes to dW_pos).
      */
     private static float[] qkvBackward(Backward bp, int l, PackedBlock pb, float[] x, float[] dQkv) {
         int rows = bp.rows, dm = bp.c.dModel(), hd = bp.c.nHeads() * bp.c.dHead(), ld3 = 3 * hd;
-        float[] dW = new float[dm * ld3], dx = new float[rows * dm];
+        float[] fused = bp.fusedQkvGrad(l), dW = fused != null ? fused : new float[dm * ld3], dx = new float[rows * dm];
         if (bp.c.biases()) {
             for (int s = 0; s < 3; s++) BiasBackward.backward(rows, hd, dQkv, s * hd, ld3, bp.grad(ParamName.of(QKV_BIASES[s], l)), 0);
         }
@@ -272,7 +273,7 @@ record AttentionSublayer() implements BlockSublayer {
             PositionalEmbedding.addGradient(bp, dx);
             Gemm.sgemm(Transpose.N, Transpose.T, rows, dm, hd, 1f, dQkv, 2 * hd, ld3, pb.wQkv(), 2 * hd, ld3, 1f, dx, 0, dm);
         }
-        unpack(bp, l, dW);
+        if (fused == null) unpack(bp, l, dW);
         return dx;
     }
 

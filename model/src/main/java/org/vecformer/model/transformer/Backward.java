@@ -35,6 +35,8 @@ public final class Backward {
     final Forward forward;
     final Activations activations;
     private final Map<String, Tensor> grads;
+    /** Per block, where dW_Q|K|V goes in the fused layout instead of being added into grads; null: added into grads. */
+    private final float[][] fusedQkvGrads;
     final int batch, t, rows;
     /** Parameters whose gradients {@link #activationGradients} does not form. */
     private static final Set<String> VOCAB_SIZED = Set.of(ParamName.of(ParamName.Param.W_E).tl(), ParamName.of(ParamName.Param.W_U).tl(),
@@ -42,12 +44,13 @@ public final class Backward {
     /** Told the gradients of activations as they are formed; null in training. */
     private GradientListener listener;
 
-    private Backward(Forward forward, Activations a, Map<String, Tensor> grads, int batch, int t) {
+    private Backward(Forward forward, Activations a, Map<String, Tensor> grads, float[][] fusedQkvGrads, int batch, int t) {
         this.c = forward.config();
         this.w = forward.weights();
         this.forward = forward;
         this.activations = a;
         this.grads = grads;
+        this.fusedQkvGrads = fusedQkvGrads;
         this.batch = batch;
         this.t = t;
         this.rows = batch * t;
@@ -74,13 +77,23 @@ public final class Backward {
     /** {@link #lossAndGradients(Weights, int[], int[], int, int, float, Map)} with the weights already packed in {@code forward}; shapes checked by the caller. */
     static double lossAndGradients(Forward forward, int[] inputs, int[] targets, int batch, int t, float gradScale,
                                    Map<String, Tensor> grads) {
+        return lossAndGradients(forward, inputs, targets, batch, t, gradScale, grads, null);
+    }
+
+    /**
+     * The same, except that block l's dW_Q|K|V is not added into {@code grads} but written over
+     * {@code fusedQkvGrads[l]} [d_model, 3·n_heads·d_head] in the {@link PackedBlock} layout, as the GEMM forms it: a
+     * caller summing many such gradients ({@link ShardedBackward}) then rearranges one sum instead of each of them.
+     */
+    static double lossAndGradients(Forward forward, int[] inputs, int[] targets, int batch, int t, float gradScale,
+                                   Map<String, Tensor> grads, float[][] fusedQkvGrads) {
         Config c = forward.config();
         Activations a = new Activations(c.nLayers());
         float[] logits = forward.training(inputs, batch, t, a);
         int rows = batch * t;
         float[] loss = new float[rows], dLogits = new float[logits.length];
         CrossEntropy.forwardBackward(logits, 0, c.dVocab(), rows, c.dVocab(), targets, gradScale, loss, dLogits, 0, c.dVocab());
-        Backward b = new Backward(forward, a, grads, batch, t);
+        Backward b = new Backward(forward, a, grads, fusedQkvGrads, batch, t);
         Architecture arch = forward.architecture();
         float[] dResid = arch.unembedding().backward(b, a, dLogits);
         b.blocks(dResid);
@@ -128,7 +141,7 @@ public final class Backward {
         w.stateDict().forEach((name, p) -> {
             if (!VOCAB_SIZED.contains(name)) scratch.put(name, Tensor.zeros(p.shape()));
         });
-        Backward b = new Backward(forward, a, scratch, batch, t);
+        Backward b = new Backward(forward, a, scratch, null, batch, t);
         b.listener = listener;
         b.blocks(forward.architecture().unembedding().inputBackward(b, a, dLogits.copy().data(), last));
         return new Run(logits, cached);
@@ -179,6 +192,11 @@ public final class Backward {
     float[] grad(ParamName name) {
         Tensor g = grads.get(name.tl());
         return g == null ? null : g.data();
+    }
+
+    /** Where block l's fused dW_Q|K|V is written, or null when it is added into the Q, K and V gradients. */
+    float[] fusedQkvGrad(int l) {
+        return fusedQkvGrads == null ? null : fusedQkvGrads[l];
     }
 
     /**

@@ -14,10 +14,18 @@ class ShardedBackwardTest {
     private static final Config C = TestModels.config(2, Normalization.LN, PositionalEmbedding.STANDARD, true);
     private static final int T = 6;
 
-    /** Batches below, at and above the shard count, with uneven shards. */
+    /**
+     * Batches below, at and above the shard count, with uneven shards; both positional kinds (the shortformer forms
+     * dW_Q|K|V in two products, the shards keep it fused).
+     */
     @Test
     void shardedGradientsAndLossEqualTheSumOverSequencesOfThePlainBackward() {
-        Weights w = TestModels.random(C, 8);
+        for (PositionalEmbedding positional : PositionalEmbedding.values()) {
+            sumOverSequences(TestModels.random(TestModels.config(2, Normalization.LN, positional, true), 8));
+        }
+    }
+
+    private static void sumOverSequences(Weights w) {
         for (int batch : new int[] {1, 3, 8, 11}) {
             int[] inputs = flat(TestModels.tokens(C, batch, T, 1)), targets = flat(TestModels.tokens(C, batch, T, 2));
             Map<String, Tensor> sharded = Backward.zeroGradients(w);
