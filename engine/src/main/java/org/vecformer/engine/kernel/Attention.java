@@ -262,8 +262,8 @@ public final class Attention {
         /**
          * The exponentials and the (m, l, α) update of the query lanes [c, c+L), given their new maximum mx. Two rows
          * per iteration, summed into two partial sums (even and odd rows, added at the end): one exponential is a
-         * chain of about twenty dependent instructions, and two independent chains side by side made this loop 3%
-         * of the whole kernel faster at T = 1,024.
+         * chain of about twenty dependent instructions, and two independent chains side by side took 1-4% off the
+         * whole kernel at T = 1,024 (one thread).
          */
         private static void foldColumn(int bk, Scratch s, int c, FloatVector mx) {
             float[] st = s.st;
