@@ -145,7 +145,9 @@ public final class Attention {
             for (int j0 = 0; j0 < keyEnd; j0 += KEY_TILE) {
                 int bk = Math.min(KEY_TILE, keyEnd - j0), seen = seenByFirstPair(pr, i0, j0, bk);
                 scoreTile(pr, col, i0, j0, seen, bk, s);
-                if (pr.pattern() != null) BlockTranspose.transpose(s.st, 0, QT, bk, nqt, pr.pattern(), pr.patternRow(h, i0) + j0, pr.keys());
+                if (pr.pattern() != null) {
+                    BlockTranspose.transpose(s.st, 0, QT, bk, nqt, pr.pattern(), pr.patternRow(h, i0) + j0, pr.keys());
+                }
                 onlineSoftmax(seen, bk, s);
                 int vBase = pr.vOff() + j0 * pr.ldkv() + col;
                 AttentionMicro.pv(s.st, seen, pr.v(), vBase, pr.ldkv(), d, s.ot, s.alpha);

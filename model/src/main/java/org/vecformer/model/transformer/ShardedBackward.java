@@ -21,12 +21,12 @@ import org.vecformer.engine.tensor.Tensor;
  * are too short to split, while whole shards keep every thread busy. The shard buffers are allocated once and
  * reused (so one instance serves one caller at a time); the weights are packed once per call and shared read-only
  * by the shards. Each shard keeps its blocks' dW_Q|K|V in the layout the GEMM forms them in ({@link PackedBlock},
- * [d_model, 3·n_heads·d_head], written over each call), and the sum rearranges once into the [n_heads, d_model, d_head]
- * gradients instead of each shard adding its own into them (the same additions in the same order, so the same
- * bits, except that a zero once summed as +0 + -0 may now keep its minus sign; those rearranging adds took 4% of a
- * d_model 512 step). The sum also clears the other shard buffers, a stretch at a time while it has them in cache, so the next
- * call finds them zero: clearing them in a pass of their own at the start of a call wrote S full copies of the
- * gradients from memory once more (a d_model 512 step spent 1.5% of its time there).
+ * [d_model, 3·n_heads·d_head], written over each call), and the sum rearranges once into the [n_heads, d_model,
+ * d_head] gradients instead of each shard adding its own into them (the same additions in the same order, so the
+ * same bits, except that a zero once summed as +0 + -0 may now keep its minus sign; those rearranging adds took 4% of
+ * a d_model 512 step). The sum also clears the other shard buffers, a stretch at a time while it has them in cache,
+ * so the next call finds them zero: clearing them in a pass of their own at the start of a call wrote S full copies
+ * of the gradients from memory once more (a d_model 512 step spent 1.5% of its time there).
  */
 public final class ShardedBackward {
     /** Shards per batch (fewer when the batch has fewer sequences). */
