@@ -279,12 +279,8 @@ record AttentionSublayer() implements BlockSublayer {
 
     /** Adds dW [d_model, 3·H·d_head] (the {@link PackedBlock} layout) into dW_Q, dW_K, dW_V [H, d_model, d_head]. */
     private static void unpack(Backward bp, int l, float[] dW) {
-        int nh = bp.c.nHeads(), dh = bp.c.dHead(), dm = bp.c.dModel(), hd = nh * dh, ld3 = 3 * hd;
-        for (int s = 0; s < 3; s++) {
-            float[] g = bp.grad(ParamName.of(QKV_WEIGHTS[s], l));
-            for (int h = 0; h < nh; h++) {
-                for (int i = 0; i < dm; i++) VectorOps.add(dh, g, (h * dm + i) * dh, dW, i * ld3 + s * hd + h * dh, g, (h * dm + i) * dh);
-            }
-        }
+        float[][] ws = new float[3][];
+        for (int s = 0; s < 3; s++) ws[s] = bp.grad(ParamName.of(QKV_WEIGHTS[s], l));
+        PackedBlock.addFused(bp.c, new float[][] {dW}, 1, ws, new float[dW.length]);
     }
 }

@@ -71,19 +71,15 @@ public final class Backward {
     public static double lossAndGradients(Weights w, int[] inputs, int[] targets, int batch, int t, float gradScale,
                                           Map<String, Tensor> grads) {
         checkShapes(w, inputs, targets, batch, t);
-        return lossAndGradients(new Forward(w), inputs, targets, batch, t, gradScale, grads);
-    }
-
-    /** {@link #lossAndGradients(Weights, int[], int[], int, int, float, Map)} with the weights already packed in {@code forward}; shapes checked by the caller. */
-    static double lossAndGradients(Forward forward, int[] inputs, int[] targets, int batch, int t, float gradScale,
-                                   Map<String, Tensor> grads) {
-        return lossAndGradients(forward, inputs, targets, batch, t, gradScale, grads, null);
+        return lossAndGradients(new Forward(w), inputs, targets, batch, t, gradScale, grads, null);
     }
 
     /**
-     * The same, except that block l's dW_Q|K|V is not added into {@code grads} but written over
-     * {@code fusedQkvGrads[l]} [d_model, 3·n_heads·d_head] in the {@link PackedBlock} layout, as the GEMM forms it: a
-     * caller summing many such gradients ({@link ShardedBackward}) then rearranges one sum instead of each of them.
+     * {@link #lossAndGradients(Weights, int[], int[], int, int, float, Map)} with the weights already packed in
+     * {@code forward} (shapes checked by the caller), and, when {@code fusedQkvGrads} is not null, block l's dW_Q|K|V
+     * not added into {@code grads} but written over {@code fusedQkvGrads[l]} [d_model, 3·n_heads·d_head] in the
+     * {@link PackedBlock} layout, as the GEMM forms it: a caller summing many such gradients ({@link ShardedBackward})
+     * then rearranges one sum instead of each of them.
      */
     static double lossAndGradients(Forward forward, int[] inputs, int[] targets, int batch, int t, float gradScale,
                                    Map<String, Tensor> grads, float[][] fusedQkvGrads) {

@@ -1,14 +1,21 @@
 package org.vecformer.model.transformer;
 
+import org.vecformer.engine.kernel.VectorOps;
+import org.vecformer.engine.parallel.Parallel;
+
 /**
  * A block's Q, K, V projections packed for one GEMM:
  * <pre>
  *   wQkv [d_model, 3·n_heads·d_head]   wQkv[i][s·n_heads·d_head + h·d_head + e] = W_s[h][i][e],  s = Q, K, V
  *   bQkv [3·n_heads·d_head]            the same layout of b_Q|b_K|b_V (null without biases)
  * </pre>
- * so {@code x @ wQkv} is the fused QKV buffer whose column blocks are Q, K and V, head after head.
+ * so {@code x @ wQkv} is the fused QKV buffer whose column blocks are Q, K and V, head after head, and the
+ * backward's dW_Q|K|V comes out of its GEMM in the same layout ({@link #addFused} adds it into the gradients).
  */
 record PackedBlock(float[] wQkv, float[] bQkv) {
+    /** Floats of the fused layout handled at a time by {@link #addFused}: 16 KiB per part, so the parts stay in L2. */
+    private static final int STRETCH = 1 << 12;
+
     static PackedBlock of(Config c, Block b) {
         int dm = c.dModel(), hd = c.nHeads() * c.dHead(), ld = 3 * hd;
         float[] w = new float[dm * ld];
@@ -23,8 +30,24 @@ record PackedBlock(float[] wQkv, float[] bQkv) {
         return new PackedBlock(w, bias);
     }
 
+    /**
+     * {@code ws[s][h][i][e] = (…(ws[s][h][i][e] + parts[0][i][s·hd + h·d_head + e]) + …) + parts[count-1][…]}: the
+     * fused dW_Q|K|V of {@code count} parts added, in that order, into W_Q, W_K, W_V's gradients [n_heads, d_model,
+     * d_head] ({@code ws}), each element rounded as {@link VectorOps#add} would. A stretch of rows at a time, the
+     * gradients' rows are rearranged into {@code sum} (scratch, [d_model, 3·hd]), the parts added there with
+     * {@link VectorOps#addAll}, and the rows rearranged back; rows are split across threads.
+     */
+    static void addFused(Config c, float[][] parts, int count, float[][] ws, float[] sum) {
+        int ld = 3 * c.nHeads() * c.dHead();
+        Parallel.forRange(c.dModel(), Math.max(1, STRETCH / ld), (from, to) -> {
+            fuseRows(c, ws, from, to, sum);
+            VectorOps.addAll((to - from) * ld, parts, count, from * ld, sum);
+            splitRows(c, sum, from, to, ws);
+        });
+    }
+
     /** Rows {@code [from, to)} of the fused layout from W_Q, W_K, W_V [n_heads, d_model, d_head] ({@code ws}, in that order). */
-    static void fuseRows(Config c, float[][] ws, int from, int to, float[] fused) {
+    private static void fuseRows(Config c, float[][] ws, int from, int to, float[] fused) {
         int h = c.nHeads(), dh = c.dHead(), dm = c.dModel(), hd = h * dh, ld = 3 * hd;
         for (int i = from; i < to; i++) {
             for (int s = 0; s < 3; s++) {
@@ -34,7 +57,7 @@ record PackedBlock(float[] wQkv, float[] bQkv) {
     }
 
     /** The inverse of {@link #fuseRows}: rows {@code [from, to)} of the fused layout back into W_Q, W_K, W_V. */
-    static void splitRows(Config c, float[] fused, int from, int to, float[][] ws) {
+    private static void splitRows(Config c, float[] fused, int from, int to, float[][] ws) {
         int h = c.nHeads(), dh = c.dHead(), dm = c.dModel(), hd = h * dh, ld = 3 * hd;
         for (int i = from; i < to; i++) {
             for (int s = 0; s < 3; s++) {

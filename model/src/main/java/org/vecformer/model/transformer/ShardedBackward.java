@@ -121,10 +121,7 @@ public final class ShardedBackward {
         return loss;
     }
 
-    /**
-     * W_Q|K|V gradients of block l += the shards' fused dW_Q|K|V, in shard order: a stretch of rows of the fused layout
-     * at a time, the gradients' rows rearranged into it, the shards added, and the sum rearranged back.
-     */
+    /** W_Q|K|V gradients of block l += the shards' fused dW_Q|K|V, in shard order ({@link PackedBlock#addFused}). */
     private void addFusedQkv(int l, int shards, Map<String, Tensor> grads) {
         float[][] ws = new float[3][];
         for (int s = 0; s < 3; s++) {
@@ -132,17 +129,10 @@ public final class ShardedBackward {
             if (g == null) return;
             ws[s] = g.data();
         }
-        Config c = w.config();
-        int ld = 3 * c.nHeads() * c.dHead(), rowsPerStretch = Math.max(1, CLEAR_STRETCH / ld);
         float[][] parts = new float[shards][];
         for (int s = 0; s < shards; s++) parts[s] = shardQkvGrads.get(s)[l];
-        if (fusedSum.length < c.dModel() * ld) fusedSum = new float[c.dModel() * ld];
-        float[] sum = fusedSum;
-        Parallel.forRange(c.dModel(), rowsPerStretch, (from, to) -> {
-            PackedBlock.fuseRows(c, ws, from, to, sum);
-            VectorOps.addAll((to - from) * ld, parts, shards, from * ld, sum);
-            PackedBlock.splitRows(c, sum, from, to, ws);
-        });
+        if (fusedSum.length < parts[0].length) fusedSum = new float[parts[0].length];
+        PackedBlock.addFused(w.config(), parts, shards, ws, fusedSum);
     }
 
     /** First sequence of shard {@code s}: ⌊s·batch/shards⌋. */
