@@ -30,7 +30,11 @@ import org.vecformer.engine.parallel.Parallel;
  *   z      = o / l                                             (after the last key tile)
  * </pre>
  * The exponentials run as {@link VectorExp#exp2NonPositive} on scores carried in log2 units (log2 e is folded
- * into the scale applied to Q once per tile), so no argument is ever positive.
+ * into the scale applied to Q once per tile), so no argument is ever positive. On the tiles below the diagonal, where
+ * no key is hidden, Q·Kᵀ folds each score into m' while it is still in a register (no pass over S for the maxima);
+ * that and the exponentials' single call site (see foldColumn) took 0-5% off T = 1,024 (median of paired rounds
+ * 0.95-1.00 over eight runs), 2-6% off T = 256 and 9% off T = 1,024 with the pattern (one thread, both builds in
+ * one process, Zen 5).
  * No T×T buffer exists. When a pattern is asked for, each S tile is also copied, transposed, into the pattern's rows
  * before its exponentials, and once the tile's last key is folded a pass over those rows writes {@code e^(S - m) / l}
  * with the final m and l; z is computed exactly as without the pattern. Fewer than {@link Simd#LANES} queries
@@ -108,12 +112,17 @@ public final class Attention {
     static final class Scratch {
         /** Q tile transposed and pre-scaled: qt[e][i] = q_i[e] · log2 e / sqrt(dHead), [dHead, QUERY_TILE]. */
         float[] qt = new float[0];
-        /** Scores, then probabilities, of one key tile, transposed: st[j][i], [KEY_TILE, QUERY_TILE]. */
-        final float[] st = new float[KEY_TILE * QUERY_TILE];
+        /**
+         * Scores, then probabilities, of one key tile, transposed: st[j][i], [KEY_TILE + 2, QUERY_TILE]; the two rows
+         * past the tile's last carry the old maximum and a padding row through the exponentials ({@link QueryTile#foldColumn}).
+         */
+        final float[] st = new float[(KEY_TILE + 2) * QUERY_TILE];
         /** Unnormalised output, transposed: ot[e][i], [dHead, QUERY_TILE]. */
         float[] ot = new float[0];
         /** Running max, running denominator and rescale factor per query of the tile. */
         final float[] m = new float[QUERY_TILE], l = new float[QUERY_TILE], alpha = new float[QUERY_TILE];
+        /** The running maximum m' once the current key tile is folded in, per query. */
+        final float[] mNew = new float[QUERY_TILE];
         /** One query row's scores (row path), [keys]. */
         float[] w = new float[0];
 
@@ -144,11 +153,21 @@ public final class Attention {
             int keyEnd = pr.p() + i0 + nqt;
             for (int j0 = 0; j0 < keyEnd; j0 += KEY_TILE) {
                 int bk = Math.min(KEY_TILE, keyEnd - j0), seen = seenByFirstPair(pr, i0, j0, bk);
-                scoreTile(pr, col, i0, j0, seen, bk, s);
+                // a tile whose last key the tile's first query sees has nothing to mask: Q·Kᵀ folds the maxima as it goes
+                boolean allVisible = j0 + bk - 1 <= pr.p() + i0;
+                if (allVisible) {
+                    System.arraycopy(s.m, 0, s.mNew, 0, QT);
+                    AttentionMicro.qk(s.qt, d, pr.k(), pr.kOff() + j0 * pr.ldkv() + col, pr.ldkv(), bk, s.st, s.mNew);
+                } else {
+                    scoreTile(pr, col, i0, j0, seen, bk, s);
+                }
                 if (pr.pattern() != null) {
                     BlockTranspose.transpose(s.st, 0, QT, bk, nqt, pr.pattern(), pr.patternRow(h, i0) + j0, pr.keys());
                 }
-                onlineSoftmax(seen, bk, s);
+                if (!allVisible) runningMaxima(seen, bk, s);
+                // one call site in a loop: C2 inlines it once, where four calls ran out of its inlining budget and passed
+                // their vectors boxed to the calls left out
+                for (int c = 0; c < QT; c += L) foldColumn(c < 2 * L ? seen : bk, s, c);
                 int vBase = pr.vOff() + j0 * pr.ldkv() + col;
                 AttentionMicro.pv(s.st, seen, pr.v(), vBase, pr.ldkv(), d, s.ot, s.alpha);
                 // the last two query vectors continue their sums over the rows the first two cannot see:
@@ -211,7 +230,7 @@ public final class Attention {
          */
         private static void scoreTile(Problem pr, int col, int i0, int j0, int seen, int bk, Scratch s) {
             int kBase = pr.kOff() + j0 * pr.ldkv() + col;
-            AttentionMicro.qk(s.qt, pr.dHead(), pr.k(), kBase, pr.ldkv(), seen, s.st);
+            AttentionMicro.qk(s.qt, pr.dHead(), pr.k(), kBase, pr.ldkv(), seen, s.st, null);
             // st[j][2L + c] = Σ_e k[j][e] · qt[e][2L + c] for seen <= j < bk: one chain of FMAs from zero in e order, as in qk
             for (int j = seen; j < bk; j += PAIR_ROWS) {
                 int rows = Math.min(PAIR_ROWS, bk - j);
@@ -230,13 +249,12 @@ public final class Attention {
         }
 
         /**
-         * Folds one tile of scores into (m, l) and turns st into e^(S - m') = 2^(st - m'), leaving
-         * α = 2^(m - m') per query (m in log2 units); the first two query vectors only over rows j &lt; seen (the rest
-         * are hidden from them, see {@link #seenByFirstPair}). The running maxima are compare-and-blend, written out in place:
-         * FloatVector.max costs several instructions for Java's NaN and ±0 rules, and a helper method taking
-         * vectors, when C2 does not inline it into this large method, boxes them.
+         * The running maxima of a tile with hidden keys: m' = max(m, max_j st[j][·]) into mNew (log2 units), the first two
+         * query vectors only over rows j &lt; seen (the rest are hidden from them, see {@link #seenByFirstPair}). Compare
+         * and blend, written out in place: FloatVector.max costs several instructions for Java's NaN and ±0 rules, and a
+         * helper method taking vectors, when C2 does not inline it into this large method, boxes them.
          */
-        static void onlineSoftmax(int seen, int bk, Scratch s) {
+        static void runningMaxima(int seen, int bk, Scratch s) {
             float[] st = s.st;
             FloatVector x0 = FloatVector.fromArray(S, s.m, 0), x1 = FloatVector.fromArray(S, s.m, L);
             FloatVector x2 = FloatVector.fromArray(S, s.m, 2 * L), x3 = FloatVector.fromArray(S, s.m, 3 * L);
@@ -255,37 +273,40 @@ public final class Attention {
                 x2 = x2.blend(y2, x2.lt(y2));
                 x3 = x3.blend(y3, x3.lt(y3));
             }
-            foldColumn(seen, s, 0, x0);
-            foldColumn(seen, s, L, x1);
-            foldColumn(bk, s, 2 * L, x2);
-            foldColumn(bk, s, 3 * L, x3);
+            x0.intoArray(s.mNew, 0);
+            x1.intoArray(s.mNew, L);
+            x2.intoArray(s.mNew, 2 * L);
+            x3.intoArray(s.mNew, 3 * L);
         }
 
         /**
-         * The exponentials and the (m, l, α) update of the query lanes [c, c+L), given their new maximum mx. Two rows
-         * per iteration, summed into two partial sums (even and odd rows, added at the end): one exponential is a
-         * chain of about twenty dependent instructions, and two independent chains side by side took 1-4% off the
-         * whole kernel at T = 1,024 (one thread).
+         * Folds rows j &lt; bk of the tile into the query lanes [c, c+L) given their new maximum m' (mNew):
+         * <pre>
+         *   st[j] = 2^(st[j] - m'),   α = 2^(m - m'),   l = α·l + Σ_j st[j],   m = m'
+         * </pre>
+         * Two rows per iteration, summed into two partial sums (even and odd rows, added at the end): one exponential
+         * is a chain of about twenty dependent instructions, and two independent chains side by side took 1-4% off the
+         * whole kernel at T = 1,024 (one thread). α rides through the same two exponentials as row bk (holding m), with
+         * a row of -∞ (2^-∞ = 0) after it when the count is odd, and stays out of the sums by a mask: a third or
+         * fourth call of the exponential here went past C2's inlining budget, and the call it left boxed its vectors.
          */
-        private static void foldColumn(int bk, Scratch s, int c, FloatVector mx) {
+        private static void foldColumn(int bk, Scratch s, int c) {
             float[] st = s.st;
+            FloatVector mx = FloatVector.fromArray(S, s.mNew, c);
             FloatVector sum = FloatVector.zero(S), sumOdd = sum;
-            int j = 0;
-            for (; j + 2 <= bk; j += 2) {
+            FloatVector.fromArray(S, s.m, c).intoArray(st, bk * QT + c);
+            int rows = bk + 1;
+            if ((rows & 1) != 0) FloatVector.broadcast(S, Float.NEGATIVE_INFINITY).intoArray(st, rows * QT + c);
+            for (int j = 0; j < rows; j += 2) {
                 FloatVector e = VectorExp.exp2NonPositive(FloatVector.fromArray(S, st, j * QT + c).sub(mx));
                 FloatVector f = VectorExp.exp2NonPositive(FloatVector.fromArray(S, st, (j + 1) * QT + c).sub(mx));
                 e.intoArray(st, j * QT + c);
                 f.intoArray(st, (j + 1) * QT + c);
-                sum = sum.add(e);
-                sumOdd = sumOdd.add(f);
-            }
-            if (j < bk) {
-                FloatVector e = VectorExp.exp2NonPositive(FloatVector.fromArray(S, st, j * QT + c).sub(mx));
-                e.intoArray(st, j * QT + c);
-                sum = sum.add(e);
+                sum = sum.add(e, S.maskAll(j < bk));
+                sumOdd = sumOdd.add(f, S.maskAll(j + 1 < bk));
             }
             sum = sum.add(sumOdd);
-            FloatVector alpha = VectorExp.exp2NonPositive(FloatVector.fromArray(S, s.m, c).sub(mx));
+            FloatVector alpha = FloatVector.fromArray(S, st, bk * QT + c);
             alpha.intoArray(s.alpha, c);
             FloatVector.fromArray(S, s.l, c).fma(alpha, sum).intoArray(s.l, c);
             mx.intoArray(s.m, c);

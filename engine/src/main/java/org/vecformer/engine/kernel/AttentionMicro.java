@@ -12,14 +12,23 @@ final class AttentionMicro {
     private static final int L = S.length();
     private static final int QT = Attention.QUERY_TILE;
 
+    /** Read in place of a running maximum when none is folded, so the registers start defined. */
+    private static final float[] NO_MAX = new float[QT];
+
     private AttentionMicro() {}
 
     /**
      * {@code st[j][i] = Σ_e qt[e][i] · k[kBase + j·ldk + e]} for j &lt; bk, all QUERY_TILE queries i.
      * qt is [d, QUERY_TILE]. Register tile: 4 keys × 4 query vectors (16 accumulators); the key elements are
-     * broadcast straight from K's rows, so K is never packed.
+     * broadcast straight from K's rows, so K is never packed. When {@code max} is not null it holds a running maximum
+     * per query, {@code max[i] = max(max[i], max_j st[j][i])}, folded while the scores are still in registers (a
+     * pass over st fewer); compare and blend, as in {@link Attention}'s online softmax.
      */
-    static void qk(float[] qt, int d, float[] k, int kBase, int ldk, int bk, float[] st) {
+    static void qk(float[] qt, int d, float[] k, int kBase, int ldk, int bk, float[] st, float[] max) {
+        boolean folding = max != null;
+        float[] mx = folding ? max : NO_MAX;
+        FloatVector x0 = FloatVector.fromArray(S, mx, 0), x1 = FloatVector.fromArray(S, mx, L);
+        FloatVector x2 = FloatVector.fromArray(S, mx, 2 * L), x3 = FloatVector.fromArray(S, mx, 3 * L);
         int j = 0;
         for (; j + 4 <= bk; j += 4) {
             int k0 = kBase + j * ldk, k1 = k0 + ldk, k2 = k1 + ldk, k3 = k2 + ldk;
@@ -48,6 +57,12 @@ final class AttentionMicro {
             a20.intoArray(st, s0); a21.intoArray(st, s0 + L); a22.intoArray(st, s0 + 2 * L); a23.intoArray(st, s0 + 3 * L);
             s0 += QT;
             a30.intoArray(st, s0); a31.intoArray(st, s0 + L); a32.intoArray(st, s0 + 2 * L); a33.intoArray(st, s0 + 3 * L);
+            if (folding) {
+                x0 = x0.blend(a00, x0.lt(a00)); x0 = x0.blend(a10, x0.lt(a10)); x0 = x0.blend(a20, x0.lt(a20)); x0 = x0.blend(a30, x0.lt(a30));
+                x1 = x1.blend(a01, x1.lt(a01)); x1 = x1.blend(a11, x1.lt(a11)); x1 = x1.blend(a21, x1.lt(a21)); x1 = x1.blend(a31, x1.lt(a31));
+                x2 = x2.blend(a02, x2.lt(a02)); x2 = x2.blend(a12, x2.lt(a12)); x2 = x2.blend(a22, x2.lt(a22)); x2 = x2.blend(a32, x2.lt(a32));
+                x3 = x3.blend(a03, x3.lt(a03)); x3 = x3.blend(a13, x3.lt(a13)); x3 = x3.blend(a23, x3.lt(a23)); x3 = x3.blend(a33, x3.lt(a33));
+            }
         }
         for (; j < bk; j++) {
             int k0 = kBase + j * ldk;
@@ -62,6 +77,15 @@ final class AttentionMicro {
             }
             int s0 = j * QT;
             a0.intoArray(st, s0); a1.intoArray(st, s0 + L); a2.intoArray(st, s0 + 2 * L); a3.intoArray(st, s0 + 3 * L);
+            if (folding) {
+                x0 = x0.blend(a0, x0.lt(a0));
+                x1 = x1.blend(a1, x1.lt(a1));
+                x2 = x2.blend(a2, x2.lt(a2));
+                x3 = x3.blend(a3, x3.lt(a3));
+            }
+        }
+        if (folding) {
+            x0.intoArray(max, 0); x1.intoArray(max, L); x2.intoArray(max, 2 * L); x3.intoArray(max, 3 * L);
         }
     }
 
