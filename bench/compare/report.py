@@ -549,14 +549,16 @@ def section_layernorm(threads, peaks):
 def section_train(threads, peaks):
     """Training step: vecformer vs PyTorch eager"""
     require_torch()
-    rows = ["| config | threads | vecformer tokens/s | vecformer ms/step | PyTorch tokens/s | PyTorch ms/step | PyTorch's best threads | speedup |",
-            "|---|---:|---:|---:|---:|---:|---|---:|"]
+    rows = ["| config | threads | vecformer tokens/s | vecformer ms/step | vecformer GFLOPS | share of a GEMM-bound step "
+            "| PyTorch tokens/s | PyTorch ms/step | PyTorch's best threads | speedup |",
+            "|---|---:|---:|---:|---:|---:|---:|---:|---|---:|"]
     quick = ["--steps", "2", "--runs", "1", "--warmup", "0"] if SIZES is QUICK else []
     for name, flags in SIZES.train:
         for t in threads:
             ours = run_json([VECFORMER, "bench", "train", *flags, "--threads", str(t), *quick, "--json"])
             theirs, how = torch_json(["bench/compare/torch_train.py", *flags, *quick], t, lambda r: r["tokens_per_s"])
-            rows.append(f"| {name} | {t} | {ours['tokens_per_s']:,} | {fmt(ours['ms_per_step'], 2)} "
+            rows.append(f"| {name} | {t} | {ours['tokens_per_s']:,} | {fmt(ours['ms_per_step'], 2)} | {fmt(ours['gflops'])} "
+                        f"| {100 * ours['gemm_bound']:.1f}% of {fmt(ours['gemm_gflops'])} ({ours['gemm_shape']}) "
                         f"| {theirs['tokens_per_s']:,} | {fmt(theirs['ms_per_step'], 2)} | {how} "
                         f"| {ours['tokens_per_s'] / theirs['tokens_per_s']:.2f}x |")
     return "\n".join([f"## {section_train.__doc__.strip()}", "",
@@ -565,7 +567,12 @@ def section_train(threads, peaks):
                       "best of 5 blocks of 10 steps after 3 s of warm-up. Configs (layers / d_model / heads × d_head / "
                       "n_ctx / d_vocab / batch, LN): induction default = 2 / 64 / 4 × 16 / 64 / 64 / 32 (what "
                       "`vecformer train --task induction` uses), d_model 512 = 2 / 512 / 8 × 64 / 256 / 512 / 8. "
-                      "Goals: >= 1.5x PyTorch eager on OpenBLAS on one and on two threads, aiming at 2.5x.",
+                      "vecformer GFLOPS = the step's matrix-product work (`StepFlops`: the QKV, W_O and unembedding "
+                      "products forward and backward, the causal half of the six attention products; 32.2 GFLOP for "
+                      "d_model 512) over the step time; the share divides it by our GEMM's GFLOPS on the step's largest "
+                      "product, timed by the same command in rounds alternating with the steps. "
+                      "Goals: >= 1.5x PyTorch eager on OpenBLAS on one and on two threads, aiming at 2.5x; the d_model "
+                      "512 step at >= 70% of GEMM-bound.",
                       "", *rows, "",
                       "Commands: `./vecformer bench train FLAGS --threads N --json` against "
                       "`/usr/bin/python3 bench/compare/torch_train.py FLAGS --threads N`, FLAGS = "

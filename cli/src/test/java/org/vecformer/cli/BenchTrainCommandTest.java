@@ -9,8 +9,10 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.vecformer.engine.parallel.Parallel;
+import org.vecformer.model.train.StepFlops;
+import org.vecformer.model.transformer.Config;
 
-/** {@code vecformer bench train}, in process on a tiny model: the JSON fields agree with each other, and bad sizes are usage errors. */
+/** {@code vecformer bench train}, in process on a tiny model: the JSON fields agree with each other and with {@link StepFlops}, and bad sizes are usage errors. */
 class BenchTrainCommandTest {
     @Test
     void printsConsistentJson() throws IOException {
@@ -27,6 +29,12 @@ class BenchTrainCommandTest {
             // tokens/s = batch·ctx / (ms/1000), up to the rounding of ms to 3 decimals
             double expected = 3 * 8 / (ms / 1e3), slack = 3 * 8 / ((ms - 5e-4) / 1e3) - expected + 1;
             assertEquals(expected, tokensPerS, slack, r.out());
+            // effective GFLOPS = the step's matrix-product work over its time; the share divides it by the reference GEMM's
+            double flops = StepFlops.of(Config.of(1, 16, 2, 8, 8, 11), 3), gflops = dbl(m, "gflops"), gemm = dbl(m, "gemm_gflops");
+            assertEquals(flops / (ms / 1e3) / 1e9, gflops, 0.05 + flops / ((ms - 5e-4) / 1e3) / 1e9 - flops / (ms / 1e3) / 1e9, r.out());
+            assertEquals("24x48x16", m.get("gemm_shape"), "the QKV product: batch·ctx rows, 3·heads·d_head columns, depth d_model");
+            assertTrue(gemm > 0, r.out());
+            assertEquals(gflops / gemm, dbl(m, "gemm_bound"), 0.0005 + 0.05 / gemm, r.out());
         } finally {
             Parallel.setThreads(before);
         }
@@ -43,6 +51,10 @@ class BenchTrainCommandTest {
         } finally {
             Parallel.setThreads(before);
         }
+    }
+
+    private static double dbl(Map<?, ?> m, String key) {
+        return ((Number) m.get(key)).doubleValue();
     }
 
     private static int num(Map<?, ?> m, String key) {

@@ -1,10 +1,14 @@
 package org.vecformer.cli.command.bench;
 
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import org.vecformer.cli.UsageException;
 import org.vecformer.engine.diag.BestOf;
+import org.vecformer.engine.kernel.Gemm;
+import org.vecformer.engine.kernel.Transpose;
+import org.vecformer.model.train.StepFlops;
 import org.vecformer.model.train.Trainer;
 import org.vecformer.model.transformer.Config;
 import picocli.CommandLine.Command;
@@ -16,10 +20,24 @@ import org.vecformer.cli.command.ThreadsOption;
  * {@code vecformer bench train}: tokens/s of whole training steps (forward, cross-entropy, backward, clip, AdamW)
  * through {@link Trainer#step()}, on seeded uniform random tokens; tokens/s = batch·n_ctx·steps / seconds of the
  * fastest block of {@code steps} steps after warm-up. Defaults: the induction task's model and batch.
+ *
+ * <p>It also says how close the step comes to the bound of its matrix products: effective GFLOPS =
+ * {@link StepFlops} / step time, and the share of a GEMM-bound step = effective GFLOPS / the GFLOPS of our GEMM on the
+ * step's largest product (x [batch·n_ctx, d_model] · W_Q|K|V [d_model, 3·n_heads·d_head]) on as many threads. The two
+ * are timed in the same process, in alternating rounds after each has warmed up ({@link BestOf#alternating}), each
+ * keeping its best, so a machine whose speed drifts by the minute (shared cloud hosts drift by 20%) is caught at its
+ * fast minutes for both.
  */
 @Command(name = "train", mixinStandardHelpOptions = true,
         description = "Time full training steps (forward + backward + clip + AdamW) on seeded random tokens, best of several blocks.")
 public final class BenchTrainCommand implements Callable<Integer> {
+    /**
+     * Rounds in which the steps and the reference GEMM are timed in turn once both are stable. With one, a d_model 512
+     * step read 76.6% of a GEMM that had read 186 GFLOPS during a slow minute of the machine and 199-206 just before
+     * and after; three give each a fast minute to be caught in.
+     */
+    private static final int ALTERNATING_ROUNDS = 3;
+
     @Mixin
     ThreadsOption threads;
 
@@ -47,7 +65,7 @@ public final class BenchTrainCommand implements Callable<Integer> {
     @Option(names = "--steps", paramLabel = "S", defaultValue = "10", description = "Steps per timed block (default: ${DEFAULT-VALUE}).")
     int steps;
 
-    @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "Timed blocks after warm-up; the best is kept (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--runs", paramLabel = "N", defaultValue = "5", description = "Timed blocks per round once warm; the best is kept (default: ${DEFAULT-VALUE}).")
     int runs;
 
     @Option(names = "--warmup", paramLabel = "MS", defaultValue = "3000", description = "Warm-up in milliseconds (default: ${DEFAULT-VALUE}).")
@@ -68,15 +86,23 @@ public final class BenchTrainCommand implements Callable<Integer> {
             throw new UsageException("--d-model " + dModel + " is not a multiple of --heads " + heads + "; give --d-head");
         }
         int e = dHead == null ? dModel / heads : dHead;
+        Config c;
         Trainer trainer;
         try {
-            trainer = Trainer.forThroughput(Config.of(layers, dModel, heads, e, ctx, vocab), batch, 2e-3, 1);
+            c = Config.of(layers, dModel, heads, e, ctx, vocab);
+            trainer = Trainer.forThroughput(c, batch, 2e-3, 1);
         } catch (IllegalArgumentException ex) {
             throw new UsageException(ex.getMessage());
         }
-        double seconds = BestOf.seconds(() -> {
+        int rows = batch * ctx, dm = c.dModel(), qkv = 3 * c.nHeads() * c.dHead();
+        float[] x = new float[rows * dm], w = new float[dm * qkv], y = new float[rows * qkv];
+        Arrays.fill(x, 0.5f);
+        Arrays.fill(w, 0.25f);
+        BestOf.Timing[] t = BestOf.alternating(runs, ALTERNATING_ROUNDS, warmup, () -> {
             for (int s = 0; s < steps; s++) trainer.step();
-        }, runs, warmup);
+        }, () -> Gemm.sgemm(Transpose.N, Transpose.N, rows, qkv, dm, 1f, x, 0, dm, w, 0, qkv, 0f, y, 0, qkv));
+        double seconds = t[0].seconds(), gflops = StepFlops.of(c, batch) * steps / seconds / 1e9;
+        double gemmGflops = 2.0 * rows * qkv * dm / t[1].seconds() / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("layers", layers);
         r.put("d_model", dModel);
@@ -89,8 +115,15 @@ public final class BenchTrainCommand implements Callable<Integer> {
         r.put("steps", steps);
         r.put("tokens_per_s", Math.round((double) batch * ctx * steps / seconds));
         r.put("ms_per_step", Math.round(seconds / steps * 1e6) / 1e3);
-        output.print(r, out -> out.printf("training step (%d layers, d_model %d, %d heads of %d, n_ctx %d, d_vocab %d, batch %d) on %d threads: %.3f ms/step, %d tokens/s (best of %d blocks of %d steps)%n",
-                layers, dModel, heads, e, ctx, vocab, batch, nThreads, r.get("ms_per_step"), r.get("tokens_per_s"), runs, steps));
+        r.put("gflops", Math.round(gflops * 10) / 10.0);
+        r.put("gemm_shape", rows + "x" + qkv + "x" + dm);
+        r.put("gemm_gflops", Math.round(gemmGflops * 10) / 10.0);
+        r.put("gemm_bound", Math.round(gflops / gemmGflops * 1000) / 1000.0);
+        output.print(r, out -> out.printf("training step (%d layers, d_model %d, %d heads of %d, n_ctx %d, d_vocab %d, batch %d) on %d threads: "
+                        + "%.3f ms/step, %d tokens/s (best of rounds of %d blocks of %d steps)%n"
+                        + "  %.1f GFLOPS in its matrix products = %.1f%% of a step bound by our GEMM (%s at %.1f GFLOPS, timed in turn with the steps)%n",
+                layers, dModel, heads, e, ctx, vocab, batch, nThreads, r.get("ms_per_step"), r.get("tokens_per_s"), runs, steps,
+                gflops, 100 * gflops / gemmGflops, r.get("gemm_shape"), gemmGflops));
         return 0;
     }
 }
