@@ -196,21 +196,18 @@ public final class Attention {
         }
 
         /**
-         * z_{i0+i}[col+e] = ot[e][i] / l_i for the tile's nqt queries: ot copied transposed into z's rows
-         * ({@link BlockTranspose}), then each row times 1/l_i in vectors (the same product o·(1/l) as element by element).
+         * z_{i0+i}[col+e] = ot[e][i] / l_i for the tile's nqt queries: each row of ot times the vector of 1/l_i (queries
+         * in lanes, so in place and in L1; the same product o·(1/l) as element by element), then ot copied transposed
+         * into z's rows ({@link BlockTranspose}). Scaling z's rows after the copy instead read them back a second time
+         * (level in time at T = 1,024, and masked at the row's end).
          */
         private static void writeZ(Problem pr, int col, int i0, int nqt, Scratch s) {
-            int d = pr.dHead(), first = pr.zOff() + i0 * pr.ldz() + col;
-            float[] z = pr.z();
-            BlockTranspose.transpose(s.ot, 0, QT, d, nqt, z, first, pr.ldz());
-            for (int i = 0; i < nqt; i++) {
-                FloatVector inv = FloatVector.broadcast(S, 1f / s.l[i]);
-                int row = first + i * pr.ldz();
-                for (int e = 0; e < d; e += L) {
-                    VectorMask<Float> valid = S.indexInRange(e, d);
-                    FloatVector.fromArray(S, z, row + e, valid).mul(inv).intoArray(z, row + e, valid);
-                }
+            int d = pr.dHead();
+            for (int c = 0; c < QT; c += L) {
+                FloatVector inv = FloatVector.broadcast(S, 1f).div(FloatVector.fromArray(S, s.l, c));
+                for (int e = 0; e < d; e++) FloatVector.fromArray(S, s.ot, e * QT + c).mul(inv).intoArray(s.ot, e * QT + c);
             }
+            BlockTranspose.transpose(s.ot, 0, QT, d, nqt, pr.z(), pr.zOff() + i0 * pr.ldz() + col, pr.ldz());
         }
 
         /**
