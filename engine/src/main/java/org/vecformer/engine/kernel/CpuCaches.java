@@ -56,9 +56,10 @@ record CpuCaches(Cache l1d, Cache l2, Optional<Cache> l3) {
             return sets() * line;
         }
 
+        /** E.g. {@code L1d 48 KiB 12-way}; a cache of one set (reported with 0 ways) reads {@code fully associative}. */
         @Override
         public String toString() {
-            return "L" + level + (level == 1 ? "d " : " ") + bytes(size) + " " + ways + "-way";
+            return "L" + level + (level == 1 ? "d " : " ") + bytes(size) + " " + (sets() == 1 ? "fully associative" : ways + "-way");
         }
     }
 

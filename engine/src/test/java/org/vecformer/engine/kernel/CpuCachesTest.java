@@ -141,5 +141,6 @@ class CpuCachesTest {
         CpuCaches.Cache l1 = assertInstanceOf(CpuCaches.Found.class, CpuCaches.read(tmp)).caches().l1d();
         assertEquals(64, l1.ways());
         assertEquals(1, l1.sets());
+        assertEquals("L1d 4 KiB fully associative", l1.toString(), "not \"64-way\": the machine gave no way count");
     }
 }
