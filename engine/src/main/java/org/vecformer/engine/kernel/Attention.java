@@ -251,7 +251,7 @@ public final class Attention {
          * and blend, written out in place: FloatVector.max costs several instructions for Java's NaN and ±0 rules, and a
          * helper method taking vectors, when C2 does not inline it into this large method, boxes them.
          */
-        static void runningMaxima(int seen, int bk, Scratch s) {
+        private static void runningMaxima(int seen, int bk, Scratch s) {
             float[] st = s.st;
             FloatVector x0 = FloatVector.fromArray(S, s.m, 0), x1 = FloatVector.fromArray(S, s.m, L);
             FloatVector x2 = FloatVector.fromArray(S, s.m, 2 * L), x3 = FloatVector.fromArray(S, s.m, 3 * L);
