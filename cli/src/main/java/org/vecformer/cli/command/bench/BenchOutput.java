@@ -40,6 +40,11 @@ public final class BenchOutput {
         return Math.round(seconds * 1e6) / 1e3;
     }
 
+    /** Where progress goes: the command's standard error. */
+    PrintWriter err() {
+        return spec.commandLine().getErr();
+    }
+
     /** Prints {@code data} as one line of JSON with --json, else the command's text. */
     void print(Object data, Consumer<PrintWriter> text) {
         PrintWriter out = spec.commandLine().getOut();

@@ -98,9 +98,11 @@ public final class BenchTrainCommand implements Callable<Integer> {
         float[] x = new float[rows * dm], w = new float[dm * qkv], y = new float[rows * qkv];
         Arrays.fill(x, 0.5f);
         Arrays.fill(w, 0.25f);
-        BestOf.Timing[] t = BestOf.alternating(runs, ALTERNATING_ROUNDS, warmup, () -> {
+        TimingProgress progress = new TimingProgress(output.err(), "timing training steps", steps, "ms/step");
+        BestOf.Timing[] t = BestOf.alternating(runs, ALTERNATING_ROUNDS, warmup, progress.wrap(() -> {
             for (int s = 0; s < steps; s++) trainer.step();
-        }, () -> Gemm.sgemm(Transpose.N, Transpose.N, rows, qkv, dm, 1f, x, 0, dm, w, 0, qkv, 0f, y, 0, qkv));
+        }), () -> Gemm.sgemm(Transpose.N, Transpose.N, rows, qkv, dm, 1f, x, 0, dm, w, 0, qkv, 0f, y, 0, qkv));
+        progress.finish();
         double seconds = t[0].seconds(), gflops = StepFlops.of(c, batch) * steps / seconds / 1e9;
         double gemmGflops = 2.0 * rows * qkv * dm / t[1].seconds() / 1e9;
         Map<String, Object> r = new LinkedHashMap<>();

@@ -1,0 +1,82 @@
+package org.vecformer.cli.command.bench;
+
+import java.io.PrintWriter;
+import java.util.Locale;
+import java.util.function.LongSupplier;
+import org.vecformer.cli.command.ProgressLine;
+import org.vecformer.cli.command.Words;
+
+/**
+ * Progress of a timed benchmark whose number of calls is not known ahead ({@link org.vecformer.engine.diag.BestOf} warms
+ * up and then times rounds until two agree): "what: N calls, best so far, elapsed" on standard error. Quiet for the first
+ * {@link ProgressLine#QUIET_NANOS}, so short benchmarks print nothing; then one line rewritten after every call on a
+ * terminal, and otherwise a plain line at most every {@link #PLAIN_EVERY_NANOS}, so a log stays short.
+ */
+final class TimingProgress {
+    /** Least time between two plain lines when standard error is not a terminal. */
+    static final long PLAIN_EVERY_NANOS = 30_000_000_000L;
+    private final PrintWriter err;
+    private final String what;
+    private final double unitsPerCall;
+    private final String unit;
+    private final LongSupplier clock;
+    private final boolean terminal;
+    private final long start;
+    private long lastPlain = Long.MIN_VALUE;
+    private long calls;
+    private double bestSeconds = Double.POSITIVE_INFINITY;
+    private boolean printedOnTerminal;
+
+    /** Reports calls of a work that does {@code unitsPerCall} units, the best shown per unit ("ms/step"). */
+    TimingProgress(PrintWriter err, String what, double unitsPerCall, String unit) {
+        this(err, what, unitsPerCall, unit, System::nanoTime, ProgressLine.onTerminal());
+    }
+
+    /** With a given clock (nanoseconds) and terminal flag, for tests. */
+    TimingProgress(PrintWriter err, String what, double unitsPerCall, String unit, LongSupplier clock, boolean terminal) {
+        this.err = err;
+        this.what = what;
+        this.unitsPerCall = unitsPerCall;
+        this.unit = unit;
+        this.clock = clock;
+        this.terminal = terminal;
+        this.start = clock.getAsLong();
+    }
+
+    /** {@code work}, timed and reported on each call. */
+    Runnable wrap(Runnable work) {
+        return () -> {
+            long t0 = clock.getAsLong();
+            work.run();
+            long t1 = clock.getAsLong();
+            called((t1 - t0) * 1e-9, t1);
+        };
+    }
+
+    private void called(double seconds, long now) {
+        calls++;
+        bestSeconds = Math.min(bestSeconds, seconds);
+        long elapsed = now - start;
+        if (elapsed < ProgressLine.QUIET_NANOS) return;
+        String line = String.format(Locale.ROOT, "%s: %d call%s, best %.3f %s, %s", what, calls, calls == 1 ? "" : "s",
+                bestSeconds / unitsPerCall * 1e3, unit, Words.duration(elapsed * 1e-9));
+        if (terminal) {
+            err.print("\r" + line);
+            printedOnTerminal = true;
+        } else if (lastPlain == Long.MIN_VALUE || now - lastPlain >= PLAIN_EVERY_NANOS) {
+            err.println(line);
+            lastPlain = now;
+        } else {
+            return;
+        }
+        err.flush();
+    }
+
+    /** Ends the rewritten line, if one was printed, so what follows starts on a line of its own. */
+    void finish() {
+        if (printedOnTerminal) {
+            err.println();
+            err.flush();
+        }
+    }
+}
