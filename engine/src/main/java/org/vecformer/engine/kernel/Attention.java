@@ -113,8 +113,9 @@ public final class Attention {
         /** Q tile transposed and pre-scaled: qt[e][i] = q_i[e] · log2 e / sqrt(dHead), [dHead, QUERY_TILE]. */
         float[] qt = new float[0];
         /**
-         * Scores, then probabilities, of one key tile, transposed: st[j][i], [KEY_TILE + 2, QUERY_TILE]; the two rows
-         * past the tile's last carry the old maximum and a padding row through the exponentials ({@link QueryTile#foldColumn}).
+         * Scores, then probabilities, of one key tile, transposed: st[j][i], [KEY_TILE + 2, QUERY_TILE]; in each
+         * column the two rows after the last one folded carry the old maximum and a padding row through the
+         * exponentials ({@link QueryTile#foldColumn}), hence two rows more than a tile has.
          */
         final float[] st = new float[(KEY_TILE + 2) * QUERY_TILE];
         /** Unnormalised output, transposed: ot[e][i], [dHead, QUERY_TILE]. */
