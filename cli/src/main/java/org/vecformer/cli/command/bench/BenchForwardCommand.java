@@ -46,7 +46,9 @@ public final class BenchForwardCommand implements Callable<Integer> {
         SplittableRandom rnd = new SplittableRandom(len);
         int[] tokens = rnd.ints(len, 0, c.dVocab()).toArray();
         Transformer transformer = m.transformer();
-        double seconds = BestOf.seconds(() -> transformer.forward(tokens), runs, 2000);
+        TimingProgress progress = new TimingProgress(output.err(), "timing forwards of " + len + " tokens", 1, "ms");
+        double seconds = BestOf.seconds(progress.wrap(() -> transformer.forward(tokens)), runs, 2000);
+        progress.finish();
         Map<String, Object> r = new LinkedHashMap<>();
         r.put("t", len);
         r.put("threads", nThreads);

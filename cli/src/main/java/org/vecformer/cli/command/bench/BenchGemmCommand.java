@@ -3,6 +3,7 @@ package org.vecformer.cli.command.bench;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Random;
 import org.vecformer.cli.UsageException;
@@ -75,13 +76,17 @@ public final class BenchGemmCommand implements Runnable {
         List<Shape> parsed = shapes.stream().map(Shape::parse).toList();
         int nThreads = threads.apply();
         List<Map<String, Object>> rows = new ArrayList<>();
-        for (Shape s : parsed) {
+        for (int i = 0; i < parsed.size(); i++) {
+            Shape s = parsed.get(i);
             Random rnd = new Random(42);
             float[] a = random(rnd, s.m * s.k), b = random(rnd, s.k * s.n), c = new float[s.m * s.n];
             Transpose tb = s.transB ? Transpose.T : Transpose.N;
             int ldb = s.transB ? s.k : s.n;
-            BestOf.Timing timing = BestOf.time(
-                    () -> Gemm.sgemm(Transpose.N, tb, s.m, s.n, s.k, 1f, a, 0, s.k, b, 0, ldb, 0f, c, 0, s.n), runs, warmupMillis);
+            TimingProgress progress = new TimingProgress(output.err(), String.format(Locale.ROOT, "GEMM %dx%dx%d%s (%d of %d)",
+                    s.m, s.n, s.k, s.transB ? "xT" : "", i + 1, parsed.size()), 1, "ms");
+            BestOf.Timing timing = BestOf.time(progress.wrap(
+                    () -> Gemm.sgemm(Transpose.N, tb, s.m, s.n, s.k, 1f, a, 0, s.k, b, 0, ldb, 0f, c, 0, s.n)), runs, warmupMillis);
+            progress.finish();
             double seconds = timing.seconds();
             Map<String, Object> row = new LinkedHashMap<>();
             row.put("m", s.m);

@@ -44,6 +44,18 @@ class TimingProgressTest {
     }
 
     @Test
+    void onATerminalFastCallsRewriteTheLineAtMostEveryFifthOfASecond() {
+        StringWriter text = new StringWriter();
+        TimingProgress p = new TimingProgress(new PrintWriter(text), "GEMM 64x64x64 (1 of 1)", 1, "ms", () -> now, true);
+        Runnable call = p.wrap(taking(1_000_000L));
+        for (int i = 0; i < 3000; i++) call.run(); // 1 ms calls for 3 s: quiet for 2 s, then lines at 2.0, 2.2, … 3.0 s
+        p.finish();
+        String s = text.toString();
+        assertEquals(6, s.chars().filter(ch -> ch == '\r').count(), s);
+        assertTrue(s.startsWith("\rGEMM 64x64x64 (1 of 1): 2000 calls, best 1.000 ms, 2s"), s);
+    }
+
+    @Test
     void finishPrintsNothingWhenNothingWasShown() {
         StringWriter text = new StringWriter();
         TimingProgress p = new TimingProgress(new PrintWriter(text), "timing steps", 1, "ms/step", () -> now, true);
