@@ -59,6 +59,7 @@ class Sizes:
     decode_p: list
     warmup: str
     attention_warmup: str
+    attention_rounds: int
     tokenizer_bytes: int
 
 
@@ -75,7 +76,7 @@ FULL = Sizes(
            ("d_model 512", ["--layers", "2", "--d-model", "512", "--heads", "8", "--d-head", "64", "--ctx", "256",
                             "--vocab", "512", "--batch", "8"])],
     exp_n=[1024, 65536], layernorm=[(1024, 64), (1024, 512)], decode_p=[128, 512, 1023], warmup="2000",
-    attention_warmup="3000", tokenizer_bytes=8_000_000)
+    attention_warmup="3000", attention_rounds=3, tokenizer_bytes=8_000_000)
 
 TINY_2L = ["--layers", "2", "--d-model", "32", "--heads", "4", "--d-head", "8", "--ctx", "64", "--vocab", "101"]
 
@@ -86,7 +87,8 @@ QUICK = Sizes(
     forward_model=TINY_2L, forward_t="64", runs="2",
     train=[("tiny", ["--layers", "1", "--d-model", "16", "--heads", "2", "--d-head", "8", "--ctx", "8", "--vocab", "11",
                      "--batch", "2"])],
-    exp_n=[1000], layernorm=[(37, 24)], decode_p=[5], warmup="100", attention_warmup="100", tokenizer_bytes=300_000)
+    exp_n=[1000], layernorm=[(37, 24)], decode_p=[5], warmup="100", attention_warmup="100", attention_rounds=1,
+    tokenizer_bytes=300_000)
 
 SIZES = FULL
 
@@ -451,24 +453,32 @@ def section_attention(threads, peaks):
     gemm = run_json([VECFORMER, "bench", "gemm", "--threads", "1", "--shapes", z.attention_gemm, "--runs", z.gemm_runs,
                      "--warmup", z.gemm_warmup, "--json"])
     gemm_gflops = gemm[0]["gflops"]
-    rows = [f"| T | heads × d_head | threads | vecformer ms | GFLOPS (causal half) | % of our GEMM {z.attention_gemm} | PyTorch ms | speedup |",
-            "|---:|---|---:|---:|---:|---:|---:|---:|"]
+    rows = [f"| T | heads × d_head | threads | vecformer ms | ms per round [min, max] | GFLOPS (causal half) | % of FMA peak "
+            f"| % of our GEMM {z.attention_gemm} | PyTorch ms | speedup |",
+            "|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     cases = [(t_len, t) for t_len, only in z.attention for t in ([only] if only else threads)]
     for t_len, t in cases:
-        ours = run_json([VECFORMER, "bench", "attention", "--t", str(t_len), "--heads", "8", "--d-head", "64",
-                         "--threads", str(t), "--warmup", z.attention_warmup, "--json"])
+        rounds = [run_json([VECFORMER, "bench", "attention", "--t", str(t_len), "--heads", "8", "--d-head", "64",
+                            "--threads", str(t), "--warmup", z.attention_warmup, "--json"]) for _ in range(z.attention_rounds)]
+        ours = min(rounds, key=lambda r: r["ms"])
+        spread = f"[{fmt(min(r['ms'] for r in rounds), 2)}, {fmt(max(r['ms'] for r in rounds), 2)}]"
         theirs, how = torch_json(["bench/compare/torch_attention.py", "--t", str(t_len), "--heads", "8", "--d-head", "64"],
                                  t, lambda r: -r["ms"])
         pct = f"{100 * ours['gflops'] / gemm_gflops:.0f}%" if t == 1 else "–"
-        rows.append(f"| {t_len} | 8 × 64 | {t} | {fmt(ours['ms'], 2)} | {fmt(ours['gflops'])} | {pct} "
+        rows.append(f"| {t_len} | 8 × 64 | {t} | {fmt(ours['ms'], 2)} | {spread} | {fmt(ours['gflops'])} "
+                    f"| {100 * ours['gflops'] / peaks[t]:.0f}% | {pct} "
                     f"| {fmt(theirs['ms'], 2)}{threads_note(t, how)} | {theirs['ms'] / ours['ms']:.1f}x |")
     return "\n".join([f"## {section_attention.__doc__.strip()}", "",
                       "QKᵀ/√d, causal mask, softmax, ·V for 8 heads of 64. GFLOPS count only the causal half "
-                      "(2·2·H·D·T(T+1)/2). Goals: >= 70% of the FMA peak on one thread at T=1024 (the peak is in the "
-                      f"Machine section), and >= 50% of our GEMM at a similar size (here {fmt(gemm_gflops)} GFLOPS for "
-                      f"{z.attention_gemm} on one thread). PyTorch runs on OpenBLAS (see the Machine section).",
+                      f"(2·2·H·D·T(T+1)/2). Ours runs in {z.attention_rounds} round(s), one process each, and the table "
+                      "keeps the best (the next column shows every round's time: this shared machine has slow minutes "
+                      "in which the same build reads 20-30% slower). Goals: >= 70% of the FMA peak on one thread at "
+                      f"T=1024 (the peak is in the Machine section), and >= 50% of our GEMM at a similar size (here "
+                      f"{fmt(gemm_gflops)} GFLOPS for {z.attention_gemm} on one thread). PyTorch runs on OpenBLAS (see the "
+                      "Machine section).",
                       "", *rows, "",
-                      "Commands: `./vecformer bench attention --t T --heads 8 --d-head 64 --threads N --json` against "
+                      f"Commands: `./vecformer bench attention --t T --heads 8 --d-head 64 --threads N --json`, "
+                      f"{z.attention_rounds} times, against "
                       "`/usr/bin/python3 bench/compare/torch_attention.py --t T --heads 8 --d-head 64 --threads N`"])
 
 
