@@ -22,9 +22,10 @@ import jdk.incubator.vector.VectorSpecies;
  * int lanes (the float bits reinterpreted, so nothing is converted): a float index vector is converted to ints
  * and wrapped on every selection, which made a block twice as slow (44 ns against 20 with the block in L1).
  *
- * <p>The order of the blocks follows where the rows fall in L1. An L1 of 64 sets of 64-byte lines (48 KiB 12-way
- * and 32 KiB 8-way alike) repeats every 4 KiB, so rows 2 KiB apart (the z of d_model 512) start in only two sets,
- * rows 4 KiB apart (a pattern row at T = 1,024) in one. {@link Order} walks the blocks along the source's rows, each
+ * <p>The order of the blocks follows where the rows fall in L1, whose set index repeats every way ({@link CpuCaches}
+ * reads its size and line at start-up). An L1 of 64 sets of 64-byte lines (48 KiB 12-way and 32 KiB 8-way alike)
+ * repeats every 4 KiB, so rows 2 KiB apart (the z of d_model 512) start in only two sets, rows 4 KiB apart (a
+ * pattern row at T = 1,024) in one. {@link Order} walks the blocks along the source's rows, each
  * source line read once, unless the source's rows are spread over L1 (a packed tile: 16 rows in 8 sets or more) and
  * the destination's are not; then
  * <pre>
@@ -92,19 +93,36 @@ final class BlockTranspose {
     enum Order {
         SOURCE_ROWS, DESTINATION_ROWS, STAGED;
 
-        /** Bytes over which L1's set index repeats: 64 sets of 64-byte lines. */
-        private static final int SET_SPAN = 4096, LINE = 64;
+        /**
+         * Bytes of one way of this machine's L1 data cache (the span its set index repeats over) and of its line; 4 KiB
+         * and 64 (64 sets of 64-byte lines, every x86 core this project has met) when the caches cannot be read.
+         */
+        private static final int WAY, LINE;
+
+        static {
+            CpuCaches.Cache l1 = CpuCaches.MACHINE instanceof CpuCaches.Found f ? f.caches().l1d() : null;
+            WAY = l1 == null ? 4096 : (int) l1.wayBytes();
+            LINE = l1 == null ? 64 : l1.line();
+        }
 
         static Order of(int lds, int ldd) {
-            int destination = sets(ldd);
-            if (destination >= 8 || sets(lds) < 8) return SOURCE_ROWS;
+            return of(lds, ldd, WAY, LINE);
+        }
+
+        /** The order for an L1 whose ways are {@code way} bytes of {@code line}-byte lines. */
+        static Order of(int lds, int ldd, int way, int line) {
+            int destination = sets(ldd, way, line);
+            if (destination >= 8 || sets(lds, way, line) < 8) return SOURCE_ROWS;
             return destination >= 2 ? DESTINATION_ROWS : STAGED;
         }
 
-        /** How many L1 sets the starts of 16 rows ld floats apart fall in. */
-        static int sets(int ld) {
+        /**
+         * How many sets the starts of 16 rows ld floats apart fall in, ways of {@code way} bytes in lines of
+         * {@code line} (set indices taken mod 64: an L1 of more sets would only read as more crowded than it is).
+         */
+        static int sets(int ld, int way, int line) {
             long sets = 0;
-            for (long k = 0; k < 16; k++) sets |= 1L << (k * ld * Float.BYTES % SET_SPAN / LINE);
+            for (long k = 0; k < 16; k++) sets |= 1L << (k * ld * Float.BYTES % way / line);
             return Long.bitCount(sets);
         }
     }

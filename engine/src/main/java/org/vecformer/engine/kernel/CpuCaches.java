@@ -72,6 +72,9 @@ record CpuCaches(Cache l1d, Cache l2, Optional<Cache> l3) {
     /** Nothing usable; {@code reason} says what was missing or malformed, and where. */
     record Unreadable(String reason) implements Reading {}
 
+    /** This machine's caches, read once at start-up ({@link #read()}): the GEMM's blocking and the transposes' order use them. */
+    static final Reading MACHINE = read();
+
     /**
      * The directory the {@link #DIR_PROPERTY} property names, else {@link #SYSFS}, else what
      * {@code getconf -a} says; never throws.

@@ -65,9 +65,8 @@ record GemmBlocking(int kc, int mc, int nc) {
     /** Shallowest and deepest k slice the rules may choose. */
     static final int MIN_KC = 16, MAX_KC = 1024;
 
-    private static final CpuCaches.Reading READING = CpuCaches.read();
     /** The blocking used by {@link Gemm}: from this machine's caches, else {@link #FIXED}. */
-    static final GemmBlocking DEFAULT = switch (READING) {
+    static final GemmBlocking DEFAULT = switch (CpuCaches.MACHINE) {
         case CpuCaches.Found f -> forCaches(f.caches());
         case CpuCaches.Unreadable u -> FIXED;
     };
@@ -99,7 +98,7 @@ record GemmBlocking(int kc, int mc, int nc) {
      */
     static String description() {
         String tile = "kc=" + DEFAULT.kc + " mc=" + DEFAULT.mc + " nc=" + DEFAULT.nc + ", micro-tile " + MR + "×" + NR;
-        return switch (READING) {
+        return switch (CpuCaches.MACHINE) {
             case CpuCaches.Found f -> tile + ", from " + f.caches() + " (" + f.source() + ")";
             case CpuCaches.Unreadable u -> tile + ", fixed constants: " + u.reason();
         };

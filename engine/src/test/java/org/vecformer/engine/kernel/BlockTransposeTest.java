@@ -18,21 +18,26 @@ class BlockTransposeTest {
 
     @Test
     void theOrderFollowsHowManyL1SetsSixteenRowsStartIn() {
-        // a row stride of 64 floats (256 bytes) puts 16 rows in 16 sets; 512 floats (2 KiB) in 2; 1,024 (4 KiB) in 1
-        assertEquals(16, BlockTranspose.Order.sets(64));
-        assertEquals(8, BlockTranspose.Order.sets(128));
-        assertEquals(4, BlockTranspose.Order.sets(256));
-        assertEquals(2, BlockTranspose.Order.sets(512));
-        assertEquals(2, BlockTranspose.Order.sets(1536));
-        assertEquals(1, BlockTranspose.Order.sets(1024));
-        assertEquals(16, BlockTranspose.Order.sets(1040));
-        assertEquals(BlockTranspose.Order.SOURCE_ROWS, BlockTranspose.Order.of(1536, 64));
-        assertEquals(BlockTranspose.Order.SOURCE_ROWS, BlockTranspose.Order.of(64, 1040));
-        assertEquals(BlockTranspose.Order.DESTINATION_ROWS, BlockTranspose.Order.of(64, 512));
-        assertEquals(BlockTranspose.Order.DESTINATION_ROWS, BlockTranspose.Order.of(64, 256));
-        assertEquals(BlockTranspose.Order.STAGED, BlockTranspose.Order.of(64, 1024));
+        // ways of 4 KiB in 64-byte lines (48 KiB 12-way, 32 KiB 8-way): a row stride of 64 floats (256 bytes) puts 16
+        // rows in 16 sets, 512 floats (2 KiB) in 2, 1,024 (4 KiB) in 1
+        int way = 4096, line = 64;
+        assertEquals(16, BlockTranspose.Order.sets(64, way, line));
+        assertEquals(8, BlockTranspose.Order.sets(128, way, line));
+        assertEquals(4, BlockTranspose.Order.sets(256, way, line));
+        assertEquals(2, BlockTranspose.Order.sets(512, way, line));
+        assertEquals(2, BlockTranspose.Order.sets(1536, way, line));
+        assertEquals(1, BlockTranspose.Order.sets(1024, way, line));
+        assertEquals(16, BlockTranspose.Order.sets(1040, way, line));
+        assertEquals(BlockTranspose.Order.SOURCE_ROWS, BlockTranspose.Order.of(1536, 64, way, line));
+        assertEquals(BlockTranspose.Order.SOURCE_ROWS, BlockTranspose.Order.of(64, 1040, way, line));
+        assertEquals(BlockTranspose.Order.DESTINATION_ROWS, BlockTranspose.Order.of(64, 512, way, line));
+        assertEquals(BlockTranspose.Order.DESTINATION_ROWS, BlockTranspose.Order.of(64, 256, way, line));
+        assertEquals(BlockTranspose.Order.STAGED, BlockTranspose.Order.of(64, 1024, way, line));
         // both sides crowded: along the source, each of its lines read once
-        assertEquals(BlockTranspose.Order.SOURCE_ROWS, BlockTranspose.Order.of(512, 1024));
+        assertEquals(BlockTranspose.Order.SOURCE_ROWS, BlockTranspose.Order.of(512, 1024, way, line));
+        // ways of 2 KiB (32 sets): rows 2 KiB apart all start in one set
+        assertEquals(1, BlockTranspose.Order.sets(512, 2048, line));
+        assertEquals(BlockTranspose.Order.STAGED, BlockTranspose.Order.of(64, 512, 2048, line));
     }
 
     @Test
