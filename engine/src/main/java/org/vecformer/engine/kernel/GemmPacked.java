@@ -15,10 +15,14 @@ import org.vecformer.engine.parallel.Parallel;
  *
  * <p>Threads each take one part of C: a run of columns (a multiple of NR wide) when C is wide enough
  * to give every thread at least {@link #MIN_PANELS} B micro-panels and is not taller than it is wide, else a
- * run of rows (a multiple of MR). With columns split every thread packs all of A, with rows split all of B,
- * so the taller C splits its rows: 2048×512×512 on two threads went from 336-352 to 362-368 GFLOPS
- * (1024×512×512 level; separate processes in turn, Zen 5). One parallel loop per call, no buffer shared
- * between threads. A part one B block wide
+ * run of rows (a multiple of MR). With rows split every thread packs all of B, so the taller C splits its rows:
+ * 2048×512×512 on two threads went from 336-352 to 362-368 GFLOPS (1024×512×512 level; separate processes in
+ * turn, Zen 5). With columns split and parts wider than a B block, the threads share the packing of A
+ * ({@link #sharedSlices}): each k slice of A is packed once, each thread packing a run of its micro-panels, and
+ * then every thread walks its own columns over the whole packed slice. Before, every thread packed all of A for
+ * itself; sharing it took 2048³ on two threads from 385 to 400 GFLOPS, 1024³ and the QKV shape 1024×1536×512
+ * 4-5% (medians of paired rounds, both builds in one process, Zen 5), 512³ level. Otherwise one parallel loop per
+ * call, each thread with buffers of its own. A part one B block wide
  * ({@code cols <= nc}), or taller than {@link #MAX_ROWS_PACKED_ONCE}, is computed by
  * <pre>
  *   for jc in its columns by nc:
@@ -62,9 +66,52 @@ final class GemmPacked {
         Part part = (i0, rows, j0, cols) -> part(blocking, transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb,
                 beta, c, cOff, ldc, i0, rows, j0, cols);
         if (ceilDiv(n, NR) >= MIN_PANELS * threads && n >= m) {
-            Parallel.forRange(n, roundUp(ceilDiv(n, threads), NR), (from, to) -> part.run(0, m, from, to - from));
+            int chunk = roundUp(ceilDiv(n, threads), NR);
+            if (threads > 1 && chunk > blocking.nc() && m <= MAX_ROWS_PACKED_ONCE) {
+                sharedSlices(blocking, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads, chunk);
+                return;
+            }
+            Parallel.forRange(n, chunk, (from, to) -> part.run(0, m, from, to - from));
         } else {
             Parallel.forRange(m, roundUp(ceilDiv(m, threads), MR), (from, to) -> part.run(from, to - from, 0, n));
+        }
+    }
+
+    /**
+     * C's columns split over the threads in runs of {@code chunk}, each run wider than a B block, with A's k slices
+     * packed once for all of them:
+     * <pre>
+     *   for pc in k by kc:
+     *     parallel over A's micro-panels: pack op(A)[its rows, pc..] into the shared slice (m × kc)
+     *     parallel over C's column runs:  for jc in its columns by nc: pack B block; for ir in m by MR: for jr: micro-kernel
+     * </pre>
+     * The slice is the calling thread's A buffer, written by all threads and then only read; the end of each
+     * parallel loop orders the writes before the reads. The same k slices and micro-kernel calls as the
+     * per-thread order, so the same bits.
+     */
+    private static void sharedSlices(GemmBlocking blocking, Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
+                                     float[] c, int cOff, int ldc, int threads, int chunk) {
+        int kc = Math.min(blocking.kc(), k), panels = ceilDiv(m, MR);
+        float[] ap = GemmScratch.local().packedA(panels * MR * KC);
+        for (int pc = 0; pc < k; pc += kc) {
+            int p0 = pc, depth = Math.min(kc, k - pc);
+            float betaHere = pc == 0 ? beta : 1f;
+            Parallel.forRange(panels, ceilDiv(panels, threads), (from, to) -> {
+                int i0 = from * MR;
+                GemmPacking.packA(transA, a, aOff, lda, i0, Math.min(to * MR, m) - i0, p0, depth, ap, i0 * KC);
+            });
+            Parallel.forRange(n, chunk, (from, to) -> {
+                int cols = to - from, nc = roundUp(ceilDiv(cols, ceilDiv(cols, blocking.nc())), NR);
+                GemmScratch scratch = GemmScratch.local();
+                float[] bp = scratch.packedB(GemmPacking.evenDepth(depth) * nc);
+                float[] acc = scratch.tile(MR * NR);
+                for (int jc = 0; jc < cols; jc += nc) {
+                    int w = Math.min(nc, cols - jc);
+                    GemmPacking.packB(transB, b, bOff, ldb, p0, depth, from + jc, w, bp);
+                    block(GemmPacking.evenDepth(depth), ap, bp, alpha, betaHere, c, cOff + from + jc, ldc, m, w, acc);
+                }
+            });
         }
     }
 

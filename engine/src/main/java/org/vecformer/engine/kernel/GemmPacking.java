@@ -41,16 +41,21 @@ final class GemmPacking {
      * when A is transposed ({@link BlockTranspose}).
      */
     static void packA(Transpose transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] dst) {
+        packA(transA, a, aOff, lda, i0, rows, p0, kc, dst, 0);
+    }
+
+    /** {@link #packA} into {@code dst} from {@code dstOff} on (a multiple of MR·KC: the first micro-panel written). */
+    static void packA(Transpose transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] dst, int dstOff) {
         int depth = evenDepth(kc);
         if (transA == Transpose.N) {
-            for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (i0 + i) * lda + p0, dst, i * KC, kc);
+            for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (i0 + i) * lda + p0, dst, dstOff + i * KC, kc);
         } else {
-            BlockTranspose.transpose(a, aOff + p0 * lda + i0, lda, kc, rows, dst, 0, KC);
+            BlockTranspose.transpose(a, aOff + p0 * lda + i0, lda, kc, rows, dst, dstOff, KC);
         }
         if (depth > kc) {
-            for (int i = 0; i < rows; i++) dst[i * KC + kc] = 0f;
+            for (int i = 0; i < rows; i++) dst[dstOff + i * KC + kc] = 0f;
         }
-        for (int i = rows; i < roundUp(rows, MR); i++) Arrays.fill(dst, i * KC, i * KC + depth, 0f);
+        for (int i = rows; i < roundUp(rows, MR); i++) Arrays.fill(dst, dstOff + i * KC, dstOff + i * KC + depth, 0f);
     }
 
     /**

@@ -127,8 +127,10 @@ class GemmTest {
         Random rnd = new Random(23);
         int before = Parallel.threads();
         try {
-            // packed with default blocking (several k slices and row blocks), packed tiny, small and matrix-vector
-            int[][] shapes = {{131, 203, 700}, {97, 300, 41}, {40, 50, 60}, {1, 1500, 300}, {1000, 1, 70}, {5, 129, 33}};
+            // packed with default blocking (several k slices and row blocks), packed tiny, small and matrix-vector;
+            // 70x1100x300 splits C's columns over two and three threads, each wider than a B block (A's slices packed
+            // once, shared), with a last micro-panel of A part filled
+            int[][] shapes = {{131, 203, 700}, {97, 300, 41}, {40, 50, 60}, {1, 1500, 300}, {1000, 1, 70}, {5, 129, 33}, {70, 1100, 300}};
             for (int[] s : shapes) for (Transpose ta : Transpose.values()) for (Transpose tb : Transpose.values()) {
                 for (Sgemm path : new Sgemm[] {DISPATCH, PACKED_TINY}) {
                     float[][] in = operands(rnd, ta, tb, s[0], s[1], s[2], 0.5f);
