@@ -13,7 +13,10 @@ for the tokenizer, Hugging Face's tokenizers through node (bench/compare/tokeniz
 OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE are unset for every anchor (they slow a current OpenBLAS here). PyTorch is an
 anchor only when it calls OpenBLAS: Debian's torch calls the system's libblas.so.3, the reference BLAS unless
 libopenblas0-pthread is installed, and the script checks which library torch has mapped (installing OpenBLAS as root)
-and refuses the torch columns otherwise. On T > 1 threads the torch runs try torch's own pool, OpenBLAS's pool and
+and refuses the torch columns otherwise. Its own kernels (softmax, masking, elementwise) must be vectorised too:
+ATEN_CPU_CAPABILITY is unset for it, the capability ATen dispatches to is recorded in the Machine section, and a torch
+left at its scalar kernels ("NO AVX", e.g. forced by ATEN_CPU_CAPABILITY=default: attention at T = 1,024 then reads
+152 against 107 ms) is refused as well. On T > 1 threads the torch runs try torch's own pool, OpenBLAS's pool and
 both, and keep the fastest, saying which.
 A section whose anchor is missing says so instead of inventing a number.
 The output file's hand-run part (from the HAND_RUNS marker on: measurements taken by hand, each with its command) is
@@ -114,7 +117,7 @@ def run_json(cmd, env=None):
 def openblas_env(blas_threads, omp_threads=None):
     """An anchor's environment: OPENBLAS_CORETYPE/OPENBLAS_L2_SIZE unset (they slow a current OpenBLAS), OpenBLAS's pool
     and the OpenMP pool (torch's intra-op threads) sized as given (OpenMP like OpenBLAS unless told)."""
-    return {"OPENBLAS_CORETYPE": None, "OPENBLAS_L2_SIZE": None, "OPENBLAS_NUM_THREADS": str(blas_threads),
+    return {"OPENBLAS_CORETYPE": None, "OPENBLAS_L2_SIZE": None, "ATEN_CPU_CAPABILITY": None, "OPENBLAS_NUM_THREADS": str(blas_threads),
             "OMP_NUM_THREADS": str(blas_threads if omp_threads is None else omp_threads)}
 
 
@@ -144,7 +147,7 @@ def section_machine(info, peaks):
              f"- JDK: {info['jdk']} ({info['vm']}); vector species {info['species']} "
              f"({info['vector_bits']}-bit, SIMD {'intrinsified' if info['intrinsified'] else 'NOT intrinsified'})",
              f"- numpy {numpy_version()}; PyTorch: {torch_version()}"
-             + (f", calling {' '.join(torch_blas())}" if torch_available() else "")]
+             + (f", calling {' '.join(torch_blas())}; its own kernels: {torch_capability()}" if torch_available() else "")]
     for t, p in sorted(peaks.items()):
         lines.append(f"- FMA peak measured by `vecformer bench peak --threads {t}`: {fmt(p)} GFLOPS")
     lines.append(f"- vecformer GEMM blocking (`vecformer info`): {info.get('gemm_blocking', 'not reported')}")
@@ -280,6 +283,19 @@ def torch_blas():
                           env={k: v for k, v in os.environ.items() if not k.startswith("OPENBLAS_")}).stdout.split()
 
 
+TORCH_CAPABILITY_PROBE = """
+import torch
+print(next((l.split(':', 1)[1].strip() for l in torch.__config__.show().splitlines() if 'CPU capability usage' in l), 'unknown'))
+"""
+
+
+def torch_capability():
+    """The instruction set ATen dispatches torch's own CPU kernels to (AVX2, AVX512, or NO AVX for the scalar ones),
+    with ATEN_CPU_CAPABILITY unset as in every anchor run."""
+    return subprocess.run([TORCH_PYTHON, "-c", TORCH_CAPABILITY_PROBE], capture_output=True, text=True,
+                          env={k: v for k, v in os.environ.items() if k != "ATEN_CPU_CAPABILITY"}).stdout.strip() or "unknown"
+
+
 def require_torch():
     """PyTorch as an anchor at its best, or an error: it must call OpenBLAS, not the reference BLAS.
 
@@ -297,6 +313,10 @@ def require_torch():
         if not any("openblas" in l for l in libs):
             raise RuntimeError("PyTorch calls the reference BLAS (" + (" ".join(libs) or "no BLAS mapped") + "), not an "
                                "anchor: install Debian's libopenblas0-pthread (apt-get install libopenblas0-pthread, as root)")
+        capability = torch_capability()
+        if capability in ("NO AVX", "DEFAULT", "unknown"):
+            raise RuntimeError(f"PyTorch dispatches its own kernels to '{capability}' (scalar), not an anchor: check that "
+                               "its CPU detection sees this CPU's AVX2 (torch.__config__.show())")
         _TORCH_BLAS = [l for l in libs if "openblas" in l]
     return _TORCH_BLAS
 
