@@ -151,6 +151,10 @@ def section_machine(info, peaks):
     for t, p in sorted(peaks.items()):
         lines.append(f"- FMA peak measured by `vecformer bench peak --threads {t}`: {fmt(p)} GFLOPS")
     lines.append(f"- vecformer GEMM blocking (`vecformer info`): {info.get('gemm_blocking', 'not reported')}")
+    lines.append(f"- Memory copy bandwidth, one thread (numpy copying 256 MB arrays, bytes read plus written, best of 5): "
+                 f"{memory_bandwidth()}. PyTorch's eager attention and forward, which build T × T tensors in memory, have "
+                 "read 3-4x slower on one host of this CPU than on another while our kernels and its matrix-vector work "
+                 "did not move; this line is here to tell such hosts apart, so compare torch columns across reports with it")
     cores = [("numpy's bundled library", openblas_core_text(sys.executable))]
     if torch_available():
         debian = [l for l in require_torch() if os.path.basename(l).startswith("libopenblas")]
@@ -197,6 +201,22 @@ def numpy_version():
                               capture_output=True, text=True).stdout.strip() or "not installed"
     except OSError:
         return "not installed"
+
+
+BANDWIDTH_PROBE = """
+import time, numpy as np
+a = np.ones(64 << 20, dtype=np.float32); b = np.empty_like(a); b[:] = a
+times = []
+for _ in range(5):
+    t = time.perf_counter(); np.copyto(b, a); times.append(time.perf_counter() - t)
+print(f"{2 * a.nbytes / min(times) / 1e9:.1f}")
+"""
+
+
+def memory_bandwidth():
+    """GB/s of a one-thread numpy copy of 256 MB (read plus written), or why there is none."""
+    p = subprocess.run([sys.executable, "-c", BANDWIDTH_PROBE], capture_output=True, text=True)
+    return f"{p.stdout.strip()} GB/s" if p.returncode == 0 and p.stdout.strip() else "not measured (numpy missing)"
 
 
 def torch_version():
