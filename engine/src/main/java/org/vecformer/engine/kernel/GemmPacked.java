@@ -67,7 +67,7 @@ final class GemmPacked {
                 beta, c, cOff, ldc, i0, rows, j0, cols);
         if (ceilDiv(n, NR) >= MIN_PANELS * threads && n >= m) {
             int chunk = roundUp(ceilDiv(n, threads), NR);
-            if (threads > 1 && chunk > blocking.nc() && m <= MAX_ROWS_PACKED_ONCE) {
+            if (threads > 1 && chunk > blockWidth(blocking, chunk) && m <= MAX_ROWS_PACKED_ONCE) {
                 sharedSlices(blocking, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads, chunk);
                 return;
             }
@@ -101,17 +101,8 @@ final class GemmPacked {
                 int i0 = from * MR;
                 GemmPacking.packA(transA, a, aOff, lda, i0, Math.min(to * MR, m) - i0, p0, depth, ap, i0 * KC);
             });
-            Parallel.forRange(n, chunk, (from, to) -> {
-                int cols = to - from, nc = roundUp(ceilDiv(cols, ceilDiv(cols, blocking.nc())), NR);
-                GemmScratch scratch = GemmScratch.local();
-                float[] bp = scratch.packedB(GemmPacking.evenDepth(depth) * nc);
-                float[] acc = scratch.tile(MR * NR);
-                for (int jc = 0; jc < cols; jc += nc) {
-                    int w = Math.min(nc, cols - jc);
-                    GemmPacking.packB(transB, b, bOff, ldb, p0, depth, from + jc, w, bp);
-                    block(GemmPacking.evenDepth(depth), ap, bp, alpha, betaHere, c, cOff + from + jc, ldc, m, w, acc);
-                }
-            });
+            Parallel.forRange(n, chunk, (from, to) -> sliceTimesBlocks(transB, b, bOff, ldb, p0, depth, from, to - from,
+                    blockWidth(blocking, to - from), ap, alpha, betaHere, c, cOff + from, ldc, m, GemmScratch.local()));
         }
     }
 
@@ -124,24 +115,20 @@ final class GemmPacked {
     private static void part(GemmBlocking blocking, Transpose transA, Transpose transB, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
                              float[] c, int cOff, int ldc, int i0, int rows, int j0, int cols) {
-        int kc = Math.min(blocking.kc(), k), nc = roundUp(ceilDiv(cols, ceilDiv(cols, blocking.nc())), NR), mc = blocking.mc();
+        int kc = Math.min(blocking.kc(), k), nc = blockWidth(blocking, cols), mc = blocking.mc();
         GemmScratch scratch = GemmScratch.local();
-        float[] bp = scratch.packedB(GemmPacking.evenDepth(kc) * nc);
-        float[] acc = scratch.tile(MR * NR);
         if (cols > nc && rows <= MAX_ROWS_PACKED_ONCE) {
             float[] ap = scratch.packedA(roundUp(rows, MR) * KC);
             for (int pc = 0; pc < k; pc += kc) {
                 int depth = Math.min(kc, k - pc);
-                float betaHere = pc == 0 ? beta : 1f;
                 GemmPacking.packA(transA, a, aOff, lda, i0, rows, pc, depth, ap);
-                for (int jc = 0; jc < cols; jc += nc) {
-                    int w = Math.min(nc, cols - jc), cAt = cOff + i0 * ldc + j0 + jc;
-                    GemmPacking.packB(transB, b, bOff, ldb, pc, depth, j0 + jc, w, bp);
-                    block(GemmPacking.evenDepth(depth), ap, bp, alpha, betaHere, c, cAt, ldc, rows, w, acc);
-                }
+                sliceTimesBlocks(transB, b, bOff, ldb, pc, depth, j0, cols, nc, ap, alpha, pc == 0 ? beta : 1f,
+                        c, cOff + i0 * ldc + j0, ldc, rows, scratch);
             }
             return;
         }
+        float[] bp = scratch.packedB(GemmPacking.evenDepth(kc) * nc);
+        float[] acc = scratch.tile(MR * NR);
         float[] ap = scratch.packedA(mc * KC);
         for (int jc = 0; jc < cols; jc += nc) {
             int w = Math.min(nc, cols - jc);
@@ -155,6 +142,28 @@ final class GemmPacked {
                     block(GemmPacking.evenDepth(depth), ap, bp, alpha, betaHere, c, cAt, ldc, h, w, acc);
                 }
             }
+        }
+    }
+
+    /** Width of a part's B blocks: its columns cut into ⌈cols/nc⌉ blocks of equal width, rounded up to NR. */
+    private static int blockWidth(GemmBlocking blocking, int cols) {
+        return roundUp(ceilDiv(cols, ceilDiv(cols, blocking.nc())), NR);
+    }
+
+    /**
+     * A packed k slice of A ({@code rows × depth}, from {@code p0}) against columns {@code [j0, j0+cols)} of op(B):
+     * for each B block of width {@code nc}, pack it and run every A micro-panel over it, into C from {@code cAt}
+     * (the element of C at the slice's first row and column j0).
+     */
+    private static void sliceTimesBlocks(Transpose transB, float[] b, int bOff, int ldb, int p0, int depth, int j0, int cols,
+                                         int nc, float[] ap, float alpha, float beta, float[] c, int cAt, int ldc, int rows,
+                                         GemmScratch scratch) {
+        float[] bp = scratch.packedB(GemmPacking.evenDepth(depth) * nc);
+        float[] acc = scratch.tile(MR * NR);
+        for (int jc = 0; jc < cols; jc += nc) {
+            int w = Math.min(nc, cols - jc);
+            GemmPacking.packB(transB, b, bOff, ldb, p0, depth, j0 + jc, w, bp);
+            block(GemmPacking.evenDepth(depth), ap, bp, alpha, beta, c, cAt + jc, ldc, rows, w, acc);
         }
     }
 
