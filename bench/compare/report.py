@@ -25,6 +25,7 @@ kept as it is; everything above it is regenerated.
 import argparse
 import dataclasses
 import datetime
+import functools
 import json
 import os
 import platform
@@ -309,6 +310,7 @@ print(next((l.split(':', 1)[1].strip() for l in torch.__config__.show().splitlin
 """
 
 
+@functools.lru_cache(maxsize=None)
 def torch_capability():
     """The instruction set ATen dispatches torch's own CPU kernels to (AVX2, AVX512, or NO AVX for the scalar ones),
     with ATEN_CPU_CAPABILITY unset as in every anchor run."""
