@@ -36,11 +36,38 @@ public final class Gemm {
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0) {
             scale(m, n, beta, c, cOff, ldc);
-        } else if (m <= 2 || n == 1 || (long) m * n * k <= SMALL) {
+        } else if (small(m, n, k)) {
             GemmSmall.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         } else {
             GemmPacked.sgemm(GemmBlocking.DEFAULT, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         }
+    }
+
+    /**
+     * {@code C = alpha·op(A)·op(B) + beta·C} as {@link #sgemm(Transpose, Transpose, int, int, int, float, float[], int, int,
+     * float[], int, int, float, float[], int, int)}, op(B) given as an {@link OperandB} of k rows and n columns: a
+     * product on the packed path takes its B blocks from a packed operand instead of packing them, with the same bits.
+     */
+    public static void sgemm(Transpose transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                             OperandB b, float beta, float[] c, int cOff, int ldc) {
+        if (b == null) throw new IllegalArgumentException("gemm operand B must not be null");
+        if (b.k() != k || b.n() != n) {
+            throw new IllegalArgumentException("gemm operand B is [" + b.k() + "," + b.n() + "], the product needs op(B) [" + k + "," + n + "]");
+        }
+        checkArgs(transA, b.transB(), m, n, k, a, aOff, lda, b.b(), b.bOff(), b.ldb(), c, cOff, ldc);
+        if (m == 0 || n == 0) return;
+        if (k == 0 || alpha == 0) {
+            scale(m, n, beta, c, cOff, ldc);
+        } else if (small(m, n, k)) {
+            GemmSmall.sgemm(transA, b.transB(), m, n, k, alpha, a, aOff, lda, b.b(), b.bOff(), b.ldb(), beta, c, cOff, ldc);
+        } else {
+            GemmPacked.sgemm(GemmBlocking.DEFAULT, transA, m, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
+        }
+    }
+
+    /** Whether a product goes to {@link GemmSmall}: matrix-vector shapes and at most {@link #SMALL} multiply-adds. */
+    private static boolean small(int m, int n, int k) {
+        return m <= 2 || n == 1 || (long) m * n * k <= SMALL;
     }
 
     /** {@code C = beta·C}, zeros when beta == 0 (old NaNs included). */
@@ -70,7 +97,7 @@ public final class Gemm {
         checkExtent("C", c, cOff, m, n, ldc);
     }
 
-    private static void checkExtent(String name, float[] x, int off, int rows, int cols, int ld) {
+    static void checkExtent(String name, float[] x, int off, int rows, int cols, int ld) {
         if (x == null) throw new IllegalArgumentException("gemm array " + name + " must not be null");
         if (off < 0) throw new IllegalArgumentException(name + " offset must be >= 0, not " + off);
         if (rows == 0 || cols == 0) return;

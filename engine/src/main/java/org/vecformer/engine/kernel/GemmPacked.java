@@ -61,14 +61,23 @@ final class GemmPacked {
     static void sgemm(GemmBlocking blocking, Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                       float beta, float[] c, int cOff, int ldc) {
+        sgemm(blocking, transA, m, n, k, alpha, a, aOff, lda, OperandB.inPlace(transB, k, n, b, bOff, ldb), beta, c, cOff, ldc);
+    }
+
+    /** As above with op(B) read in place or packed ahead in this blocking's k slices ({@link OperandB}). */
+    static void sgemm(GemmBlocking blocking, Transpose transA, int m, int n, int k, float alpha,
+                      float[] a, int aOff, int lda, OperandB b, float beta, float[] c, int cOff, int ldc) {
         if (blocking.kc() > KC) throw new IllegalArgumentException("kc=" + blocking.kc() + " exceeds the packed row stride KC=" + KC);
+        if (b.isPacked() && b.kc() != Math.min(blocking.kc(), k)) {
+            throw new IllegalArgumentException("B packed in k slices of " + b.kc() + ", the blocking slices by " + blocking.kc());
+        }
         int threads = Parallel.threads();
-        Part part = (i0, rows, j0, cols) -> part(blocking, transA, transB, k, alpha, a, aOff, lda, b, bOff, ldb,
+        Part part = (i0, rows, j0, cols) -> part(blocking, transA, k, alpha, a, aOff, lda, b,
                 beta, c, cOff, ldc, i0, rows, j0, cols);
         if (ceilDiv(n, NR) >= MIN_PANELS * threads && n >= m) {
             int chunk = roundUp(ceilDiv(n, threads), NR);
             if (threads > 1 && chunk > blockWidth(blocking, chunk) && m <= MAX_ROWS_PACKED_ONCE) {
-                sharedSlices(blocking, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc, threads, chunk);
+                sharedSlices(blocking, transA, m, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc, threads, chunk);
                 return;
             }
             Parallel.forRange(n, chunk, (from, to) -> part.run(0, m, from, to - from));
@@ -89,8 +98,8 @@ final class GemmPacked {
      * parallel loop orders the writes before the reads. The same k slices and micro-kernel calls as the
      * per-thread order, so the same bits.
      */
-    private static void sharedSlices(GemmBlocking blocking, Transpose transA, Transpose transB, int m, int n, int k, float alpha,
-                                     float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
+    private static void sharedSlices(GemmBlocking blocking, Transpose transA, int m, int n, int k, float alpha,
+                                     float[] a, int aOff, int lda, OperandB b, float beta,
                                      float[] c, int cOff, int ldc, int threads, int chunk) {
         int kc = Math.min(blocking.kc(), k), panels = ceilDiv(m, MR);
         float[] ap = GemmScratch.local().packedA(panels * MR * KC);
@@ -101,7 +110,7 @@ final class GemmPacked {
                 int i0 = from * MR;
                 GemmPacking.packA(transA, a, aOff, lda, i0, Math.min(to * MR, m) - i0, p0, depth, ap, i0 * KC);
             });
-            Parallel.forRange(n, chunk, (from, to) -> sliceTimesBlocks(transB, b, bOff, ldb, p0, depth, from, to - from,
+            Parallel.forRange(n, chunk, (from, to) -> sliceTimesBlocks(b, p0, depth, from, to - from,
                     blockWidth(blocking, to - from), ap, alpha, betaHere, c, cOff + from, ldc, m, GemmScratch.local()));
         }
     }
@@ -112,8 +121,8 @@ final class GemmPacked {
         void run(int i0, int rows, int j0, int cols);
     }
 
-    private static void part(GemmBlocking blocking, Transpose transA, Transpose transB, int k, float alpha,
-                             float[] a, int aOff, int lda, float[] b, int bOff, int ldb, float beta,
+    private static void part(GemmBlocking blocking, Transpose transA, int k, float alpha,
+                             float[] a, int aOff, int lda, OperandB b, float beta,
                              float[] c, int cOff, int ldc, int i0, int rows, int j0, int cols) {
         int kc = Math.min(blocking.kc(), k), nc = blockWidth(blocking, cols), mc = blocking.mc();
         GemmScratch scratch = GemmScratch.local();
@@ -122,12 +131,11 @@ final class GemmPacked {
             for (int pc = 0; pc < k; pc += kc) {
                 int depth = Math.min(kc, k - pc);
                 GemmPacking.packA(transA, a, aOff, lda, i0, rows, pc, depth, ap);
-                sliceTimesBlocks(transB, b, bOff, ldb, pc, depth, j0, cols, nc, ap, alpha, pc == 0 ? beta : 1f,
+                sliceTimesBlocks(b, pc, depth, j0, cols, nc, ap, alpha, pc == 0 ? beta : 1f,
                         c, cOff + i0 * ldc + j0, ldc, rows, scratch);
             }
             return;
         }
-        float[] bp = scratch.packedB(GemmPacking.evenDepth(kc) * nc);
         float[] acc = scratch.tile(MR * NR);
         float[] ap = scratch.packedA(mc * KC);
         for (int jc = 0; jc < cols; jc += nc) {
@@ -135,11 +143,12 @@ final class GemmPacked {
             for (int pc = 0; pc < k; pc += kc) {
                 int depth = Math.min(kc, k - pc);
                 float betaHere = pc == 0 ? beta : 1f;
-                GemmPacking.packB(transB, b, bOff, ldb, pc, depth, j0 + jc, w, bp);
+                float[] bp = b.block(pc, depth, j0 + jc, w, scratch);
+                int bAt = b.blockAt(pc, j0 + jc);
                 for (int ic = 0; ic < rows; ic += mc) {
                     int i = i0 + ic, h = Math.min(mc, rows - ic), cAt = cOff + i * ldc + j0 + jc;
                     GemmPacking.packA(transA, a, aOff, lda, i, h, pc, depth, ap);
-                    block(GemmPacking.evenDepth(depth), ap, bp, alpha, betaHere, c, cAt, ldc, h, w, acc);
+                    block(GemmPacking.evenDepth(depth), ap, bp, bAt, alpha, betaHere, c, cAt, ldc, h, w, acc);
                 }
             }
         }
@@ -155,28 +164,28 @@ final class GemmPacked {
      * for each B block of width {@code nc}, pack it and run every A micro-panel over it, into C from {@code cAt}
      * (the element of C at the slice's first row and column j0).
      */
-    private static void sliceTimesBlocks(Transpose transB, float[] b, int bOff, int ldb, int p0, int depth, int j0, int cols,
+    private static void sliceTimesBlocks(OperandB b, int p0, int depth, int j0, int cols,
                                          int nc, float[] ap, float alpha, float beta, float[] c, int cAt, int ldc, int rows,
                                          GemmScratch scratch) {
-        float[] bp = scratch.packedB(GemmPacking.evenDepth(depth) * nc);
         float[] acc = scratch.tile(MR * NR);
         for (int jc = 0; jc < cols; jc += nc) {
             int w = Math.min(nc, cols - jc);
-            GemmPacking.packB(transB, b, bOff, ldb, p0, depth, j0 + jc, w, bp);
-            block(GemmPacking.evenDepth(depth), ap, bp, alpha, beta, c, cAt + jc, ldc, rows, w, acc);
+            float[] bp = b.block(p0, depth, j0 + jc, w, scratch);
+            block(GemmPacking.evenDepth(depth), ap, bp, b.blockAt(p0, j0 + jc), alpha, beta, c, cAt + jc, ldc, rows, w, acc);
         }
     }
 
     /**
-     * One {@code rows × cols} block of C from a k slice packed {@code depth} deep (even): for each packed
-     * A micro-panel, every packed B micro-panel; {@code acc} is the micro-kernel's scratch tile.
+     * One {@code rows × cols} block of C from a k slice packed {@code depth} deep (even), its B micro-panels from
+     * {@code bp[bAt]} on: for each packed A micro-panel, every packed B micro-panel; {@code acc} is the
+     * micro-kernel's scratch tile.
      */
-    private static void block(int depth, float[] ap, float[] bp, float alpha, float beta,
+    private static void block(int depth, float[] ap, float[] bp, int bAt0, float alpha, float beta,
                               float[] c, int cAt, int ldc, int rows, int cols, float[] acc) {
         for (int ir = 0; ir < rows; ir += MR) {
             int h = Math.min(MR, rows - ir), aAt = ir * KC;
             for (int jr = 0; jr < cols; jr += NR) {
-                int bAt = jr / NR * depth * NR, w = Math.min(NR, cols - jr), at = cAt + ir * ldc + jr;
+                int bAt = bAt0 + jr / NR * depth * NR, w = Math.min(NR, cols - jr), at = cAt + ir * ldc + jr;
                 if (NV == 4) GemmMicroKernel.tile6x4(depth, ap, aAt, bp, bAt, alpha, beta, c, at, ldc, h, w, acc);
                 else GemmMicroKernel.tile6x2(depth, ap, aAt, bp, bAt, alpha, beta, c, at, ldc, h, w, acc);
             }

@@ -59,7 +59,8 @@ final class GemmPacking {
     }
 
     /**
-     * Packs op(B)[p0 .. p0+kc, j0 .. j0+cols) into {@code dst} (layout above). An untransposed B is read
+     * Packs op(B)[p0 .. p0+kc, j0 .. j0+cols) into {@code dst} from {@code dstOff} on (layout above, the first
+     * micro-panel at dstOff; {@link OperandB} packs whole k slices this way, a micro-panel range at a time). An untransposed B is read
      * {@link #ROWS_PER_PASS} rows at a time, each row of the block once and in order: one pass over the
      * micro-panels copies those rows' {@code NR} columns into each, {@code ROWS_PER_PASS·NR} contiguous
      * floats. Walking one micro-panel at a time instead reads {@code kc} rows {@code ldb} apart for every
@@ -68,10 +69,10 @@ final class GemmPacking {
      * 16 ms warm: each pass writes a run of 1 KiB per panel instead of scattering 128 bytes over panels
      * 64 KiB apart.
      */
-    static void packB(Transpose transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols, float[] dst) {
+    static void packB(Transpose transB, float[] b, int bOff, int ldb, int p0, int kc, int j0, int cols, float[] dst, int dstOff) {
         int depth = evenDepth(kc), full = cols / NR, panel = depth * NR;
         for (int q = 0; q * NR < cols; q++) {
-            int base = q * panel;
+            int base = dstOff + q * panel;
             if (q == full) Arrays.fill(dst, base, base + panel, 0f);
             else Arrays.fill(dst, base + kc * NR, base + panel, 0f);
         }
@@ -79,19 +80,19 @@ final class GemmPacking {
             // groups of up to 16 columns, each inside one micro-panel (NR is a multiple of the group)
             for (int j = 0, group = Math.min(NR, 16); j < cols; j += group) {
                 BlockTranspose.transpose(b, bOff + (j0 + j) * ldb + p0, ldb, Math.min(group, cols - j), kc,
-                        dst, j / NR * panel + j % NR, NR);
+                        dst, dstOff + j / NR * panel + j % NR, NR);
             }
         } else {
             int tail = cols - full * NR;
             for (int p = 0; p < kc; p += ROWS_PER_PASS) {
                 int rows = Math.min(ROWS_PER_PASS, kc - p), first = bOff + (p0 + p) * ldb + j0;
                 for (int q = 0; q < full; q++) {
-                    for (int r = 0, src = first + q * NR, d = q * panel + p * NR; r < rows; r++, src += ldb, d += NR) {
+                    for (int r = 0, src = first + q * NR, d = dstOff + q * panel + p * NR; r < rows; r++, src += ldb, d += NR) {
                         for (int v = 0; v < NR; v += S.length()) FloatVector.fromArray(S, b, src + v).intoArray(dst, d + v);
                     }
                 }
                 if (tail > 0) {
-                    for (int r = 0; r < rows; r++) System.arraycopy(b, first + r * ldb + full * NR, dst, full * panel + (p + r) * NR, tail);
+                    for (int r = 0; r < rows; r++) System.arraycopy(b, first + r * ldb + full * NR, dst, dstOff + full * panel + (p + r) * NR, tail);
                 }
             }
         }

@@ -1,5 +1,6 @@
 package org.vecformer.engine.reference;
 
+import org.vecformer.engine.kernel.OperandB;
 import org.vecformer.engine.kernel.Transpose;
 
 /**
@@ -12,6 +13,12 @@ import org.vecformer.engine.kernel.Transpose;
  */
 public final class RefGemm {
     private RefGemm() {}
+
+    /** The same product with op(B) given as an {@link OperandB}, always read in place (its source array). */
+    public static void sgemm(Transpose transA, int m, int n, int k, float alpha, float[] a, int aOff, int lda,
+                             OperandB b, float beta, float[] c, int cOff, int ldc) {
+        sgemm(transA, b.transB(), m, n, k, alpha, a, aOff, lda, b.b(), b.bOff(), b.ldb(), beta, c, cOff, ldc);
+    }
 
     public static void sgemm(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,

@@ -42,8 +42,8 @@ class GemmPackingTest {
             float[] explicit = transpose(stored, n, k);  // [k, n]
             int size = KernelSizes.ceilDiv(cols, GemmBlocking.NR) * GemmPacking.evenDepth(kc) * GemmBlocking.NR;
             float[] viaTranspose = filled(size, Float.NaN), plain = filled(size, Float.NaN);
-            GemmPacking.packB(Transpose.T, stored, 0, k, p0, kc, j0, cols, viaTranspose);
-            GemmPacking.packB(Transpose.N, explicit, 0, n, p0, kc, j0, cols, plain);
+            GemmPacking.packB(Transpose.T, stored, 0, k, p0, kc, j0, cols, viaTranspose, 0);
+            GemmPacking.packB(Transpose.N, explicit, 0, n, p0, kc, j0, cols, plain, 0);
             assertArrayEquals(plain, viaTranspose, "cols " + cols + " kc " + kc);
         }
     }

@@ -37,6 +37,12 @@ class GemmTest {
             GemmPacked.sgemm(GemmBlocking.DEFAULT, ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc);
     private static final Sgemm PACKED_TINY = (ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc) ->
             GemmPacked.sgemm(TINY, ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc);
+    /** Through the public entry with op(B) packed ahead ({@link OperandB#packed}); small shapes read it in place. */
+    private static final Sgemm PACKED_AHEAD = (ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc) ->
+            Gemm.sgemm(ta, m, n, k, al, a, ao, lda, OperandB.packed(tb, k, n, b, bo, ldb), be, c, co, ldc);
+    /** The packed path with tiny blocking and op(B) packed ahead in the same tiny k slices. */
+    private static final Sgemm PACKED_AHEAD_TINY = (ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc) ->
+            GemmPacked.sgemm(TINY, ta, m, n, k, al, a, ao, lda, OperandB.packed(TINY, tb, k, n, b, bo, ldb), be, c, co, ldc);
 
     @Test
     void matchesTwinOnEverySmallShape() {
@@ -75,6 +81,58 @@ class GemmTest {
                 check(PACKED, rnd, ta, tb, m, n, k, 0.5f, beta);
                 check(PACKED_TINY, rnd, ta, tb, m, n, k, 0.5f, beta);
             }
+    }
+
+    @Test
+    void operandPackedAheadMatchesTwin() {
+        Random rnd = new Random(31);
+        for (Transpose ta : Transpose.values()) for (Transpose tb : Transpose.values())
+            for (int s = 0; s < 20; s++) {
+                int m = 1 + pick(rnd) % 70, n = 1 + pick(rnd) % 130, k = 1 + pick(rnd);
+                float beta = s % 3 == 0 ? 0f : 0.75f;
+                check(PACKED_AHEAD, rnd, ta, tb, m, n, k, 0.5f, beta);
+                check(PACKED_AHEAD_TINY, rnd, ta, tb, m, n, k, 0.5f, beta);
+            }
+    }
+
+    /**
+     * op(B) packed once holds exactly the panels each product would have packed for itself: the same bits on one, two
+     * and three threads, for one and several k slices (odd depths too), row and column splits and the shared-A path.
+     */
+    @Test
+    void operandPackedAheadGivesTheBitsOfPackingPerProduct() {
+        Random rnd = new Random(37);
+        int before = Parallel.threads();
+        try {
+            int[][] shapes = {{131, 203, 700}, {97, 300, 41}, {40, 50, 60}, {70, 1100, 300}, {300, 70, 1500}, {5, 129, 33}};
+            for (int[] s : shapes) for (Transpose ta : Transpose.values()) for (Transpose tb : Transpose.values()) {
+                float[][] in = operands(rnd, ta, tb, s[0], s[1], s[2], 0.5f);
+                for (int t = 1; t <= 3; t++) {
+                    Parallel.setThreads(t);
+                    for (Sgemm[] pair : new Sgemm[][] {{DISPATCH, PACKED_AHEAD}, {PACKED_TINY, PACKED_AHEAD_TINY}}) {
+                        float[] perProduct = in[2].clone(), ahead = in[2].clone();
+                        run(pair[0], ta, tb, s[0], s[1], s[2], 1.25f, in[0], in[1], 0.5f, perProduct);
+                        run(pair[1], ta, tb, s[0], s[1], s[2], 1.25f, in[0], in[1], 0.5f, ahead);
+                        assertArrayEquals(perProduct, ahead, ta + "" + tb + " " + s[0] + "x" + s[1] + "x" + s[2] + " with " + t + " threads");
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
+    @Test
+    void operandOfAnotherShapeOrSlicingIsRejected() {
+        float[] x = new float[64];
+        OperandB b = OperandB.packed(Transpose.N, 4, 8, x, 0, 8);
+        assertRejected("gemm operand B is [4,8], the product needs op(B) [4,6]",
+                () -> Gemm.sgemm(Transpose.N, 2, 6, 4, 1f, x, 0, 4, b, 0f, x, 0, 8));
+        assertRejected("B [8,4] with ld=4 at offset 40 needs 72", () -> OperandB.inPlace(Transpose.T, 4, 8, x, 40, 4));
+        assertRejected("ldb=3 < 8", () -> OperandB.packed(Transpose.N, 4, 8, x, 0, 3));
+        assertRejected("B packed in k slices of 4, the blocking slices by 5",
+                () -> GemmPacked.sgemm(TINY, Transpose.N, 2, 8, 12, 1f, new float[24], 0, 12,
+                        OperandB.packed(new GemmBlocking(4, TINY.mc(), TINY.nc()), Transpose.N, 12, 8, new float[96], 0, 8), 0f, x, 0, 8));
     }
 
     @Test

@@ -27,6 +27,7 @@ import org.vecformer.engine.kernel.EmbeddingBackward;
 import org.vecformer.engine.kernel.Gemm;
 import org.vecformer.engine.kernel.LayerNorm;
 import org.vecformer.engine.kernel.LayerNormBackward;
+import org.vecformer.engine.kernel.OperandB;
 import org.vecformer.engine.kernel.ProductAbove;
 import org.vecformer.engine.kernel.Softmax;
 import org.vecformer.engine.kernel.VectorExp;
@@ -56,6 +57,13 @@ class KernelTwinsTest {
             Map.entry(BiasBackward.class, RefBiasBackward.class),
             Map.entry(EmbeddingBackward.class, RefEmbeddingBackward.class),
             Map.entry(AdamStep.class, RefAdamStep.class));
+
+    /**
+     * Public classes with static methods on arrays that compute nothing a twin could check: {@link OperandB} describes the
+     * B operand of a GEMM and copies it into the GEMM's own panel layout (its factories take the array); the products
+     * on it are {@link Gemm}'s, twinned by {@link RefGemm}.
+     */
+    static final Set<Class<?>> NOT_KERNELS = Set.of(OperandB.class);
 
     /** A public static method that takes an array: an entry point that computes (not a constant or a description). */
     static boolean computes(Method m) {
@@ -94,7 +102,7 @@ class KernelTwinsTest {
     void everyKernelThatComputesOnArraysIsListed() throws IOException {
         List<String> unlisted = new ArrayList<>();
         for (Class<?> c : classesOf(Gemm.class)) {
-            if (Modifier.isPublic(c.getModifiers()) && !signatures(c).isEmpty() && !TWINS.containsKey(c)) {
+            if (Modifier.isPublic(c.getModifiers()) && !signatures(c).isEmpty() && !TWINS.containsKey(c) && !NOT_KERNELS.contains(c)) {
                 unlisted.add(c.getSimpleName());
             }
         }

@@ -1,6 +1,7 @@
 package org.vecformer.model.train;
 
 import java.util.Locale;
+import org.vecformer.engine.kernel.OperandB;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.ShardedBackward;
 import org.vecformer.model.transformer.Weights;
@@ -13,6 +14,8 @@ import org.vecformer.model.transformer.Weights;
  * <pre>
  *   persistent   = (4 + S)·P                  weights, gradients, AdamW m and v, one gradient buffer per shard
  *                + L·(D·3hd + 3hd)            the packed Q|K|V weights of a step
+ *                + packed(D, 3hd) + packed(3hd, D) + packed(hd, D) + packed(D, hd)   per layer, and packed(D, V) + packed(V, D):
+ *                                             the step's weights packed for the GEMM, both ways round (OperandB#packedFloats)
  *                + 2·evalSize·T               the held-out batch (inputs, targets)
  *   per shard    = L·(2·r·D + r + 3·r·hd + n·H·T² + r·hd)     kept per layer: LN in/out, scale, Q|K|V, pattern, z
  *                + (2·r·D + r)                                ln_final in/out, scale
@@ -51,7 +54,10 @@ public record MemoryEstimate(long parameters, long persistentElements, long perS
         int micro = tc.microBatch(), shards = Math.min(ShardedBackward.SHARDS, micro);
         long n = (micro + shards - 1) / shards, t = c.nCtx(), r = n * t, dm = c.dModel(), hd = (long) c.nHeads() * c.dHead();
         long layers = c.nLayers(), v = c.dVocab();
-        long persistent = (4L + shards) * p + layers * (dm * 3 * hd + 3 * hd) + 2L * tc.evalSize() * t;
+        int d = c.dModel(), qkv = 3 * c.nHeads() * c.dHead(), heads = c.nHeads() * c.dHead();
+        long packed = layers * (OperandB.packedFloats(d, qkv) + OperandB.packedFloats(qkv, d) + OperandB.packedFloats(heads, d)
+                + OperandB.packedFloats(d, heads)) + OperandB.packedFloats(d, c.dVocab()) + OperandB.packedFloats(c.dVocab(), d);
+        long persistent = (4L + shards) * p + layers * (dm * 3 * hd + 3 * hd) + packed + 2L * tc.evalSize() * t;
         long perShard = layers * (2 * r * dm + r + 3 * r * hd + n * c.nHeads() * t * t + r * hd)
                 + (2 * r * dm + r)
                 + 2 * r * v + r

@@ -98,7 +98,7 @@ record AttentionSublayer() implements BlockSublayer {
         }
         float[] qkIn = pass.c.positionalEmbedding().queryKeyInput(x, () -> pass.pos, rows * dm);
         if (qkIn == null) {
-            Gemm.sgemm(Transpose.N, Transpose.N, rows, ld3, dm, 1f, x, 0, dm, pb.wQkv(), 0, ld3, beta, qkv, out, ld3);
+            Gemm.sgemm(Transpose.N, rows, ld3, dm, 1f, x, 0, dm, pb.qkv().get(), beta, qkv, out, ld3);
             return;
         }
         Gemm.sgemm(Transpose.N, Transpose.N, rows, 2 * hd, dm, 1f, qkIn, 0, dm, pb.wQkv(), 0, ld3, beta, qkv, out, ld3);
@@ -185,7 +185,7 @@ record AttentionSublayer() implements BlockSublayer {
         float[] wO = blk.wO().data();
         HookName resultName = HookName.of(Hook.RESULT, l);
         if (!pass.wants(resultName)) {
-            Gemm.sgemm(Transpose.N, Transpose.N, rows, dm, hd, 1f, z, 0, hd, wO, 0, dm, beta, out, 0, dm);
+            Gemm.sgemm(Transpose.N, rows, dm, hd, 1f, z, 0, hd, pass.forward.packed(l).o().get(), beta, out, 0, dm);
             return out;
         }
         float[] result = new float[rows * nHeads * dm];
@@ -215,7 +215,7 @@ record AttentionSublayer() implements BlockSublayer {
         int nh = bp.c.nHeads(), dh = bp.c.dHead(), hd = nh * dh, dm = bp.c.dModel();
         Block blk = bp.w.blocks().get(l);
         bp.report(HookName.of(Hook.ATTN_OUT, l), dResid, 0, dm, dm, bp.batch, bp.t, dm);
-        float[] dz = outputBackward(bp, l, blk.wO(), a.z[l], dResid);
+        float[] dz = outputBackward(bp, l, bp.forward.packed(l), a.z[l], dResid);
         bp.report(HookName.of(Hook.Z, l), dz, 0, hd, hd, bp.batch, bp.t, nh, dh);
         float[] dQkv = attentionBackward(bp, a.qkv[l], a.pattern[l], dz);
         for (int s = 0; s < 3; s++) bp.report(HookName.of(QKV_HOOKS[s], l), dQkv, s * hd, hd, 3 * hd, bp.batch, bp.t, nh, dh);
@@ -227,13 +227,12 @@ record AttentionSublayer() implements BlockSublayer {
      * attn_out = z·W_O + b_O with z [rows, H·d_head], W_O [H·d_head, d_model]: dW_O += zᵀ·dout, db_O += Σ_rows dout;
      * returns dz [rows, H·d_head] = dout·W_Oᵀ.
      */
-    private static float[] outputBackward(Backward bp, int l, Tensor wO, float[] z, float[] dOut) {
+    private static float[] outputBackward(Backward bp, int l, PackedBlock pb, float[] z, float[] dOut) {
         int rows = bp.rows, dm = bp.c.dModel(), hd = bp.c.nHeads() * bp.c.dHead();
         Gemm.sgemm(Transpose.T, Transpose.N, hd, dm, rows, 1f, z, 0, hd, dOut, 0, dm, 1f, bp.grad(ParamName.of(Param.W_O, l)), 0, dm);
         if (bp.c.biases()) BiasBackward.backward(rows, dm, dOut, 0, dm, bp.grad(ParamName.of(Param.B_O, l)), 0);
         float[] dz = new float[rows * hd];
-        Gemm.sgemm(Transpose.N, Transpose.T, rows, hd, dm, 1f, dOut, 0, dm, wO.data(), 0, dm,
-                0f, dz, 0, hd);
+        Gemm.sgemm(Transpose.N, rows, hd, dm, 1f, dOut, 0, dm, pb.oT().get(), 0f, dz, 0, hd);
         return dz;
     }
 
@@ -265,7 +264,7 @@ record AttentionSublayer() implements BlockSublayer {
         float[] qkIn = positional.queryKeyInput(x, () -> PositionalEmbedding.rows(bp.w, bp.batch, bp.t, 0), rows * dm);
         if (qkIn == null) {
             Gemm.sgemm(Transpose.T, Transpose.N, dm, ld3, rows, 1f, x, 0, dm, dQkv, 0, ld3, 0f, dW, 0, ld3);
-            Gemm.sgemm(Transpose.N, Transpose.T, rows, dm, ld3, 1f, dQkv, 0, ld3, pb.wQkv(), 0, ld3, 0f, dx, 0, dm);
+            Gemm.sgemm(Transpose.N, rows, dm, ld3, 1f, dQkv, 0, ld3, pb.qkvT().get(), 0f, dx, 0, dm);
         } else {
             Gemm.sgemm(Transpose.T, Transpose.N, dm, 2 * hd, rows, 1f, qkIn, 0, dm, dQkv, 0, ld3, 0f, dW, 0, ld3);
             Gemm.sgemm(Transpose.T, Transpose.N, dm, hd, rows, 1f, x, 0, dm, dQkv, 2 * hd, ld3, 0f, dW, 2 * hd, ld3);

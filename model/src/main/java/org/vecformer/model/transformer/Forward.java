@@ -4,6 +4,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import org.vecformer.engine.kernel.Gemm;
+import org.vecformer.engine.kernel.Transpose;
 import org.vecformer.engine.kernel.VectorOps;
 import org.vecformer.engine.tensor.Tensor;
 
@@ -26,12 +27,28 @@ final class Forward {
     private final Weights w;
     private final Architecture arch;
     private final List<PackedBlock> packed;
+    /** W_U [d_model, d_vocab] as the B operand of x·W_U, and W_Uᵀ of dx = dlogits·W_Uᵀ. */
+    private final WeightOperand unembed, unembedT;
 
+    /** A forward that multiplies by the weights in place. */
     Forward(Weights w) {
+        this(w, false);
+    }
+
+    /**
+     * With {@code packAhead}, each weight matrix is packed for the GEMM on its first product and the packed copy serves
+     * every later one ({@link WeightOperand}): for a forward shared by many passes between two weight updates (the
+     * shards of a training step). The weights must not change while such a forward is in use.
+     */
+    Forward(Weights w, boolean packAhead) {
         this.c = w.config();
         this.w = w;
         this.arch = Architecture.of(c);
-        this.packed = w.blocks().stream().map(b -> PackedBlock.of(c, b)).toList();
+        this.packed = w.blocks().stream().map(b -> PackedBlock.of(c, b, packAhead)).toList();
+        int dm = c.dModel(), v = c.dVocab();
+        float[] wU = w.wU().data();
+        this.unembed = new WeightOperand(Transpose.N, dm, v, wU, v, packAhead);
+        this.unembedT = new WeightOperand(Transpose.T, v, dm, wU, v, packAhead);
     }
 
     Config config() {
@@ -46,9 +63,19 @@ final class Forward {
         return arch;
     }
 
-    /** The fused Q|K|V weights of block {@code l}. */
+    /** The fused Q|K|V weights of block {@code l} and its weights' GEMM operands. */
     PackedBlock packed(int l) {
         return packed.get(l);
+    }
+
+    /** W_U as the B operand of x·W_U. */
+    WeightOperand unembed() {
+        return unembed;
+    }
+
+    /** W_Uᵀ as the B operand of dx = dlogits·W_Uᵀ. */
+    WeightOperand unembedT() {
+        return unembedT;
     }
 
     /** resid_pre of block 0 ([B·T, d_model]) from the tokens, offering hook_embed and hook_pos_embed; sets {@code pass.pos}. */

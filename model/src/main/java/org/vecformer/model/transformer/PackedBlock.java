@@ -1,22 +1,27 @@
 package org.vecformer.model.transformer;
 
+import org.vecformer.engine.kernel.Transpose;
 import org.vecformer.engine.kernel.VectorOps;
 import org.vecformer.engine.parallel.Parallel;
 
 /**
- * A block's Q, K, V projections packed for one GEMM:
+ * A block's weights in the forms its GEMMs read. The Q, K, V projections packed for one GEMM:
  * <pre>
  *   wQkv [d_model, 3·n_heads·d_head]   wQkv[i][s·n_heads·d_head + h·d_head + e] = W_s[h][i][e],  s = Q, K, V
  *   bQkv [3·n_heads·d_head]            the same layout of b_Q|b_K|b_V (null without biases)
  * </pre>
  * so {@code x @ wQkv} is the fused QKV buffer whose column blocks are Q, K and V, head after head, and the
  * backward's dW_Q|K|V comes out of its GEMM in the same layout ({@link #addFused} adds it into the gradients).
+ * And the B operands of the products by whole weights ({@link WeightOperand}): {@code qkv} = wQkv for x·wQkv,
+ * {@code qkvT} = wQkvᵀ for dx = dqkv·wQkvᵀ, {@code o} = W_O [n_heads·d_head, d_model] for z·W_O, {@code oT} = W_Oᵀ
+ * for dz = dout·W_Oᵀ.
  */
-record PackedBlock(float[] wQkv, float[] bQkv) {
+record PackedBlock(float[] wQkv, float[] bQkv, WeightOperand qkv, WeightOperand qkvT, WeightOperand o, WeightOperand oT) {
     /** Floats of the fused layout handled at a time by {@link #addFused}: 16 KiB per part, so the parts stay in L2. */
     private static final int STRETCH = 1 << 12;
 
-    static PackedBlock of(Config c, Block b) {
+    /** Block {@code b}'s packed forms; its whole-weight operands packed on first use when {@code packAhead}. */
+    static PackedBlock of(Config c, Block b, boolean packAhead) {
         int dm = c.dModel(), hd = c.nHeads() * c.dHead(), ld = 3 * hd;
         float[] w = new float[dm * ld];
         fuseRows(c, new float[][] {b.wQ().data(), b.wK().data(), b.wV().data()}, 0, dm, w);
@@ -27,7 +32,10 @@ record PackedBlock(float[] wQkv, float[] bQkv) {
             System.arraycopy(b.bK().data(), 0, bias, hd, hd);
             System.arraycopy(b.bV().data(), 0, bias, 2 * hd, hd);
         }
-        return new PackedBlock(w, bias);
+        float[] wO = b.wO().data();
+        return new PackedBlock(w, bias, new WeightOperand(Transpose.N, dm, ld, w, ld, packAhead),
+                new WeightOperand(Transpose.T, ld, dm, w, ld, packAhead), new WeightOperand(Transpose.N, hd, dm, wO, dm, packAhead),
+                new WeightOperand(Transpose.T, dm, hd, wO, dm, packAhead));
     }
 
     /**

@@ -58,7 +58,7 @@ record Unembedding() implements Sublayer {
                         beta, logits, b * vocab, vocab);
             }
         } else {
-            Gemm.sgemm(Transpose.N, Transpose.N, rows, vocab, dm, 1f, x, 0, dm, w.wU().data(), 0, vocab, beta, logits, 0, vocab);
+            Gemm.sgemm(Transpose.N, rows, vocab, dm, 1f, x, 0, dm, pass.forward.unembed().get(), beta, logits, 0, vocab);
         }
         return logits;
     }
@@ -73,7 +73,7 @@ record Unembedding() implements Sublayer {
         Gemm.sgemm(Transpose.T, Transpose.N, dm, v, rows, 1f, a.finalOut, 0, dm, dLogits, 0, v, 1f, bp.grad(W_U), 0, v);
         if (c.biases()) BiasBackward.backward(rows, v, dLogits, 0, v, bp.grad(B_U), 0);
         float[] dx = new float[rows * dm];
-        Gemm.sgemm(Transpose.N, Transpose.T, rows, dm, v, 1f, dLogits, 0, v, bp.w.wU().data(), 0, v, 0f, dx, 0, dm);
+        Gemm.sgemm(Transpose.N, rows, dm, v, 1f, dLogits, 0, v, bp.forward.unembedT().get(), 0f, dx, 0, dm);
         return normBackward(bp, a, dx);
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
+import org.vecformer.engine.kernel.OperandB;
 import org.vecformer.model.transformer.Config;
 import org.vecformer.model.transformer.Weights;
 
@@ -26,7 +27,12 @@ class MemoryEstimateTest {
         // batch 2 → 2 shards of n = 1 sequence, r = 3 rows, hd = 4; held-out 128 sequences
         MemoryEstimate e = MemoryEstimate.of(TINY, TrainConfig.of(10, 2, 1e-3, 1), 1, false);
         long p = 153;
-        long persistent = 6 * p /* weights, grads, m, v, 2 shard buffers */ + (4 * 12 + 12) /* packed QKV */ + 2 * 128 * 3 /* held-out ids */;
+        // weights packed for the GEMM: n rounded up to micro-panels of nr columns, the depth k to even (one k slice
+        // here); W_Q|K|V 4×12 and 12×4, W_O 4×4 both ways, W_U 4×5 and 5×4 (depth 5 packs 6 deep)
+        long nr = OperandB.packedFloats(1, 1) / 2;
+        long packedWeights = nr * (4 + 12) + nr * (4 + 4) + nr * (4 + 6);
+        long persistent = 6 * p /* weights, grads, m, v, 2 shard buffers */ + (4 * 12 + 12) /* packed QKV */ + packedWeights
+                + 2 * 128 * 3 /* held-out ids */;
         assertEquals(persistent, e.persistentElements());
         long layer = 24 /* LN in+out 2·3·4 */ + 3 /* scale */ + 36 /* qkv 3·3·4 */ + 18 /* pattern 1·2·3·3 */ + 12 /* z */;
         long fin = 24 + 3, logits = 2 * 15 + 3, backward = 36 /* 3·r·D */ + 48 /* 4·r·hd */ + 48 /* dW 4·12 */, ids = 6;
