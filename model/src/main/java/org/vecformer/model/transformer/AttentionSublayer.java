@@ -229,7 +229,7 @@ record AttentionSublayer() implements BlockSublayer {
      */
     private static float[] outputBackward(Backward bp, int l, PackedBlock pb, float[] z, float[] dOut) {
         int rows = bp.rows, dm = bp.c.dModel(), hd = bp.c.nHeads() * bp.c.dHead();
-        Gemm.sgemm(Transpose.T, Transpose.N, hd, dm, rows, 1f, z, 0, hd, dOut, 0, dm, 1f, bp.grad(ParamName.of(Param.W_O, l)), 0, dm);
+        Gemm.sgemm(Transpose.T, Transpose.N, hd, dm, rows, 1f, z, 0, hd, dOut, 0, dm, bp.weightGradBeta(), bp.grad(ParamName.of(Param.W_O, l)), 0, dm);
         if (bp.c.biases()) BiasBackward.backward(rows, dm, dOut, 0, dm, bp.grad(ParamName.of(Param.B_O, l)), 0);
         float[] dz = new float[rows * hd];
         Gemm.sgemm(Transpose.N, rows, hd, dm, 1f, dOut, 0, dm, pb.oT().get(), 0f, dz, 0, hd);

@@ -37,6 +37,12 @@ public final class Backward {
     private final Map<String, Tensor> grads;
     /** Per block, where dW_Q|K|V goes in the fused layout instead of being added into grads; null: added into grads. */
     private final float[][] fusedQkvGrads;
+    /**
+     * beta of the GEMMs that form a weight's whole gradient (dW_O, dW_U): 1 adds into grads; 0 writes over them, for a
+     * caller whose gradients are zero on entry, with the same bits (an accumulator is never -0, so acc + 0 = acc) and
+     * without reading them back: tiles of C that add into C go through the micro-kernel's slower update path.
+     */
+    private final float weightGradBeta;
     final int batch, t, rows;
     /** Parameters whose gradients {@link #activationGradients} does not form. */
     private static final Set<String> VOCAB_SIZED = Set.of(ParamName.of(ParamName.Param.W_E).tl(), ParamName.of(ParamName.Param.W_U).tl(),
@@ -44,7 +50,9 @@ public final class Backward {
     /** Told the gradients of activations as they are formed; null in training. */
     private GradientListener listener;
 
-    private Backward(Forward forward, Activations a, Map<String, Tensor> grads, float[][] fusedQkvGrads, int batch, int t) {
+    private Backward(Forward forward, Activations a, Map<String, Tensor> grads, float[][] fusedQkvGrads, boolean gradsZero,
+                     int batch, int t) {
+        this.weightGradBeta = gradsZero ? 0f : 1f;
         this.c = forward.config();
         this.w = forward.weights();
         this.forward = forward;
@@ -71,7 +79,7 @@ public final class Backward {
     public static double lossAndGradients(Weights w, int[] inputs, int[] targets, int batch, int t, float gradScale,
                                           Map<String, Tensor> grads) {
         checkShapes(w, inputs, targets, batch, t);
-        return lossAndGradients(new Forward(w), inputs, targets, batch, t, gradScale, grads, null);
+        return lossAndGradients(new Forward(w), inputs, targets, batch, t, gradScale, grads, null, false);
     }
 
     /**
@@ -79,17 +87,18 @@ public final class Backward {
      * {@code forward} (shapes checked by the caller), and, when {@code fusedQkvGrads} is not null, block l's dW_Q|K|V
      * not added into {@code grads} but written over {@code fusedQkvGrads[l]} [d_model, 3·n_heads·d_head] in the
      * {@link PackedBlock} layout, as the GEMM forms it: a caller summing many such gradients ({@link ShardedBackward})
-     * then rearranges one sum instead of each of them.
+     * then rearranges one sum instead of each of them. With {@code gradsZero} the caller's gradients are all zero on
+     * entry (the result is the same as adding).
      */
     static double lossAndGradients(Forward forward, int[] inputs, int[] targets, int batch, int t, float gradScale,
-                                   Map<String, Tensor> grads, float[][] fusedQkvGrads) {
+                                   Map<String, Tensor> grads, float[][] fusedQkvGrads, boolean gradsZero) {
         Config c = forward.config();
         Activations a = new Activations(c.nLayers());
         float[] logits = forward.training(inputs, batch, t, a);
         int rows = batch * t;
         float[] loss = new float[rows], dLogits = new float[logits.length];
         CrossEntropy.forwardBackward(logits, 0, c.dVocab(), rows, c.dVocab(), targets, gradScale, loss, dLogits, 0, c.dVocab());
-        Backward b = new Backward(forward, a, grads, fusedQkvGrads, batch, t);
+        Backward b = new Backward(forward, a, grads, fusedQkvGrads, gradsZero, batch, t);
         Architecture arch = forward.architecture();
         float[] dResid = arch.unembedding().backward(b, a, dLogits);
         b.blocks(dResid);
@@ -137,7 +146,7 @@ public final class Backward {
         w.stateDict().forEach((name, p) -> {
             if (!VOCAB_SIZED.contains(name)) scratch.put(name, Tensor.zeros(p.shape()));
         });
-        Backward b = new Backward(forward, a, scratch, null, batch, t);
+        Backward b = new Backward(forward, a, scratch, null, true, batch, t);
         b.listener = listener;
         b.blocks(forward.architecture().unembedding().inputBackward(b, a, dLogits.copy().data(), last));
         return new Run(logits, cached);
@@ -188,6 +197,11 @@ public final class Backward {
     float[] grad(ParamName name) {
         Tensor g = grads.get(name.tl());
         return g == null ? null : g.data();
+    }
+
+    /** beta for the GEMM forming a weight's whole gradient: 0 when the gradients are zero on entry, else 1 (add). */
+    float weightGradBeta() {
+        return weightGradBeta;
     }
 
     /** Where block l's fused dW_Q|K|V is written, or null when it is added into the Q, K and V gradients. */

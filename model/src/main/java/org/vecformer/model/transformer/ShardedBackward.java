@@ -83,7 +83,7 @@ public final class ShardedBackward {
                 Map<String, Tensor> g = shardGrads.get(s);
                 int b0 = first(s, batch, shards), n = first(s + 1, batch, shards) - b0;
                 shardLoss[s] = Backward.lossAndGradients(forward, Arrays.copyOfRange(inputs, b0 * t, (b0 + n) * t),
-                        Arrays.copyOfRange(targets, b0 * t, (b0 + n) * t), n, t, gradScale, g, shardQkvGrads.get(s));
+                        Arrays.copyOfRange(targets, b0 * t, (b0 + n) * t), n, t, gradScale, g, shardQkvGrads.get(s), true);
             }
         });
         float[][] parts = new float[shards][];

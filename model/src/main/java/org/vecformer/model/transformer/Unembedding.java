@@ -70,7 +70,7 @@ record Unembedding() implements Sublayer {
     float[] backward(Backward bp, Activations a, float[] dLogits) {
         Config c = bp.c;
         int rows = bp.rows, dm = c.dModel(), v = c.dVocab();
-        Gemm.sgemm(Transpose.T, Transpose.N, dm, v, rows, 1f, a.finalOut, 0, dm, dLogits, 0, v, 1f, bp.grad(W_U), 0, v);
+        Gemm.sgemm(Transpose.T, Transpose.N, dm, v, rows, 1f, a.finalOut, 0, dm, dLogits, 0, v, bp.weightGradBeta(), bp.grad(W_U), 0, v);
         if (c.biases()) BiasBackward.backward(rows, v, dLogits, 0, v, bp.grad(B_U), 0);
         float[] dx = new float[rows * dm];
         Gemm.sgemm(Transpose.N, rows, dm, v, 1f, dLogits, 0, v, bp.forward.unembedT().get(), 0f, dx, 0, dm);
