@@ -37,7 +37,7 @@ import jdk.incubator.vector.VectorSpecies;
  * half-written lines. Down the destination rows it took 0.5-0.6 µs. At 4 KiB even one block's 16 rows (32 lines,
  * the stores straddling lines) overflow a set's 12 ways: 3.0 µs along the source, 1.7 down the destination rows,
  * 0.64 staged. When the source's rows crowd too (packing a transposed A, rows 2 or 6 KiB apart, into a panel whose
- * rows are 4 KiB apart) the other orders read source lines again and again: staging made those GEMMs 1-3% slower.
+ * rows were 4 KiB apart before {@link GemmBlocking#A_ROW} padded them) the other orders read source lines again and again: staging made those GEMMs 1-3% slower.
  */
 final class BlockTranspose {
     /** Whether this width's vectors hold 16 floats, the block size. */

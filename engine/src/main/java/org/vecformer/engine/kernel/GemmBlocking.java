@@ -32,7 +32,8 @@ package org.vecformer.engine.kernel;
  * from 12 to 6 rows; kc 1024 at 6 × 64 measured 1-5% faster than kc 512 at 12 × 32 on every shape of the
  * benchmark on one thread. Widening nc as far as L2 allows for a shallower product (nc 384 at k 512) was 5-6% slower
  * than keeping the rule's nc 192 on the unembedding and QKV shapes; nc 128 or 256 was no better, and
- * padding the packed A rows by a vector (so its 6 rows do not share L1 sets) was level. This replaced the analytical
+ * padding the packed A rows by a vector (so its 6 rows do not share L1 sets) was level for the micro-kernel (it is
+ * padded now for the packing's sake, {@link #A_ROW}). This replaced the analytical
  * model of Low et al. ("Analytical modeling is enough for high-performance BLIS", 2016) turned round for our
  * order, which sizes kc so a streamed B micro-panel fits L1 (kc 256 on a 48 KiB L1d): on an AMD EPYC Zen 5
  * guest it ran 5-20% slower than these rules on 2048³, the QKV and unembedding shapes (one thread, alternating
@@ -70,11 +71,17 @@ record GemmBlocking(int kc, int mc, int nc) {
         case CpuCaches.Found f -> forCaches(f.caches());
         case CpuCaches.Unreadable u -> FIXED;
     };
-    /**
-     * Deepest k slice, and the row stride of a packed A micro-panel: {@link #DEFAULT}'s kc. A static final,
-     * so C2 folds it into every broadcast's displacement (see {@link GemmMicroKernel}).
-     */
+    /** Deepest k slice: {@link #DEFAULT}'s kc. */
     static final int KC = DEFAULT.kc;
+    /**
+     * Row stride of a packed A micro-panel: {@link #KC} and one vector more. A static final, so C2 folds it into every
+     * broadcast's displacement (see {@link GemmMicroKernel}). The vector of padding puts rows that would otherwise lie a
+     * whole number of L1 ways apart (4 KiB at kc 1024: every row in one set) into different sets; the micro-kernel
+     * does not mind either way, but the transposed packing of A (a weight gradient's xᵀ) writes 16 such rows at a
+     * time: products with a transposed A, 512×512×256 and 512×1536×256, went 2-12% faster on one thread and 19% on
+     * two, other shapes level (both builds in one process, Zen 5).
+     */
+    static final int A_ROW = KC + Simd.LANES;
 
     GemmBlocking {
         if (kc < 1 || mc < MR || mc % MR != 0 || nc < NR || nc % NR != 0) {

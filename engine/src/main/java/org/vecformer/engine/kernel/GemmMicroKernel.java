@@ -1,6 +1,6 @@
 package org.vecformer.engine.kernel;
 
-import static org.vecformer.engine.kernel.GemmBlocking.KC;
+import static org.vecformer.engine.kernel.GemmBlocking.A_ROW;
 import static org.vecformer.engine.kernel.GemmBlocking.NR;
 
 import jdk.incubator.vector.FloatVector;
@@ -8,7 +8,7 @@ import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The register-tiled micro-kernels: one full {@code MR × NR} tile of C ({@code MR = 6} rows × {@code NV}
- * vectors) from a packed A micro-panel ({@code MR × kc}, element (r, p) at {@code ap[aAt + r·KC + p]}) and a
+ * vectors) from a packed A micro-panel ({@code MR × kc}, element (r, p) at {@code ap[aAt + r·A_ROW + p]}) and a
  * packed B micro-panel ({@code kc × NR}, element (p, j) at {@code bp[bAt + p·NR + j]}), layouts in
  * {@link GemmPacking}:
  * <pre>
@@ -26,7 +26,7 @@ import jdk.incubator.vector.VectorSpecies;
  * What C2 needs to keep the loop tight, each measured on AVX-512 (the first two with A and B in L1):
  * <ul>
  *   <li>one method per tile size, the accumulators named locals (arrays of vectors are boxed);</li>
- *   <li>A's row stride is the constant {@link GemmBlocking#KC}, so every broadcast is a load at a fixed
+ *   <li>A's row stride is the constant {@link GemmBlocking#A_ROW}, so every broadcast is a load at a fixed
  *       displacement and every bounds check leaves the loop (a variable stride costs a check or an
  *       address computation per broadcast: 12×2 tile 120 instead of 165 GFLOPS);</li>
  *   <li>for the 6 × 2 tile, two k steps per iteration ({@code kc} is even, the packing pads it with a
@@ -36,7 +36,7 @@ import jdk.incubator.vector.VectorSpecies;
  * The zero step adds {@code +0} to accumulators that start at {@code +0} and so are never {@code -0}: it
  * changes no bit.
  *
- * <p>A full tile with {@code beta == 0} (every tile of a product with {@code k <= KC}, the first k slice
+ * <p>A full tile with {@code beta == 0} (every tile of a product with {@code k <= kc}, the first k slice
  * of a deeper one) is stored straight from the registers, {@code alpha·acc} row by row. Any other tile
  * spills its accumulators to the {@code acc} scratch tile and C is updated from there, whole vectors
  * where a row of the tile is full and scalars past the edge of C. Both ways compute the same products,
@@ -73,19 +73,19 @@ final class GemmMicroKernel {
             a = FloatVector.broadcast(S, ap[pa]);
             c000 = a.fma(b0, c000);
             c001 = a.fma(b1, c001);
-            a = FloatVector.broadcast(S, ap[pa + KC]);
+            a = FloatVector.broadcast(S, ap[pa + A_ROW]);
             c010 = a.fma(b0, c010);
             c011 = a.fma(b1, c011);
-            a = FloatVector.broadcast(S, ap[pa + 2 * KC]);
+            a = FloatVector.broadcast(S, ap[pa + 2 * A_ROW]);
             c020 = a.fma(b0, c020);
             c021 = a.fma(b1, c021);
-            a = FloatVector.broadcast(S, ap[pa + 3 * KC]);
+            a = FloatVector.broadcast(S, ap[pa + 3 * A_ROW]);
             c030 = a.fma(b0, c030);
             c031 = a.fma(b1, c031);
-            a = FloatVector.broadcast(S, ap[pa + 4 * KC]);
+            a = FloatVector.broadcast(S, ap[pa + 4 * A_ROW]);
             c040 = a.fma(b0, c040);
             c041 = a.fma(b1, c041);
-            a = FloatVector.broadcast(S, ap[pa + 5 * KC]);
+            a = FloatVector.broadcast(S, ap[pa + 5 * A_ROW]);
             c050 = a.fma(b0, c050);
             c051 = a.fma(b1, c051);
             b0 = FloatVector.fromArray(S, bp, pb + NR);
@@ -93,19 +93,19 @@ final class GemmMicroKernel {
             a = FloatVector.broadcast(S, ap[pa + 1]);
             c000 = a.fma(b0, c000);
             c001 = a.fma(b1, c001);
-            a = FloatVector.broadcast(S, ap[pa + 1 + KC]);
+            a = FloatVector.broadcast(S, ap[pa + 1 + A_ROW]);
             c010 = a.fma(b0, c010);
             c011 = a.fma(b1, c011);
-            a = FloatVector.broadcast(S, ap[pa + 1 + 2 * KC]);
+            a = FloatVector.broadcast(S, ap[pa + 1 + 2 * A_ROW]);
             c020 = a.fma(b0, c020);
             c021 = a.fma(b1, c021);
-            a = FloatVector.broadcast(S, ap[pa + 1 + 3 * KC]);
+            a = FloatVector.broadcast(S, ap[pa + 1 + 3 * A_ROW]);
             c030 = a.fma(b0, c030);
             c031 = a.fma(b1, c031);
-            a = FloatVector.broadcast(S, ap[pa + 1 + 4 * KC]);
+            a = FloatVector.broadcast(S, ap[pa + 1 + 4 * A_ROW]);
             c040 = a.fma(b0, c040);
             c041 = a.fma(b1, c041);
-            a = FloatVector.broadcast(S, ap[pa + 1 + 5 * KC]);
+            a = FloatVector.broadcast(S, ap[pa + 1 + 5 * A_ROW]);
             c050 = a.fma(b0, c050);
             c051 = a.fma(b1, c051);
         }
@@ -159,27 +159,27 @@ final class GemmMicroKernel {
             c01 = a.fma(b1, c01);
             c02 = a.fma(b2, c02);
             c03 = a.fma(b3, c03);
-            a = FloatVector.broadcast(S, ap[pa + KC]);
+            a = FloatVector.broadcast(S, ap[pa + A_ROW]);
             c10 = a.fma(b0, c10);
             c11 = a.fma(b1, c11);
             c12 = a.fma(b2, c12);
             c13 = a.fma(b3, c13);
-            a = FloatVector.broadcast(S, ap[pa + 2 * KC]);
+            a = FloatVector.broadcast(S, ap[pa + 2 * A_ROW]);
             c20 = a.fma(b0, c20);
             c21 = a.fma(b1, c21);
             c22 = a.fma(b2, c22);
             c23 = a.fma(b3, c23);
-            a = FloatVector.broadcast(S, ap[pa + 3 * KC]);
+            a = FloatVector.broadcast(S, ap[pa + 3 * A_ROW]);
             c30 = a.fma(b0, c30);
             c31 = a.fma(b1, c31);
             c32 = a.fma(b2, c32);
             c33 = a.fma(b3, c33);
-            a = FloatVector.broadcast(S, ap[pa + 4 * KC]);
+            a = FloatVector.broadcast(S, ap[pa + 4 * A_ROW]);
             c40 = a.fma(b0, c40);
             c41 = a.fma(b1, c41);
             c42 = a.fma(b2, c42);
             c43 = a.fma(b3, c43);
-            a = FloatVector.broadcast(S, ap[pa + 5 * KC]);
+            a = FloatVector.broadcast(S, ap[pa + 5 * A_ROW]);
             c50 = a.fma(b0, c50);
             c51 = a.fma(b1, c51);
             c52 = a.fma(b2, c52);

@@ -1,5 +1,6 @@
 package org.vecformer.engine.kernel;
 
+import static org.vecformer.engine.kernel.GemmBlocking.A_ROW;
 import static org.vecformer.engine.kernel.GemmBlocking.KC;
 import static org.vecformer.engine.kernel.GemmBlocking.MR;
 import static org.vecformer.engine.kernel.GemmBlocking.NR;
@@ -67,7 +68,7 @@ final class GemmPacked {
     /** As above with op(B) read in place or packed ahead in this blocking's k slices ({@link OperandB}). */
     static void sgemm(GemmBlocking blocking, Transpose transA, int m, int n, int k, float alpha,
                       float[] a, int aOff, int lda, OperandB b, float beta, float[] c, int cOff, int ldc) {
-        if (blocking.kc() > KC) throw new IllegalArgumentException("kc=" + blocking.kc() + " exceeds the packed row stride KC=" + KC);
+        if (blocking.kc() > KC) throw new IllegalArgumentException("kc=" + blocking.kc() + " exceeds the deepest slice KC=" + KC);
         if (b.isPacked() && b.kc() != Math.min(blocking.kc(), k)) {
             throw new IllegalArgumentException("B packed in k slices of " + b.kc() + ", the blocking slices by " + blocking.kc());
         }
@@ -102,13 +103,13 @@ final class GemmPacked {
                                      float[] a, int aOff, int lda, OperandB b, float beta,
                                      float[] c, int cOff, int ldc, int threads, int chunk) {
         int kc = Math.min(blocking.kc(), k), panels = ceilDiv(m, MR);
-        float[] ap = GemmScratch.local().packedA(panels * MR * KC);
+        float[] ap = GemmScratch.local().packedA(panels * MR * A_ROW);
         for (int pc = 0; pc < k; pc += kc) {
             int p0 = pc, depth = Math.min(kc, k - pc);
             float betaHere = pc == 0 ? beta : 1f;
             Parallel.forRange(panels, ceilDiv(panels, threads), (from, to) -> {
                 int i0 = from * MR;
-                GemmPacking.packA(transA, a, aOff, lda, i0, Math.min(to * MR, m) - i0, p0, depth, ap, i0 * KC);
+                GemmPacking.packA(transA, a, aOff, lda, i0, Math.min(to * MR, m) - i0, p0, depth, ap, i0 * A_ROW);
             });
             Parallel.forRange(n, chunk, (from, to) -> sliceTimesBlocks(b, p0, depth, from, to - from,
                     blockWidth(blocking, to - from), ap, alpha, betaHere, c, cOff + from, ldc, m, GemmScratch.local()));
@@ -127,7 +128,7 @@ final class GemmPacked {
         int kc = Math.min(blocking.kc(), k), nc = blockWidth(blocking, cols), mc = blocking.mc();
         GemmScratch scratch = GemmScratch.local();
         if (cols > nc && rows <= MAX_ROWS_PACKED_ONCE) {
-            float[] ap = scratch.packedA(roundUp(rows, MR) * KC);
+            float[] ap = scratch.packedA(roundUp(rows, MR) * A_ROW);
             for (int pc = 0; pc < k; pc += kc) {
                 int depth = Math.min(kc, k - pc);
                 GemmPacking.packA(transA, a, aOff, lda, i0, rows, pc, depth, ap);
@@ -137,7 +138,7 @@ final class GemmPacked {
             return;
         }
         float[] acc = scratch.tile(MR * NR);
-        float[] ap = scratch.packedA(mc * KC);
+        float[] ap = scratch.packedA(mc * A_ROW);
         for (int jc = 0; jc < cols; jc += nc) {
             int w = Math.min(nc, cols - jc);
             for (int pc = 0; pc < k; pc += kc) {
@@ -183,7 +184,7 @@ final class GemmPacked {
     private static void block(int depth, float[] ap, float[] bp, int bAt0, float alpha, float beta,
                               float[] c, int cAt, int ldc, int rows, int cols, float[] acc) {
         for (int ir = 0; ir < rows; ir += MR) {
-            int h = Math.min(MR, rows - ir), aAt = ir * KC;
+            int h = Math.min(MR, rows - ir), aAt = ir * A_ROW;
             for (int jr = 0; jr < cols; jr += NR) {
                 int bAt = bAt0 + jr / NR * depth * NR, w = Math.min(NR, cols - jr), at = cAt + ir * ldc + jr;
                 if (NV == 4) GemmMicroKernel.tile6x4(depth, ap, aAt, bp, bAt, alpha, beta, c, at, ldc, h, w, acc);

@@ -1,6 +1,6 @@
 package org.vecformer.engine.kernel;
 
-import static org.vecformer.engine.kernel.GemmBlocking.KC;
+import static org.vecformer.engine.kernel.GemmBlocking.A_ROW;
 import static org.vecformer.engine.kernel.GemmBlocking.MR;
 import static org.vecformer.engine.kernel.GemmBlocking.NR;
 import static org.vecformer.engine.kernel.KernelSizes.roundUp;
@@ -15,8 +15,8 @@ import jdk.incubator.vector.VectorSpecies;
  * micro-kernel takes two k steps at a time): {@link #evenDepth}.
  *
  * <p>Packed A block of {@code rows × kc} (rows of op(A) from {@code i0}, depth from {@code p0}):
- * ⌈rows/MR⌉ micro-panels of {@code MR × KC}; element (i, p) lives at
- * {@code dst[(i/MR)·MR·KC + (i%MR)·KC + p]}; rows past {@code rows} are zero, steps past the even depth
+ * ⌈rows/MR⌉ micro-panels of {@code MR × A_ROW}; element (i, p) lives at
+ * {@code dst[(i/MR)·MR·A_ROW + (i%MR)·A_ROW + p] = dst[i·A_ROW + p]}; rows past {@code rows} are zero, steps past the even depth
  * are not read.
  *
  * <p>Packed B block of {@code kc × cols} (depth from {@code p0}, columns of op(B) from {@code j0}):
@@ -37,25 +37,25 @@ final class GemmPacking {
 
     /**
      * Packs op(A)[i0 .. i0+rows, p0 .. p0+kc) into {@code dst} (layout above, where row i of the block starts at
-     * {@code i·KC}): op(A)[i][p] is {@code a[aOff + i·lda + p]} (rows copied whole), or {@code a[aOff + p·lda + i]}
+     * {@code i·A_ROW}): op(A)[i][p] is {@code a[aOff + i·lda + p]} (rows copied whole), or {@code a[aOff + p·lda + i]}
      * when A is transposed ({@link BlockTranspose}).
      */
     static void packA(Transpose transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] dst) {
         packA(transA, a, aOff, lda, i0, rows, p0, kc, dst, 0);
     }
 
-    /** {@link #packA} into {@code dst} from {@code dstOff} on (a multiple of MR·KC: the first micro-panel written). */
+    /** {@link #packA} into {@code dst} from {@code dstOff} on (a multiple of MR·A_ROW: the first micro-panel written). */
     static void packA(Transpose transA, float[] a, int aOff, int lda, int i0, int rows, int p0, int kc, float[] dst, int dstOff) {
         int depth = evenDepth(kc);
         if (transA == Transpose.N) {
-            for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (i0 + i) * lda + p0, dst, dstOff + i * KC, kc);
+            for (int i = 0; i < rows; i++) System.arraycopy(a, aOff + (i0 + i) * lda + p0, dst, dstOff + i * A_ROW, kc);
         } else {
-            BlockTranspose.transpose(a, aOff + p0 * lda + i0, lda, kc, rows, dst, dstOff, KC);
+            BlockTranspose.transpose(a, aOff + p0 * lda + i0, lda, kc, rows, dst, dstOff, A_ROW);
         }
         if (depth > kc) {
-            for (int i = 0; i < rows; i++) dst[dstOff + i * KC + kc] = 0f;
+            for (int i = 0; i < rows; i++) dst[dstOff + i * A_ROW + kc] = 0f;
         }
-        for (int i = rows; i < roundUp(rows, MR); i++) Arrays.fill(dst, dstOff + i * KC, dstOff + i * KC + depth, 0f);
+        for (int i = rows; i < roundUp(rows, MR); i++) Arrays.fill(dst, dstOff + i * A_ROW, dstOff + i * A_ROW + depth, 0f);
     }
 
     /**

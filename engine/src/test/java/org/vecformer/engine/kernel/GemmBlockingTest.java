@@ -101,6 +101,6 @@ class GemmBlockingTest {
         float[] x = new float[64 * 64];
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> GemmPacked.sgemm(deep, Transpose.N,
                 Transpose.N, 8, 8, 8, 1f, x, 0, 8, x, 0, 8, 0f, new float[64], 0, 8));
-        assertTrue(e.getMessage().contains("exceeds the packed row stride"), e.getMessage());
+        assertTrue(e.getMessage().contains("exceeds the deepest slice"), e.getMessage());
     }
 }

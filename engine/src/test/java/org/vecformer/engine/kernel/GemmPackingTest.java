@@ -25,7 +25,7 @@ class GemmPackingTest {
             int i0 = rnd.nextInt(3), p0 = rnd.nextInt(3), m = i0 + rows + rnd.nextInt(4), k = p0 + kc + rnd.nextInt(4);
             float[] stored = Lengths.random(rnd, k * m, 0);  // A stored [k, m]: op(A) = Aᵀ is [m, k]
             float[] explicit = transpose(stored, k, m);  // [m, k]
-            int size = KernelSizes.roundUp(rows, GemmBlocking.MR) * GemmBlocking.KC;
+            int size = KernelSizes.roundUp(rows, GemmBlocking.MR) * GemmBlocking.A_ROW;
             float[] viaTranspose = filled(size, Float.NaN), plain = filled(size, Float.NaN);
             GemmPacking.packA(Transpose.T, stored, 0, m, i0, rows, p0, kc, viaTranspose);
             GemmPacking.packA(Transpose.N, explicit, 0, k, i0, rows, p0, kc, plain);
