@@ -17,8 +17,8 @@ import org.vecformer.engine.parallel.Parallel;
  *   dS_IJ  = s · P_IJ ∘ (dP_IJ − D_I)                 zero above the diagonal
  *   dQ_I  += dS_IJ · K_J,   dK_J += dS_IJᵀ · Q_I,   dV_J += P_IJᵀ · dZ_I
  * </pre>
- * The four products are register-tiled ({@link AttentionBackwardMicro}: 8 rows of the output by up to 4 vectors of
- * columns, accumulators in registers over the whole contraction) and skip the tiles above the diagonal. D is the
+ * The four products are register-tiled ({@link AttentionBackwardMicro}: 6 or 8 rows of the output by up to 4 vectors
+ * of columns, accumulators in registers over the whole contraction) and skip the tiles above the diagonal. D is the
  * softmax backward's row sum Σ_j P_ij·dP_ij rather than dZ_i·z_i, so the pattern is the only forward output read.
  * Reading the stored P rather than recomputing it per tile from Q, K and each row's log-sum-exp (FlashAttention-2):
  * with keys in lanes P's rows are used as stored, while a recomputation costs a Q·Kᵀ product and an exponential per
@@ -37,7 +37,7 @@ import org.vecformer.engine.parallel.Parallel;
 public final class AttentionBackward {
     private static final VectorSpecies<Float> S = Simd.F;
     private static final int L = S.length();
-    private static final int R = AttentionBackwardMicro.ROWS;
+
     /** Queries per block: the rows of one dS scratch block. */
     static final int QUERY_BLOCK = 64;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -90,6 +90,9 @@ public final class AttentionBackward {
                         float[] dq, int dqOff, float[] dk, int dkOff, float[] dv, int dvOff, int ldd, Scratch s) {
         void run() {
             int tPad = stride(t);
+            // rows per tile: six where dQ, dK, dV are four vectors wide or more (the 6 × 4 kernel), else eight (4 × 4
+            // twice, 8 × 2, 8 × 1: a 16- or 32-wide head keeps 16 or 8 accumulators busy)
+            int r = d >= 4 * L ? AttentionBackwardMicro.ROWS_WIDE : AttentionBackwardMicro.ROWS;
             float[] vt = s.vt, ds = s.ds, kh = s.kh, qb = s.qb, dzb = s.dzb;
             BlockTranspose.transpose(v, vOff, ld, t, d, vt, 0, tPad);
             for (int e = 0; e < d; e++) Arrays.fill(vt, e * tPad + t, (e + 1) * tPad, 0f);
@@ -98,19 +101,19 @@ public final class AttentionBackward {
                 int bq = Math.min(QUERY_BLOCK, t - i0), n = i0 + bq;
                 copyRows(q, qOff + i0 * ld, ld, bq, d, qb);
                 copyRows(dz, dzOff + i0 * ldz, ldz, bq, d, dzb);
-                for (int ib = 0; ib < bq; ib += R) {
-                    int rows = Math.min(R, bq - ib), keys = roundUp(Math.min(n, i0 + ib + rows));
+                for (int ib = 0; ib < bq; ib += r) {
+                    int rows = Math.min(r, bq - ib), keys = roundUp(Math.min(n, i0 + ib + rows));
                     for (int i = ib; i < ib + rows; i++) Arrays.fill(ds, i * tPad, i * tPad + keys, 0f);
                     AttentionBackwardMicro.rows(rows, keys, d, dzb, ib * d, d, 1, vt, 0, tPad, ds, ib * tPad, tPad);
                 }
                 for (int i = 0; i < bq; i++) softmaxBackward(ds, i * tPad, pOff + (i0 + i) * t, i0 + i + 1, n);
-                for (int ib = 0; ib < bq; ib += R) {
-                    int rows = Math.min(R, bq - ib), keys = Math.min(n, i0 + ib + rows);
+                for (int ib = 0; ib < bq; ib += r) {
+                    int rows = Math.min(r, bq - ib), keys = Math.min(n, i0 + ib + rows);
                     AttentionBackwardMicro.rows(rows, d, keys, ds, ib * tPad, tPad, 1, kh, 0, d,
                             dq, dqOff + (i0 + ib) * ldd, ldd);
                 }
-                for (int jb = 0; jb < n; jb += R) {
-                    int rows = Math.min(R, n - jb), first = Math.max(0, jb - i0), kn = bq - first;
+                for (int jb = 0; jb < n; jb += r) {
+                    int rows = Math.min(r, n - jb), first = Math.max(0, jb - i0), kn = bq - first;
                     AttentionBackwardMicro.rows(rows, d, kn, ds, first * tPad + jb, 1, tPad, qb, first * d, d,
                             dk, dkOff + jb * ldd, ldd);
                     AttentionBackwardMicro.rows(rows, d, kn, p, pOff + (i0 + first) * t + jb, 1, t, dzb, first * d, d,
