@@ -47,6 +47,8 @@ import org.vecformer.engine.parallel.Parallel;
  * </pre>
  * On one thread that gained 2-8% on the unembedding 1024×48262×512 (which repacked A 95 times) and
  * about 5% at 2048³, and was even at 1024³ and 1024×1536×512 (alternating A/B runs of both builds).
+ * "Pack B block" means: take it from op(B) packed ahead when the caller gave one ({@link OperandB#packed}: the
+ * same k slices and panels, so the same bits), else pack it now into this thread's buffer.
  * A part's columns are cut into ⌈cols/nc⌉ B blocks of equal width (rounded up to NR), so no thin block is
  * left at the end. Either way k is never split and the k slices are fixed, so every element is summed in the same order
  * for any thread count, split and loop order.
@@ -54,7 +56,7 @@ import org.vecformer.engine.parallel.Parallel;
 final class GemmPacked {
     /** Fewest B micro-panels per thread for which threads split C's columns rather than its rows. */
     static final int MIN_PANELS = 4;
-    /** Most rows of a part whose k slices of A are packed whole: 2²¹ floats (8 MiB) per thread, 2048 rows at KC = 1024. */
+    /** Most rows of a part whose k slices of A are packed whole: 2048 rows at KC = 1024 (8.1 MiB per thread with rows {@link GemmBlocking#A_ROW} apart). */
     static final int MAX_ROWS_PACKED_ONCE = (1 << 21) / KC;
 
     private GemmPacked() {}
