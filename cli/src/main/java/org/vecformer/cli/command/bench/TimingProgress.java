@@ -8,7 +8,9 @@ import org.vecformer.cli.command.Words;
 
 /**
  * Progress of a timed benchmark whose number of calls is not known ahead ({@link org.vecformer.engine.diag.BestOf} warms
- * up and then times rounds until two agree): "what: N calls, best so far, elapsed" on standard error. Quiet for the first
+ * up and then times rounds until two agree): "what: N calls, fastest so far, elapsed" on standard error. The fastest call
+ * counts warm-up and unsettled rounds too, which the result leaves out, so the result can read slower than the progress
+ * did (a d_model 512 training step showed 198 ms here and 234 ms as its result on a host whose speed drifted). Quiet for the first
  * {@link ProgressLine#QUIET_NANOS}, so short benchmarks print nothing; then one line rewritten on a terminal at most every
  * {@link #TERMINAL_EVERY_NANOS}, and otherwise a plain line at most every {@link #PLAIN_EVERY_NANOS}, so a log stays
  * short. Between lines a call costs two clock reads and a comparison: a GEMM of a few microseconds timed this way is not
@@ -64,7 +66,7 @@ final class TimingProgress {
         if (elapsed < ProgressLine.QUIET_NANOS) return;
         if (lastLine != Long.MIN_VALUE && now - lastLine < (terminal ? TERMINAL_EVERY_NANOS : PLAIN_EVERY_NANOS)) return;
         lastLine = now;
-        String line = String.format(Locale.ROOT, "%s: %d call%s, best %.3f %s, %s", what, calls, calls == 1 ? "" : "s",
+        String line = String.format(Locale.ROOT, "%s: %d call%s, fastest so far %.3f %s, %s", what, calls, calls == 1 ? "" : "s",
                 bestSeconds / unitsPerCall * 1e3, unit, Words.duration(elapsed * 1e-9));
         if (terminal) {
             err.print("\r" + line);
