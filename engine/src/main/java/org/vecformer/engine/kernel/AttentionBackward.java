@@ -37,7 +37,6 @@ import org.vecformer.engine.parallel.Parallel;
 public final class AttentionBackward {
     private static final VectorSpecies<Float> S = Simd.F;
     private static final int L = S.length();
-
     /** Queries per block: the rows of one dS scratch block. */
     static final int QUERY_BLOCK = 64;
     private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);

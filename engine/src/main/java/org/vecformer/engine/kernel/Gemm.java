@@ -33,14 +33,7 @@ public final class Gemm {
                              float[] a, int aOff, int lda, float[] b, int bOff, int ldb,
                              float beta, float[] c, int cOff, int ldc) {
         checkArgs(transA, transB, m, n, k, a, aOff, lda, b, bOff, ldb, c, cOff, ldc);
-        if (m == 0 || n == 0) return;
-        if (k == 0 || alpha == 0) {
-            scale(m, n, beta, c, cOff, ldc);
-        } else if (small(m, n, k)) {
-            GemmSmall.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        } else {
-            GemmPacked.sgemm(GemmBlocking.DEFAULT, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
-        }
+        dispatch(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, null, beta, c, cOff, ldc);
     }
 
     /**
@@ -55,19 +48,26 @@ public final class Gemm {
             throw new IllegalArgumentException("gemm operand B is [" + b.k() + "," + b.n() + "], the product needs op(B) [" + k + "," + n + "]");
         }
         checkArgs(transA, b.transB(), m, n, k, a, aOff, lda, b.b(), b.bOff(), b.ldb(), c, cOff, ldc);
+        dispatch(transA, b.transB(), m, n, k, alpha, a, aOff, lda, b.b(), b.bOff(), b.ldb(), b, beta, c, cOff, ldc);
+    }
+
+    /**
+     * The checked product to its path: matrix-vector shapes and at most {@link #SMALL} multiply-adds to {@link GemmSmall}
+     * (B read in place), the rest to {@link GemmPacked}, with {@code operand} (null: B packed per product) for its B blocks.
+     */
+    private static void dispatch(Transpose transA, Transpose transB, int m, int n, int k, float alpha,
+                                 float[] a, int aOff, int lda, float[] b, int bOff, int ldb, OperandB operand,
+                                 float beta, float[] c, int cOff, int ldc) {
         if (m == 0 || n == 0) return;
         if (k == 0 || alpha == 0) {
             scale(m, n, beta, c, cOff, ldc);
-        } else if (small(m, n, k)) {
-            GemmSmall.sgemm(transA, b.transB(), m, n, k, alpha, a, aOff, lda, b.b(), b.bOff(), b.ldb(), beta, c, cOff, ldc);
+        } else if (m <= 2 || n == 1 || (long) m * n * k <= SMALL) {
+            GemmSmall.sgemm(transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
+        } else if (operand != null) {
+            GemmPacked.sgemm(GemmBlocking.DEFAULT, transA, m, n, k, alpha, a, aOff, lda, operand, beta, c, cOff, ldc);
         } else {
-            GemmPacked.sgemm(GemmBlocking.DEFAULT, transA, m, n, k, alpha, a, aOff, lda, b, beta, c, cOff, ldc);
+            GemmPacked.sgemm(GemmBlocking.DEFAULT, transA, transB, m, n, k, alpha, a, aOff, lda, b, bOff, ldb, beta, c, cOff, ldc);
         }
-    }
-
-    /** Whether a product goes to {@link GemmSmall}: matrix-vector shapes and at most {@link #SMALL} multiply-adds. */
-    private static boolean small(int m, int n, int k) {
-        return m <= 2 || n == 1 || (long) m * n * k <= SMALL;
     }
 
     /** {@code C = beta·C}, zeros when beta == 0 (old NaNs included). */
@@ -88,16 +88,21 @@ public final class Gemm {
         if (transA == null || transB == null) throw new IllegalArgumentException("gemm transpose flags must not be null");
         if (m < 0 || n < 0 || k < 0) throw new IllegalArgumentException("gemm sizes must be >= 0: m=" + m + " n=" + n + " k=" + k);
         int aRows = transA == Transpose.N ? m : k, aCols = transA == Transpose.N ? k : m;
-        int bRows = transB == Transpose.N ? k : n, bCols = transB == Transpose.N ? n : k;
         if (lda < Math.max(1, aCols)) throw new IllegalArgumentException("lda=" + lda + " < " + aCols + " columns of A");
-        if (ldb < Math.max(1, bCols)) throw new IllegalArgumentException("ldb=" + ldb + " < " + bCols + " columns of B");
         if (ldc < Math.max(1, n)) throw new IllegalArgumentException("ldc=" + ldc + " < " + n + " columns of C");
         checkExtent("A", a, aOff, aRows, aCols, lda);
-        checkExtent("B", b, bOff, bRows, bCols, ldb);
+        checkB(transB, k, n, b, bOff, ldb);
         checkExtent("C", c, cOff, m, n, ldc);
     }
 
-    static void checkExtent(String name, float[] x, int off, int rows, int cols, int ld) {
+    /** op(B) [k, n] (flag and sizes already checked): ldb against B's stored columns, and the array long enough. */
+    static void checkB(Transpose transB, int k, int n, float[] b, int bOff, int ldb) {
+        int bRows = transB == Transpose.N ? k : n, bCols = transB == Transpose.N ? n : k;
+        if (ldb < Math.max(1, bCols)) throw new IllegalArgumentException("ldb=" + ldb + " < " + bCols + " columns of B");
+        checkExtent("B", b, bOff, bRows, bCols, ldb);
+    }
+
+    private static void checkExtent(String name, float[] x, int off, int rows, int cols, int ld) {
         if (x == null) throw new IllegalArgumentException("gemm array " + name + " must not be null");
         if (off < 0) throw new IllegalArgumentException(name + " offset must be >= 0, not " + off);
         if (rows == 0 || cols == 0) return;

@@ -91,9 +91,7 @@ public final class OperandB {
     private static void check(Transpose transB, int k, int n, float[] b, int bOff, int ldb) {
         if (transB == null) throw new IllegalArgumentException("gemm transpose flags must not be null");
         if (k < 0 || n < 0) throw new IllegalArgumentException("gemm sizes must be >= 0: k=" + k + " n=" + n);
-        int cols = transB == Transpose.N ? n : k, rows = transB == Transpose.N ? k : n;
-        if (ldb < Math.max(1, cols)) throw new IllegalArgumentException("ldb=" + ldb + " < " + cols + " columns of B");
-        Gemm.checkExtent("B", b, bOff, rows, cols, ldb);
+        Gemm.checkB(transB, k, n, b, bOff, ldb);
     }
 
     /** Rows of op(B): the depth k of the products it takes part in. */

@@ -54,9 +54,8 @@ public record MemoryEstimate(long parameters, long persistentElements, long perS
         int micro = tc.microBatch(), shards = Math.min(ShardedBackward.SHARDS, micro);
         long n = (micro + shards - 1) / shards, t = c.nCtx(), r = n * t, dm = c.dModel(), hd = (long) c.nHeads() * c.dHead();
         long layers = c.nLayers(), v = c.dVocab();
-        int d = c.dModel(), qkv = 3 * c.nHeads() * c.dHead(), heads = c.nHeads() * c.dHead();
-        long packed = layers * (OperandB.packedFloats(d, qkv) + OperandB.packedFloats(qkv, d) + OperandB.packedFloats(heads, d)
-                + OperandB.packedFloats(d, heads)) + OperandB.packedFloats(d, c.dVocab()) + OperandB.packedFloats(c.dVocab(), d);
+        long packed = layers * (packedBothWays(c.dModel(), c.qkvWidth()) + packedBothWays(c.nHeads() * c.dHead(), c.dModel()))
+                + packedBothWays(c.dModel(), c.dVocab());
         long persistent = (4L + shards) * p + layers * (dm * 3 * hd + 3 * hd) + packed + 2L * tc.evalSize() * t;
         long perShard = layers * (2 * r * dm + r + 3 * r * hd + n * c.nHeads() * t * t + r * hd)
                 + (2 * r * dm + r)
@@ -66,6 +65,11 @@ public record MemoryEstimate(long parameters, long persistentElements, long perS
         long traceElements = trace ? p + 2L * tc.steps() * tc.batch() * (t + 1) : 0;
         long largest = Math.max(Math.max(n * c.nHeads() * t * t, r * v), Math.max(r * 3 * hd, r * dm));
         return new MemoryEstimate(p, persistent, perShard, Math.min(shards, Math.max(1, threads)), traceElements, largest);
+    }
+
+    /** Floats of a [k, n] weight packed for the GEMM as it is and transposed, as a training step packs it. */
+    private static long packedBothWays(int k, int n) {
+        return OperandB.packedFloats(k, n) + OperandB.packedFloats(n, k);
     }
 
     /** Bytes at the peak: {@code 4·(max(training, checkpoint) + trace)} as in the class comment. */
