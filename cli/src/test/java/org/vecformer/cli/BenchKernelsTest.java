@@ -39,6 +39,10 @@ class BenchKernelsTest {
         assertTrue(gflops >= low * 0.99 - 0.0005 && gflops <= high * 1.01 + 0.0005,
                 "gflops counts the causal half: " + gflops + " not in [" + low + ", " + high + "]");
         assertTrue(row.containsKey("twin_ms") && row.containsKey("speedup"), "small T also times the twin: " + r.out());
+        // the share of the peak is the kernel's GFLOPS over the peak timed beside it (both rounded to 0.001)
+        double peak = ((Number) row.get("peak_gflops")).doubleValue(), share = ((Number) row.get("peak_share")).doubleValue();
+        assertTrue(peak > 0, r.out());
+        assertEquals(gflops / peak, share, 0.001 + 0.0005 / peak * (1 + share), r.out());
     }
 
     @Test
@@ -47,6 +51,7 @@ class BenchKernelsTest {
         assertEquals(0, r.code(), r.err());
         assertTrue(r.out().contains("T=16, 1 heads x 4"), r.out());
         assertTrue(r.out().contains("GFLOPS"), r.out());
+        assertTrue(r.out().contains("of the FMA peak ("), r.out());
     }
 
     @Test

@@ -3,6 +3,7 @@ package org.vecformer.engine.diag;
 import jdk.incubator.vector.FloatVector;
 import jdk.incubator.vector.VectorOperators;
 import org.vecformer.engine.kernel.Simd;
+import org.vecformer.engine.parallel.Parallel;
 
 /**
  * The float FMA throughput this JVM reaches on one thread: twelve independent accumulators
@@ -17,6 +18,18 @@ public final class FmaPeak {
     private static volatile float sink;
 
     private FmaPeak() {}
+
+    /** Runs {@link #run}({@code iterations}) on {@code threads} threads at once, one task each. */
+    public static void runOnThreads(int threads, long iterations) {
+        Parallel.forRange(threads, 1, (from, to) -> {
+            for (int t = from; t < to; t++) run(iterations);
+        });
+    }
+
+    /** GFLOPS = threads · iterations · {@link #FLOPS_PER_ITERATION} / seconds / 10⁹, of {@link #runOnThreads} timed at {@code seconds}. */
+    public static double gflops(int threads, long iterations, double seconds) {
+        return (double) threads * iterations * FLOPS_PER_ITERATION / seconds / 1e9;
+    }
 
     /** Runs {@code iterations} rounds of 12 independent vector FMAs ({@link #FLOPS_PER_ITERATION} flops each). */
     public static void run(long iterations) {

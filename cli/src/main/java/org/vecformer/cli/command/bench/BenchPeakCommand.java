@@ -5,7 +5,6 @@ import java.util.Map;
 import org.vecformer.engine.diag.BestOf;
 import org.vecformer.engine.diag.FmaPeak;
 import org.vecformer.engine.kernel.Simd;
-import org.vecformer.engine.parallel.Parallel;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import org.vecformer.cli.command.ThreadsOption;
@@ -24,10 +23,8 @@ public final class BenchPeakCommand implements Runnable {
     public void run() {
         int threads = threadsOption.apply();
         long iterations = 20_000_000L;
-        double seconds = BestOf.seconds(() -> Parallel.forRange(threads, 1, (from, to) -> {
-            for (int t = from; t < to; t++) FmaPeak.run(iterations);
-        }), 5, 300);
-        double gflops = (double) threads * iterations * FmaPeak.FLOPS_PER_ITERATION / seconds / 1e9;
+        double seconds = BestOf.seconds(() -> FmaPeak.runOnThreads(threads, iterations), 5, 300);
+        double gflops = FmaPeak.gflops(threads, iterations, seconds);
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("threads", threads);
         row.put("vector_bits", Simd.F.vectorBitSize());
