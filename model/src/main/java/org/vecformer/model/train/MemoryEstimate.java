@@ -17,11 +17,18 @@ import org.vecformer.model.transformer.Weights;
  *                + packed(D, 3hd) + packed(3hd, D) + packed(hd, D) + packed(D, hd)   per layer, and packed(D, V) + packed(V, D):
  *                                             the step's weights packed for the GEMM, both ways round (OperandB#packedFloats)
  *                + 2·evalSize·T               the held-out batch (inputs, targets)
- *   per shard    = L·(2·r·D + r + 3·r·hd + n·H·T² + r·hd)     kept per layer: LN in/out, scale, Q|K|V, pattern, z
- *                + (2·r·D + r)                                ln_final in/out, scale
- *                + 2·r·V + r                                  logits, their gradient, per-token loss
- *                + 3·r·D + 4·r·hd + D·3hd                     backward temporaries of one layer (dresid, dx, dz, dqkv, dW)
- *                + 2·r                                        the shard's token ids
+ *   per shard    = L·(4·r·D + r + 4·r·hd + n·H·T²)   forward, per layer: ln1 out, attn out, resid_post, the shortformer's
+ *                                                    Q|K input; ln1 scale; Q|K|V and z; pattern
+ *                + L·(2·r·D + 4·r·hd + D)            backward, per layer: dx, the shortformer's W_pos rows; dz and
+ *                                                    dQ|K|V; a bias-gradient scratch
+ *                + 3·r·D                             token embedding, positional rows, resid_pre of block 0
+ *                + r·D + r                           ln_final out, scale
+ *                + r·V + r                           logits (their gradient written over them), per-token loss
+ *                + 2·r·D + D                         the unembedding's dx and ln_final's dresid; a bias-gradient scratch
+ *                + 2·r                               the shard's token ids
+ *                A shard's buffers are those of its thread's {@code Workspace}, which keeps every one of them for the
+ *                next shard: backward temporaries are counted for every layer, the shortformer's and standard
+ *                positional kind's buffers both (an upper bound for either).
  *   training     = persistent + min(S, threads)·per shard     (shards running at once)
  *   checkpoint   = persistent + 3·P                           weights and moments copied for saving
  *   total        = max(training, checkpoint) + trace          trace (if any): P initial weights + steps·batch·(T+1)
@@ -57,10 +64,12 @@ public record MemoryEstimate(long parameters, long persistentElements, long perS
         long packed = layers * (packedBothWays(c.dModel(), c.qkvWidth()) + packedBothWays(c.nHeads() * c.dHead(), c.dModel()))
                 + packedBothWays(c.dModel(), c.dVocab());
         long persistent = (4L + shards) * p + layers * (dm * 3 * hd + 3 * hd) + packed + 2L * tc.evalSize() * t;
-        long perShard = layers * (2 * r * dm + r + 3 * r * hd + n * c.nHeads() * t * t + r * hd)
-                + (2 * r * dm + r)
-                + 2 * r * v + r
-                + 3 * r * dm + 4 * r * hd + dm * 3 * hd
+        long perShard = layers * (4 * r * dm + r + 4 * r * hd + n * c.nHeads() * t * t)
+                + layers * (2 * r * dm + 4 * r * hd + dm)
+                + 3 * r * dm
+                + r * dm + r
+                + r * v + r
+                + 2 * r * dm + dm
                 + 2 * r;
         long traceElements = trace ? p + 2L * tc.steps() * tc.batch() * (t + 1) : 0;
         long largest = Math.max(Math.max(n * c.nHeads() * t * t, r * v), Math.max(r * 3 * hd, r * dm));

@@ -62,7 +62,7 @@ record AttentionSublayer() implements BlockSublayer {
     public float[] forward(ForwardPass pass, int l, float[] resid) {
         Block blk = pass.w.blocks().get(l);
         float[] qkv = pass.qkv[l];
-        float[] scale = new float[pass.rows];
+        float[] scale = pass.buffers.floats(pass.rows);
         float[] x = pass.layerNorm(HookName.of(Hook.LN1_SCALE, l), HookName.of(Hook.LN1_NORMALIZED, l), resid, blk.ln1W(), blk.ln1B(), scale);
         qkv(pass, l, x, qkv);
         for (int s = 0; s < 3; s++) qkvHook(pass, HookName.of(QKV_HOOKS[s], l), qkv, s);
@@ -96,7 +96,7 @@ record AttentionSublayer() implements BlockSublayer {
             }
             beta = 1f;
         }
-        float[] qkIn = pass.c.positionalEmbedding().queryKeyInput(x, () -> pass.pos, rows * dm);
+        float[] qkIn = pass.c.positionalEmbedding().queryKeyInput(x, () -> pass.pos, rows * dm, pass.buffers);
         if (qkIn == null) {
             Gemm.sgemm(Transpose.N, rows, ld3, dm, 1f, x, 0, dm, pb.qkv().get(), beta, qkv, out, ld3);
             return;
@@ -120,10 +120,11 @@ record AttentionSublayer() implements BlockSublayer {
     private static float[] attention(ForwardPass pass, int l, float[] qkv) {
         int batch = pass.batch, t = pass.t, p = pass.p, nHeads = pass.c.nHeads(), dHead = pass.c.dHead();
         int hd = nHeads * dHead, ld3 = 3 * hd, keys = p + t;
-        float[] z = new float[pass.rows * hd];
+        float[] z = pass.buffers.floats(pass.rows * hd);
         HookName scoresName = HookName.of(Hook.ATTN_SCORES, l), patternName = HookName.of(Hook.PATTERN, l);
         boolean scoresFn = pass.hooked(scoresName), patternFn = pass.hooked(patternName);
-        float[] pattern = pass.wants(patternName) || scoresFn || pass.store != null ? new float[batch * nHeads * t * keys] : null;
+        // the kernels write every element of z and of the pattern (zeros above the diagonal included)
+        float[] pattern = pass.wants(patternName) || scoresFn || pass.store != null ? pass.buffers.floats(batch * nHeads * t * keys) : null;
         if (pass.store != null) pass.store.pattern[l] = pattern;
         if (pass.wants(scoresName)) {
             float[] scores = scores(pass, qkv);
@@ -180,7 +181,7 @@ record AttentionSublayer() implements BlockSublayer {
     /** {@code attn_out = Σ_h z^h W_O^h + b_O}; through hook_result [B, T, H, d_model] only when it is asked for. */
     private static float[] output(ForwardPass pass, int l, Block blk, float[] z) {
         int rows = pass.rows, dm = pass.dm, nHeads = pass.c.nHeads(), dHead = pass.c.dHead(), hd = nHeads * dHead;
-        float[] out = new float[rows * dm];
+        float[] out = pass.buffers.floats(rows * dm);
         float beta = ForwardPass.fillRows(out, rows, blk.bO());
         float[] wO = blk.wO().data();
         HookName resultName = HookName.of(Hook.RESULT, l);
@@ -231,7 +232,7 @@ record AttentionSublayer() implements BlockSublayer {
         int rows = bp.rows, dm = bp.c.dModel(), hd = bp.c.nHeads() * bp.c.dHead();
         Gemm.sgemm(Transpose.T, Transpose.N, hd, dm, rows, 1f, z, 0, hd, dOut, 0, dm, bp.weightGradBeta(), bp.grad(ParamName.of(Param.W_O, l)), 0, dm);
         if (bp.c.biases()) BiasBackward.backward(rows, dm, dOut, 0, dm, bp.grad(ParamName.of(Param.B_O, l)), 0);
-        float[] dz = new float[rows * hd];
+        float[] dz = bp.buffers.floats(rows * hd);
         Gemm.sgemm(Transpose.N, rows, hd, dm, 1f, dOut, 0, dm, pb.oT().get(), 0f, dz, 0, hd);
         return dz;
     }
@@ -239,7 +240,7 @@ record AttentionSublayer() implements BlockSublayer {
     /** Causal attention of each sequence through its stored pattern [B, H, T, T]: dqkv [rows, 3·H·d_head]. */
     private static float[] attentionBackward(Backward bp, float[] qkv, float[] pattern, float[] dz) {
         int nh = bp.c.nHeads(), dh = bp.c.dHead(), hd = nh * dh, ld3 = 3 * hd, t = bp.t;
-        float[] dQkv = new float[bp.rows * ld3];
+        float[] dQkv = bp.buffers.zeros(bp.rows * ld3);
         for (int b = 0; b < bp.batch; b++) {
             int base = b * t * ld3;
             AttentionBackward.causal(t, nh, dh, qkv, base, qkv, base + hd, qkv, base + 2 * hd, ld3,
@@ -256,12 +257,12 @@ record AttentionSublayer() implements BlockSublayer {
      */
     private static float[] qkvBackward(Backward bp, int l, PackedBlock pb, float[] x, float[] dQkv) {
         int rows = bp.rows, dm = bp.c.dModel(), hd = bp.c.nHeads() * bp.c.dHead(), ld3 = 3 * hd;
-        float[] fused = bp.fusedQkvGrad(l), dW = fused != null ? fused : new float[dm * ld3], dx = new float[rows * dm];
+        float[] fused = bp.fusedQkvGrad(l), dW = fused != null ? fused : new float[dm * ld3], dx = bp.buffers.floats(rows * dm);
         if (bp.c.biases()) {
             for (int s = 0; s < 3; s++) BiasBackward.backward(rows, hd, dQkv, s * hd, ld3, bp.grad(ParamName.of(QKV_BIASES[s], l)), 0);
         }
         PositionalEmbedding positional = bp.c.positionalEmbedding();
-        float[] qkIn = positional.queryKeyInput(x, () -> PositionalEmbedding.rows(bp.w, bp.batch, bp.t, 0), rows * dm);
+        float[] qkIn = positional.queryKeyInput(x, () -> PositionalEmbedding.rows(bp.w, bp.batch, bp.t, 0, bp.buffers), rows * dm, bp.buffers);
         if (qkIn == null) {
             Gemm.sgemm(Transpose.T, Transpose.N, dm, ld3, rows, 1f, x, 0, dm, dQkv, 0, ld3, 0f, dW, 0, ld3);
             Gemm.sgemm(Transpose.N, rows, dm, ld3, 1f, dQkv, 0, ld3, pb.qkvT().get(), 0f, dx, 0, dm);

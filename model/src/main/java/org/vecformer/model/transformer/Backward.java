@@ -34,6 +34,8 @@ public final class Backward {
     final Weights w;
     final Forward forward;
     final Activations activations;
+    /** Where the backward takes its gradient buffers: the forward's workspace. */
+    final Workspace buffers;
     private final Map<String, Tensor> grads;
     /** Per block, where dW_Q|K|V goes in the fused layout instead of being added into grads; null: added into grads. */
     private final float[][] fusedQkvGrads;
@@ -51,12 +53,13 @@ public final class Backward {
     private GradientListener listener;
 
     private Backward(Forward forward, Activations a, Map<String, Tensor> grads, float[][] fusedQkvGrads, boolean gradsZero,
-                     int batch, int t) {
+                     int batch, int t, Workspace buffers) {
         this.weightGradBeta = gradsZero ? 0f : 1f;
         this.c = forward.config();
         this.w = forward.weights();
         this.forward = forward;
         this.activations = a;
+        this.buffers = buffers;
         this.grads = grads;
         this.fusedQkvGrads = fusedQkvGrads;
         this.batch = batch;
@@ -79,7 +82,7 @@ public final class Backward {
     public static double lossAndGradients(Weights w, int[] inputs, int[] targets, int batch, int t, float gradScale,
                                           Map<String, Tensor> grads) {
         checkShapes(w, inputs, targets, batch, t);
-        return lossAndGradients(new Forward(w), inputs, targets, batch, t, gradScale, grads, null, false);
+        return lossAndGradients(new Forward(w), inputs, targets, batch, t, gradScale, grads, null, false, Workspace.FRESH);
     }
 
     /**
@@ -88,17 +91,18 @@ public final class Backward {
      * not added into {@code grads} but written over {@code fusedQkvGrads[l]} [d_model, 3·n_heads·d_head] in the
      * {@link PackedBlock} layout, as the GEMM forms it: a caller summing many such gradients ({@link ShardedBackward})
      * then rearranges one sum instead of each of them. With {@code gradsZero} the caller's gradients are all zero on
-     * entry (the result is the same as adding).
+     * entry (the result is the same as adding). Activations and their gradients are taken from {@code buffers}.
      */
     static double lossAndGradients(Forward forward, int[] inputs, int[] targets, int batch, int t, float gradScale,
-                                   Map<String, Tensor> grads, float[][] fusedQkvGrads, boolean gradsZero) {
+                                   Map<String, Tensor> grads, float[][] fusedQkvGrads, boolean gradsZero, Workspace buffers) {
         Config c = forward.config();
         Activations a = new Activations(c.nLayers());
-        float[] logits = forward.training(inputs, batch, t, a);
+        float[] logits = forward.training(inputs, batch, t, a, buffers);
         int rows = batch * t;
-        float[] loss = new float[rows], dLogits = new float[logits.length];
+        // dlogits over the logits, which nothing reads after the loss (CrossEntropy allows it, with the same bits)
+        float[] loss = buffers.floats(rows), dLogits = logits;
         CrossEntropy.forwardBackward(logits, 0, c.dVocab(), rows, c.dVocab(), targets, gradScale, loss, dLogits, 0, c.dVocab());
-        Backward b = new Backward(forward, a, grads, fusedQkvGrads, gradsZero, batch, t);
+        Backward b = new Backward(forward, a, grads, fusedQkvGrads, gradsZero, batch, t, buffers);
         Architecture arch = forward.architecture();
         float[] dResid = arch.unembedding().backward(b, a, dLogits);
         b.blocks(dResid);
@@ -136,7 +140,8 @@ public final class Backward {
         Activations a = new Activations(c.nLayers());
         Map<String, Tensor> cached = new LinkedHashMap<>();
         boolean last = logitRows == Transformer.LogitRows.LAST;
-        Tensor logits = Tensor.of(forward.training(tokens, batch, t, a, Hooks.caching(cache), cached, last), batch, last ? 1 : t, c.dVocab());
+        Tensor logits = Tensor.of(forward.training(tokens, batch, t, a, Hooks.caching(cache), cached, last, Workspace.FRESH),
+                batch, last ? 1 : t, c.dVocab());
         Tensor dLogits = dObjective.apply(logits.copy());
         if (!Arrays.equals(dLogits.shape(), logits.shape())) {
             throw new IllegalArgumentException("∂objective/∂logits must be " + Arrays.toString(logits.shape()) + ", not "
@@ -146,7 +151,7 @@ public final class Backward {
         w.stateDict().forEach((name, p) -> {
             if (!VOCAB_SIZED.contains(name)) scratch.put(name, Tensor.zeros(p.shape()));
         });
-        Backward b = new Backward(forward, a, scratch, null, true, batch, t);
+        Backward b = new Backward(forward, a, scratch, null, true, batch, t, Workspace.FRESH);
         b.listener = listener;
         b.blocks(forward.architecture().unembedding().inputBackward(b, a, dLogits.copy().data(), last));
         return new Run(logits, cached);
@@ -163,14 +168,17 @@ public final class Backward {
     /** The summed next-token loss of the batch without gradients: {@code Σ_rows −log softmax(logits)[target]}. */
     public static double loss(Weights w, int[] inputs, int[] targets, int batch, int t) {
         checkShapes(w, inputs, targets, batch, t);
-        return loss(new Forward(w), inputs, targets, batch, t);
+        return loss(new Forward(w), inputs, targets, batch, t, Workspace.FRESH);
     }
 
-    /** {@link #loss(Weights, int[], int[], int, int)} with the weights already packed in {@code forward}; shapes checked by the caller. */
-    static double loss(Forward forward, int[] inputs, int[] targets, int batch, int t) {
+    /**
+     * {@link #loss(Weights, int[], int[], int, int)} with the weights already packed in {@code forward}, buffers from
+     * {@code buffers}; shapes checked by the caller.
+     */
+    static double loss(Forward forward, int[] inputs, int[] targets, int batch, int t, Workspace buffers) {
         Config c = forward.config();
-        float[] logits = forward.training(inputs, batch, t, new Activations(c.nLayers()));
-        float[] loss = new float[batch * t];
+        float[] logits = forward.training(inputs, batch, t, new Activations(c.nLayers()), buffers);
+        float[] loss = buffers.floats(batch * t);
         CrossEntropy.forwardBackward(logits, 0, c.dVocab(), batch * t, c.dVocab(), targets, 1f, loss, null, 0, 0);
         return sum(loss);
     }
@@ -220,7 +228,7 @@ public final class Backward {
             return;
         }
         float[] dw = weight == null ? null : grad(wName);
-        float[] db = weight == null ? null : c.biases() ? grad(bName) : new float[dm];
+        float[] db = weight == null ? null : c.biases() ? grad(bName) : buffers.zeros(dm);
         LayerNormBackward.backward(x, 0, dm, rows, dm, scale, weight == null ? null : weight.data(), dOut, 0, dm, dIn, 0, dm, dw, db);
     }
 }

@@ -82,7 +82,7 @@ final class Forward {
     private float[] embed(ForwardPass pass, int[] tokens) {
         float[] embed = arch.embedding().forward(pass, tokens);
         float[] pos = arch.positional().forward(pass);
-        return arch.positional().residual(embed, pos, pass.rows * pass.dm);
+        return arch.positional().residual(embed, pos, pass.rows * pass.dm, pass.buffers);
     }
 
     /** One block: resid_post = resid_pre + the sum of its sublayers' outputs, each reading the residual as it stands. */
@@ -90,7 +90,7 @@ final class Forward {
         pass.hook(HookName.of(HookName.Hook.RESID_PRE, l), resid, pass.batch, pass.t, pass.dm);
         for (BlockSublayer sub : arch.block()) {
             float[] out = sub.forward(pass, l, resid);
-            float[] next = new float[pass.rows * pass.dm];
+            float[] next = pass.buffers.floats(pass.rows * pass.dm);
             VectorOps.add(pass.rows * pass.dm, resid, 0, out, 0, next, 0);
             resid = next;
         }
@@ -112,9 +112,10 @@ final class Forward {
         return fromLayer(pass, 0, embed(pass, tokens), lastOnly);
     }
 
-    private float[][] qkvBuffers(int rows, int from) {
+    /** Per layer from {@code from} on, a QKV buffer [rows, 3·H·d_head] that the pass fills whole. */
+    private float[][] qkvBuffers(int rows, int from, Workspace buffers) {
         float[][] qkv = new float[c.nLayers()][];
-        for (int l = from; l < c.nLayers(); l++) qkv[l] = new float[rows * c.qkvWidth()];
+        for (int l = from; l < c.nLayers(); l++) qkv[l] = buffers.floats(rows * c.qkvWidth());
         return qkv;
     }
 
@@ -125,7 +126,7 @@ final class Forward {
 
     /** {@link #batch(int[], int, int, Hooks, Map)}; with {@code lastOnly} the logits of each sequence's last position [B, d_vocab]. */
     float[] batch(int[] tokens, int batch, int t, Hooks hooks, Map<String, Tensor> cache, boolean lastOnly) {
-        ForwardPass pass = new ForwardPass(this, batch, t, 0, hooks, null, qkvBuffers(batch * t, 0));
+        ForwardPass pass = new ForwardPass(this, batch, t, 0, hooks, null, Workspace.FRESH, qkvBuffers(batch * t, 0, Workspace.FRESH));
         float[] logits = logits(pass, tokens, lastOnly);
         cache.putAll(pass.cache);
         return logits;
@@ -139,7 +140,7 @@ final class Forward {
     float[] untilLayer(int stop, int[] tokens, int batch, int t, Hooks hooks, Map<String, Tensor> cache) {
         float[][] qkv = new float[c.nLayers()][];
         for (int l = 0; l < stop; l++) qkv[l] = new float[batch * t * c.qkvWidth()];
-        ForwardPass pass = new ForwardPass(this, batch, t, 0, hooks, null, qkv);
+        ForwardPass pass = new ForwardPass(this, batch, t, 0, hooks, null, Workspace.FRESH, qkv);
         float[] resid = embed(pass, tokens);
         for (int l = 0; l < stop; l++) resid = block(pass, l, resid);
         cache.putAll(pass.cache);
@@ -154,8 +155,8 @@ final class Forward {
      * them to Q|K).
      */
     float[] resume(int first, float[] residPre, int batch, int t, Hooks hooks, Map<String, Tensor> cache, boolean lastOnly) {
-        ForwardPass pass = new ForwardPass(this, batch, t, 0, hooks, null, qkvBuffers(batch * t, first));
-        pass.pos = PositionalEmbedding.rows(w, batch, t, 0);
+        ForwardPass pass = new ForwardPass(this, batch, t, 0, hooks, null, Workspace.FRESH, qkvBuffers(batch * t, first, Workspace.FRESH));
+        pass.pos = PositionalEmbedding.rows(w, batch, t, 0, Workspace.FRESH);
         float[] logits = fromLayer(pass, first, residPre, lastOnly);
         cache.putAll(pass.cache);
         return logits;
@@ -163,20 +164,24 @@ final class Forward {
 
     /** Logits [T, d_vocab] of {@code tokens} at positions p..p+T-1, appending their Q|K|V rows to {@code kvCache[l]} [n_ctx, 3·H·d_head]. */
     float[] extend(int[] tokens, int p, float[][] kvCache) {
-        return logits(new ForwardPass(this, 1, tokens.length, p, Hooks.none(), null, kvCache), tokens, false);
-    }
-
-    /** Logits [B·T, d_vocab] of a batch of whole sequences (flat tokens [B·T]), keeping in {@code store} what the backward needs. */
-    float[] training(int[] tokens, int batch, int t, Activations store) {
-        return training(tokens, batch, t, store, Hooks.none(), new LinkedHashMap<>(), false);
+        return logits(new ForwardPass(this, 1, tokens.length, p, Hooks.none(), null, Workspace.FRESH, kvCache), tokens, false);
     }
 
     /**
-     * {@link #training(int[], int, int, Activations)} that also caches into {@code cache} the activations {@code hooks}
-     * ask for; with {@code lastOnly} the logits of each sequence's last position [B, d_vocab].
+     * Logits [B·T, d_vocab] of a batch of whole sequences (flat tokens [B·T]), keeping in {@code store} what the backward
+     * needs; logits and activations are taken from {@code buffers}.
      */
-    float[] training(int[] tokens, int batch, int t, Activations store, Hooks hooks, Map<String, Tensor> cache, boolean lastOnly) {
-        ForwardPass pass = new ForwardPass(this, batch, t, 0, hooks, store, qkvBuffers(batch * t, 0));
+    float[] training(int[] tokens, int batch, int t, Activations store, Workspace buffers) {
+        return training(tokens, batch, t, store, Hooks.none(), new LinkedHashMap<>(), false, buffers);
+    }
+
+    /**
+     * {@link #training(int[], int, int, Activations, Workspace)} that also caches into {@code cache} the activations
+     * {@code hooks} ask for; with {@code lastOnly} the logits of each sequence's last position [B, d_vocab].
+     */
+    float[] training(int[] tokens, int batch, int t, Activations store, Hooks hooks, Map<String, Tensor> cache, boolean lastOnly,
+                     Workspace buffers) {
+        ForwardPass pass = new ForwardPass(this, batch, t, 0, hooks, store, buffers, qkvBuffers(batch * t, 0, buffers));
         float[] logits = logits(pass, tokens, lastOnly);
         cache.putAll(pass.cache);
         return logits;

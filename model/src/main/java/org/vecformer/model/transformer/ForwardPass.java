@@ -10,7 +10,8 @@ import org.vecformer.engine.tensor.Tensor;
 /**
  * The work of one forward call, shared by the sublayers it runs: sizes ({@code batch} sequences of {@code t} new tokens
  * at positions {@code p..p+T-1}, rows = B·T), the hooks and the activation cache being filled, the training store
- * (null outside training), the positional rows [B·T, d_model] of this call and each block's Q|K|V buffer.
+ * (null outside training), where its buffers come from, the positional rows [B·T, d_model] of this call and each
+ * block's Q|K|V buffer.
  */
 final class ForwardPass {
     final Forward forward;
@@ -19,13 +20,15 @@ final class ForwardPass {
     final int batch, t, p, rows, dm;
     final Hooks hooks;
     final Activations store;
+    /** Where the pass takes its activation buffers ({@link Workspace#FRESH} unless a training shard recycles them). */
+    final Workspace buffers;
     final Map<String, Tensor> cache = new LinkedHashMap<>();
     /** Per layer: [rows of the caller's buffer, 3·H·d_head]; sequence b, position i at row b·(p+T) + i. */
     final float[][] qkv;
     /** W_pos rows p..p+T-1 of every sequence, as hook_pos_embed left them: [B·T, d_model]; set by the embedding step. */
     float[] pos;
 
-    ForwardPass(Forward forward, int batch, int t, int p, Hooks hooks, Activations store, float[][] qkv) {
+    ForwardPass(Forward forward, int batch, int t, int p, Hooks hooks, Activations store, Workspace buffers, float[][] qkv) {
         this.forward = forward;
         this.c = forward.config();
         this.w = forward.weights();
@@ -36,6 +39,7 @@ final class ForwardPass {
         this.dm = c.dModel();
         this.hooks = hooks;
         this.store = store;
+        this.buffers = buffers;
         this.qkv = qkv;
     }
 
@@ -75,7 +79,7 @@ final class ForwardPass {
      */
     float[] layerNorm(HookName scaleName, HookName normalizedName, float[] x, Tensor weight, Tensor bias, float[] scale) {
         if (!c.normalization().normalizes()) return x;
-        float[] out = new float[rows * dm];
+        float[] out = buffers.floats(rows * dm);
         float[] b = bias == null ? null : bias.data();
         LayerNorm.forward(x, 0, dm, rows, dm, weight == null ? null : weight.data(), b, (float) c.eps(), out, 0, dm, scale);
         if (hooked(scaleName)) {

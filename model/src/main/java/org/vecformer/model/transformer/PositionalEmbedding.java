@@ -21,14 +21,14 @@ public enum PositionalEmbedding implements Sublayer {
         }
 
         @Override
-        float[] residual(float[] embed, float[] pos, int n) {
-            float[] resid = new float[n];
+        float[] residual(float[] embed, float[] pos, int n, Workspace buffers) {
+            float[] resid = buffers.floats(n);
             VectorOps.add(n, embed, 0, pos, 0, resid, 0);
             return resid;
         }
 
         @Override
-        float[] queryKeyInput(float[] x, Supplier<float[]> pos, int n) {
+        float[] queryKeyInput(float[] x, Supplier<float[]> pos, int n, Workspace buffers) {
             return null;
         }
 
@@ -45,13 +45,13 @@ public enum PositionalEmbedding implements Sublayer {
         }
 
         @Override
-        float[] residual(float[] embed, float[] pos, int n) {
+        float[] residual(float[] embed, float[] pos, int n, Workspace buffers) {
             return embed;
         }
 
         @Override
-        float[] queryKeyInput(float[] x, Supplier<float[]> pos, int n) {
-            float[] qkIn = new float[n];
+        float[] queryKeyInput(float[] x, Supplier<float[]> pos, int n, Workspace buffers) {
+            float[] qkIn = buffers.floats(n);
             VectorOps.add(n, x, 0, pos.get(), 0, qkIn, 0);
             return qkIn;
         }
@@ -97,22 +97,25 @@ public enum PositionalEmbedding implements Sublayer {
      */
     public abstract boolean addsToResidual();
 
-    /** resid_pre of block 0 [n floats] from the token embedding and the positional rows {@code pos}, both [n floats]. */
-    abstract float[] residual(float[] embed, float[] pos, int n);
+    /**
+     * resid_pre of block 0 [n floats] from the token embedding and the positional rows {@code pos}, both [n floats]; a new
+     * buffer comes from {@code buffers}.
+     */
+    abstract float[] residual(float[] embed, float[] pos, int n, Workspace buffers);
 
     /**
      * The input of the Q|K projections [n floats] when it is not the block's normalized residual {@code x}: x + the
-     * positional rows (shortformer); null when Q, K and V all read x.
+     * positional rows (shortformer, in a buffer from {@code buffers}); null when Q, K and V all read x.
      */
-    abstract float[] queryKeyInput(float[] x, Supplier<float[]> pos, int n);
+    abstract float[] queryKeyInput(float[] x, Supplier<float[]> pos, int n, Workspace buffers);
 
     /** Adds into dW_pos what the positional rows receive through the residual stream from dResid [B·T, d_model]. */
     abstract void residualBackward(Backward bp, float[] dResid);
 
-    /** W_pos rows p..p+T-1 for each of {@code batch} sequences: [B·T, d_model]. */
-    static float[] rows(Weights w, int batch, int t, int p) {
+    /** W_pos rows p..p+T-1 for each of {@code batch} sequences: [B·T, d_model], in a buffer from {@code buffers}. */
+    static float[] rows(Weights w, int batch, int t, int p, Workspace buffers) {
         int dm = w.config().dModel();
-        float[] pos = new float[batch * t * dm];
+        float[] pos = buffers.floats(batch * t * dm);
         for (int b = 0; b < batch; b++) System.arraycopy(w.wPos().data(), p * dm, pos, b * t * dm, t * dm);
         return pos;
     }
@@ -122,7 +125,7 @@ public enum PositionalEmbedding implements Sublayer {
      * the blocks then see, as shortformer feeds it to Q|K); sets {@code pass.pos}.
      */
     float[] forward(ForwardPass pass) {
-        pass.pos = rows(pass.w, pass.batch, pass.t, pass.p);
+        pass.pos = rows(pass.w, pass.batch, pass.t, pass.p, pass.buffers);
         pass.hook(HOOK, pass.pos, pass.batch, pass.t, pass.dm);
         return pass.pos;
     }

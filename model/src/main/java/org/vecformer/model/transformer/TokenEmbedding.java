@@ -20,7 +20,7 @@ record TokenEmbedding() implements Sublayer {
     /** {@code W_E[tok]} [B·T, d_model] of the flat tokens [B·T], through hook_embed. */
     float[] forward(ForwardPass pass, int[] tokens) {
         int dm = pass.dm;
-        float[] embed = new float[pass.rows * dm];
+        float[] embed = pass.buffers.floats(pass.rows * dm);
         Embedding.gather(dm, tokens, pass.w.wE().data(), 0, dm, pass.c.dVocab(), embed, 0, dm);
         pass.hook(HookName.of(HookName.Hook.EMBED), embed, pass.batch, pass.t, dm);
         return embed;

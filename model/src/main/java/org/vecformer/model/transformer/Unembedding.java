@@ -41,7 +41,7 @@ record Unembedding() implements Sublayer {
     float[] forward(ForwardPass pass, float[] resid, boolean lastOnly) {
         Weights w = pass.w;
         int rows = pass.rows, dm = pass.dm, batch = pass.batch, t = pass.t;
-        float[] scale = new float[rows];
+        float[] scale = pass.buffers.floats(rows);
         float[] x = pass.layerNorm(SCALE, NORMALIZED, resid, w.lnFinalW(), w.lnFinalB(), scale);
         if (pass.store != null) {
             pass.store.finalIn = resid;
@@ -50,7 +50,7 @@ record Unembedding() implements Sublayer {
         }
         int vocab = pass.c.dVocab();
         int outRows = lastOnly ? batch : rows;
-        float[] logits = new float[outRows * vocab];
+        float[] logits = pass.buffers.floats(outRows * vocab);
         float beta = ForwardPass.fillRows(logits, outRows, w.bU());
         if (lastOnly) {
             for (int b = 0; b < batch; b++) {
@@ -72,7 +72,7 @@ record Unembedding() implements Sublayer {
         int rows = bp.rows, dm = c.dModel(), v = c.dVocab();
         Gemm.sgemm(Transpose.T, Transpose.N, dm, v, rows, 1f, a.finalOut, 0, dm, dLogits, 0, v, bp.weightGradBeta(), bp.grad(W_U), 0, v);
         if (c.biases()) BiasBackward.backward(rows, v, dLogits, 0, v, bp.grad(B_U), 0);
-        float[] dx = new float[rows * dm];
+        float[] dx = bp.buffers.floats(rows * dm);
         Gemm.sgemm(Transpose.N, rows, dm, v, 1f, dLogits, 0, v, bp.forward.unembedT().get(), 0f, dx, 0, dm);
         return normBackward(bp, a, dx);
     }
@@ -85,7 +85,7 @@ record Unembedding() implements Sublayer {
      */
     float[] inputBackward(Backward bp, Activations a, float[] dLogits, boolean lastOnly) {
         int v = bp.c.dVocab(), dm = bp.c.dModel();
-        float[] dx = new float[bp.rows * dm];
+        float[] dx = bp.buffers.zeros(bp.rows * dm);
         for (int r = 0; r < dLogits.length / v; r++) {
             boolean zero = true;
             for (int j = r * v; j < (r + 1) * v && zero; j++) zero = dLogits[j] == 0f;
@@ -98,7 +98,7 @@ record Unembedding() implements Sublayer {
     /** ln_final: dresid [rows, d_model] from dx = ∂/∂(its output) (dx itself without normalization). */
     private static float[] normBackward(Backward bp, Activations a, float[] dx) {
         if (!bp.c.normalization().normalizes()) return dx;
-        float[] dResid = new float[bp.rows * bp.c.dModel()];
+        float[] dResid = bp.buffers.zeros(bp.rows * bp.c.dModel());
         Tensor weight = bp.w.lnFinalW();
         bp.norm(a.finalIn, a.finalScale, weight, dx, dResid, LN_W, LN_B);
         return dResid;

@@ -34,16 +34,19 @@ class MemoryEstimateTest {
         long persistent = 6 * p /* weights, grads, m, v, 2 shard buffers */ + (4 * 12 + 12) /* packed QKV */ + packedWeights
                 + 2 * 128 * 3 /* held-out ids */;
         assertEquals(persistent, e.persistentElements());
-        long layer = 24 /* LN in+out 2·3·4 */ + 3 /* scale */ + 36 /* qkv 3·3·4 */ + 18 /* pattern 1·2·3·3 */ + 12 /* z */;
-        long fin = 24 + 3, logits = 2 * 15 + 3, backward = 36 /* 3·r·D */ + 48 /* 4·r·hd */ + 48 /* dW 4·12 */, ids = 6;
-        assertEquals(layer + fin + logits + backward + ids, e.perShardElements());
+        // r·D = 12 floats per residual-sized buffer, r·hd = 12
+        long layer = 4 * 12 /* ln1 out, attn out, resid_post, shortformer Q|K input */ + 3 /* scale */
+                + 36 + 12 /* qkv 3·3·4, z */ + 18 /* pattern 1·2·3·3 */;
+        long layerBackward = 2 * 12 /* dx, shortformer W_pos rows */ + 12 + 36 /* dz, dqkv */ + 4 /* bias-gradient scratch */;
+        long embed = 3 * 12, fin = 12 + 3, logits = 15 + 3, unembedBackward = 2 * 12 + 4, ids = 6;
+        long shard = layer + layerBackward + embed + fin + logits + unembedBackward + ids;
+        assertEquals(shard, e.perShardElements());
         assertEquals(1, e.concurrentShards());
-        // the checkpoint (3 more copies of P = 459) outweighs one shard's activations (291)
+        // the checkpoint (3 more copies of P = 459) outweighs one shard's activations (296)
         assertEquals(4 * (persistent + 3 * p), e.bytes());
         MemoryEstimate two = MemoryEstimate.of(TINY, TrainConfig.of(10, 2, 1e-3, 1), 8, true);
         assertEquals(2, two.concurrentShards(), "no more shards at once than there are");
-        long shard = layer + fin + logits + backward + ids;
-        // two shards' activations (582) now outweigh the checkpoint copies (459); the trace adds the initial weights and
+        // two shards' activations (592) now outweigh the checkpoint copies (459); the trace adds the initial weights and
         // steps·batch·(T+1) ids twice
         assertEquals(4 * (persistent + 2 * shard + p + 2 * 10 * 2 * 4), two.bytes());
     }

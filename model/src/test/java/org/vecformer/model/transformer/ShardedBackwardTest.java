@@ -82,9 +82,51 @@ class ShardedBackwardTest {
         }
     }
 
+    /**
+     * Each thread's shards take their activation buffers from a workspace that hands them out again call after call
+     * ({@link Workspace}). A call after calls on other tokens, other batch sizes (other shard sizes) and other thread
+     * counts must give the bits of a fresh instance: any buffer read before it is written would leak an earlier call's
+     * values. Every normalization, both positional kinds, with and without biases; n_ctx 37 takes the attention
+     * kernels' tiles (16 queries and more) and their partial last tile, 5 the one-row path.
+     */
+    @Test
+    void reusedBuffersGiveTheBitsOfFreshOnes() {
+        int before = Parallel.threads();
+        try {
+            for (Normalization norm : Normalization.values()) {
+                for (PositionalEmbedding positional : PositionalEmbedding.values()) {
+                    for (boolean biases : new boolean[] {true, false}) {
+                        Config c = new Config(2, 32, 2, 16, 37, 23, norm, positional, 1e-5, biases);
+                        Weights w = TestModels.random(c, 5);
+                        ShardedBackward reused = new ShardedBackward(w);
+                        // batch, tokens per sequence, threads
+                        int[][] calls = {{3, 37, 1}, {11, 37, 2}, {9, 5, 1}, {11, 37, 1}, {11, 37, 2}};
+                        for (int k = 0; k < calls.length; k++) {
+                            int batch = calls[k][0], t = calls[k][1];
+                            Parallel.setThreads(calls[k][2]);
+                            int[] inputs = flat(TestModels.tokens(c, batch, t, 10 + k), t), targets = flat(TestModels.tokens(c, batch, t, 20 + k), t);
+                            String what = norm + " " + positional + (biases ? " biases" : "") + ", call " + k;
+                            Map<String, Tensor> got = Backward.zeroGradients(w), want = Backward.zeroGradients(w);
+                            double loss = reused.lossAndGradients(inputs, targets, batch, t, 0.1f, got);
+                            assertEquals(new ShardedBackward(w).lossAndGradients(inputs, targets, batch, t, 0.1f, want), loss, what);
+                            for (String name : want.keySet()) assertArrayEquals(want.get(name).data(), got.get(name).data(), what + " " + name);
+                            assertEquals(new ShardedBackward(w).loss(inputs, targets, batch, t), reused.loss(inputs, targets, batch, t), what);
+                        }
+                    }
+                }
+            }
+        } finally {
+            Parallel.setThreads(before);
+        }
+    }
+
     private static int[] flat(int[][] tok) {
-        int[] out = new int[tok.length * T];
-        for (int b = 0; b < tok.length; b++) System.arraycopy(tok[b], 0, out, b * T, T);
+        return flat(tok, T);
+    }
+
+    private static int[] flat(int[][] tok, int t) {
+        int[] out = new int[tok.length * t];
+        for (int b = 0; b < tok.length; b++) System.arraycopy(tok[b], 0, out, b * t, t);
         return out;
     }
 }
