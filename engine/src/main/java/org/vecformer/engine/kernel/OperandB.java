@@ -54,18 +54,32 @@ public final class OperandB {
 
     /** op(B) [k, n] as {@link #inPlace}, packed now for the packed path, with as many threads as {@link Parallel} has. */
     public static OperandB packed(Transpose transB, int k, int n, float[] b, int bOff, int ldb) {
-        return packed(GemmBlocking.DEFAULT, transB, k, n, b, bOff, ldb);
+        return packed(GemmBlocking.DEFAULT, transB, k, n, b, bOff, ldb, null);
+    }
+
+    /**
+     * {@link #packed(Transpose, int, int, float[], int, int)} into the panels of {@code retired} when it is a packed
+     * operand of the same size, else into new ones (packing writes every float of the panels, padding included):
+     * a caller that packs a weight again after each update (a training step) then allocates its panels once.
+     * {@code retired} may be null; it must not be used afterwards.
+     */
+    public static OperandB packed(Transpose transB, int k, int n, float[] b, int bOff, int ldb, OperandB retired) {
+        return packed(GemmBlocking.DEFAULT, transB, k, n, b, bOff, ldb, retired);
     }
 
     /** {@link #packed} in the k slices of {@code blocking} (tests pack in tiny slices). */
     static OperandB packed(GemmBlocking blocking, Transpose transB, int k, int n, float[] b, int bOff, int ldb) {
+        return packed(blocking, transB, k, n, b, bOff, ldb, null);
+    }
+
+    private static OperandB packed(GemmBlocking blocking, Transpose transB, int k, int n, float[] b, int bOff, int ldb, OperandB retired) {
         check(transB, k, n, b, bOff, ldb);
         int kc = Math.max(1, Math.min(blocking.kc(), k)), panelsPerSlice = ceilDiv(n, NR);
         long size = packedFloats(blocking, k, n);
         if (size > Integer.MAX_VALUE - 16) {
             throw new IllegalArgumentException("op(B) [" + k + "," + n + "] packed needs " + size + " floats, more than an array holds");
         }
-        float[] panels = new float[(int) size];
+        float[] panels = retired != null && retired.panels != null && retired.panels.length == size ? retired.panels : new float[(int) size];
         OperandB packed = new OperandB(transB, k, n, b, bOff, ldb, panels, kc);
         for (int p0 = 0; p0 < k; p0 += kc) {
             int slice = p0, depth = Math.min(kc, k - p0), panel = GemmPacking.evenDepth(depth) * NR;

@@ -113,6 +113,30 @@ class GemmTest {
         }
     }
 
+    /**
+     * A weight packed again after an update into the panels of its retired packing gives the product of a fresh
+     * packing, bit for bit, both ways round; a retired operand of another size (or one read in place) is not reused.
+     */
+    @Test
+    void repackingIntoRetiredPanelsGivesTheProductOfAFreshPacking() {
+        Random rnd = new Random(29);
+        int m = 37, n = 70, k = 45;
+        for (Transpose tb : Transpose.values()) {
+            int ldb = ldb(tb, n, k);
+            float[] before = Lengths.random(rnd, (tb == Transpose.N ? k : n) * ldb, 4), after = Lengths.random(rnd, before.length, 5);
+            float[] a = Lengths.random(rnd, m * k, 6);
+            OperandB fresh = OperandB.packed(tb, k, n, after, 0, ldb);
+            for (OperandB retired : new OperandB[] {OperandB.packed(tb, k, n, before, 0, ldb), OperandB.packed(tb, k, n - 17, before, 0, ldb),
+                    OperandB.inPlace(tb, k, n, before, 0, ldb), null}) {
+                OperandB repacked = OperandB.packed(tb, k, n, after, 0, ldb, retired);
+                float[] want = new float[m * n], got = new float[m * n];
+                Gemm.sgemm(Transpose.N, m, n, k, 1f, a, 0, k, fresh, 0f, want, 0, n);
+                Gemm.sgemm(Transpose.N, m, n, k, 1f, a, 0, k, repacked, 0f, got, 0, n);
+                assertArrayEquals(want, got, tb + " retiring " + retired);
+            }
+        }
+    }
+
     @Test
     void operandOfAnotherShapeOrSlicingIsRejected() {
         float[] x = new float[64];

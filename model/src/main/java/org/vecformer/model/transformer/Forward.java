@@ -3,6 +3,7 @@ package org.vecformer.model.transformer;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.IntStream;
 import org.vecformer.engine.kernel.Gemm;
 import org.vecformer.engine.kernel.Transpose;
 import org.vecformer.engine.kernel.VectorOps;
@@ -41,14 +42,24 @@ final class Forward {
      * shards of a training step). The weights must not change while such a forward is in use.
      */
     Forward(Weights w, boolean packAhead) {
+        this(w, packAhead, null);
+    }
+
+    /**
+     * As above, reusing the buffers of {@code previous}'s fused and packed weights (a forward of the same weights before
+     * their update, no longer used; null for none): a training step then allocates none for them.
+     */
+    Forward(Weights w, boolean packAhead, Forward previous) {
         this.c = w.config();
         this.w = w;
         this.arch = Architecture.of(c);
-        this.packed = w.blocks().stream().map(b -> PackedBlock.of(c, b, packAhead)).toList();
+        List<PackedBlock> before = previous != null && previous.w == w ? previous.packed : null;
+        this.packed = IntStream.range(0, c.nLayers())
+                .mapToObj(l -> PackedBlock.of(c, w.blocks().get(l), packAhead, before == null ? null : before.get(l))).toList();
         int dm = c.dModel(), v = c.dVocab();
         float[] wU = w.wU().data();
-        this.unembed = new WeightOperand(Transpose.N, dm, v, wU, v, packAhead);
-        this.unembedT = new WeightOperand(Transpose.T, v, dm, wU, v, packAhead);
+        this.unembed = new WeightOperand(Transpose.N, dm, v, wU, v, packAhead, before == null ? null : previous.unembed);
+        this.unembedT = new WeightOperand(Transpose.T, v, dm, wU, v, packAhead, before == null ? null : previous.unembedT);
     }
 
     Config config() {

@@ -22,20 +22,29 @@ record PackedBlock(float[] wQkv, float[] bQkv, WeightOperand qkv, WeightOperand 
 
     /** Block {@code b}'s packed forms; its whole-weight operands packed on first use when {@code packAhead}. */
     static PackedBlock of(Config c, Block b, boolean packAhead) {
+        return of(c, b, packAhead, null);
+    }
+
+    /**
+     * As above, in the arrays of {@code previous} (the same block's packed forms in a forward no longer used, or null):
+     * the fused weights are written over, the operands packed into its panels ({@link WeightOperand}).
+     */
+    static PackedBlock of(Config c, Block b, boolean packAhead, PackedBlock previous) {
         int dm = c.dModel(), hd = c.nHeads() * c.dHead(), ld = 3 * hd;
-        float[] w = new float[dm * ld];
+        float[] w = previous != null ? previous.wQkv : new float[dm * ld];
         fuseRows(c, new float[][] {b.wQ().data(), b.wK().data(), b.wV().data()}, 0, dm, w);
         float[] bias = null;
         if (c.biases()) {
-            bias = new float[ld];
+            bias = previous != null ? previous.bQkv : new float[ld];
             System.arraycopy(b.bQ().data(), 0, bias, 0, hd);
             System.arraycopy(b.bK().data(), 0, bias, hd, hd);
             System.arraycopy(b.bV().data(), 0, bias, 2 * hd, hd);
         }
         float[] wO = b.wO().data();
-        return new PackedBlock(w, bias, new WeightOperand(Transpose.N, dm, ld, w, ld, packAhead),
-                new WeightOperand(Transpose.T, ld, dm, w, ld, packAhead), new WeightOperand(Transpose.N, hd, dm, wO, dm, packAhead),
-                new WeightOperand(Transpose.T, dm, hd, wO, dm, packAhead));
+        return new PackedBlock(w, bias, new WeightOperand(Transpose.N, dm, ld, w, ld, packAhead, previous == null ? null : previous.qkv),
+                new WeightOperand(Transpose.T, ld, dm, w, ld, packAhead, previous == null ? null : previous.qkvT),
+                new WeightOperand(Transpose.N, hd, dm, wO, dm, packAhead, previous == null ? null : previous.o),
+                new WeightOperand(Transpose.T, dm, hd, wO, dm, packAhead, previous == null ? null : previous.oT));
     }
 
     /**

@@ -48,6 +48,8 @@ public final class ShardedBackward {
     /** The names of the blocks' W_Q, W_K, W_V [block][Q, K, V], whose shard gradients are kept fused. */
     private final String[][] qkvNames;
     private final double[] shardLoss = new double[SHARDS];
+    /** The forward of the last call, whose fused and packed weight buffers the next call's forward takes over. */
+    private Forward forward;
     /** Each thread's buffers for the shards it runs (one shard's worth, reused shard after shard). */
     private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::recycling);
     /** Whether every shard buffer is zero: true after a completed call, false while one runs (or if it failed). */
@@ -68,7 +70,7 @@ public final class ShardedBackward {
      */
     public double lossAndGradients(int[] inputs, int[] targets, int batch, int t, float gradScale, Map<String, Tensor> grads) {
         Backward.checkShapes(w, inputs, targets, batch, t);
-        Forward forward = new Forward(w, true);
+        Forward forward = this.forward = new Forward(w, true, this.forward);
         int shards = Math.min(SHARDS, batch);
         Config c = w.config();
         int fusedSize = c.dModel() * 3 * c.nHeads() * c.dHead();
@@ -115,7 +117,7 @@ public final class ShardedBackward {
     /** The summed next-token loss {@code Σ_rows −log softmax(logits)[target]} of the batch, sharded the same way, no gradients. */
     public double loss(int[] inputs, int[] targets, int batch, int t) {
         Backward.checkShapes(w, inputs, targets, batch, t);
-        Forward forward = new Forward(w, true);
+        Forward forward = this.forward = new Forward(w, true, this.forward);
         int shards = Math.min(SHARDS, batch);
         Parallel.forRange(shards, 1, (from, to) -> {
             for (int s = from; s < to; s++) {

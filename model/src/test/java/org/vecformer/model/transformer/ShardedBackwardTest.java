@@ -7,6 +7,7 @@ import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.vecformer.engine.kernel.VectorOps;
 import org.vecformer.engine.parallel.Parallel;
 import org.vecformer.engine.tensor.Tensor;
 
@@ -84,9 +85,9 @@ class ShardedBackwardTest {
 
     /**
      * Each thread's shards take their activation buffers from a workspace that hands them out again call after call
-     * ({@link Workspace}). A call after calls on other tokens, other batch sizes (other shard sizes) and other thread
-     * counts must give the bits of a fresh instance: any buffer read before it is written would leak an earlier call's
-     * values. Every normalization, both positional kinds, with and without biases; n_ctx 37 takes the attention
+     * ({@link Workspace}), and each call packs the updated weights into the buffers of the call before. A call after
+     * calls on other tokens, other batch sizes (other shard sizes), other thread counts and other weights must give the
+     * bits of a fresh instance: any buffer read before it is written would leak an earlier call's values. Every normalization, both positional kinds, with and without biases; n_ctx 37 takes the attention
      * kernels' tiles (16 queries and more) and their partial last tile, 5 the one-row path.
      */
     @Test
@@ -103,6 +104,8 @@ class ShardedBackwardTest {
                         int[][] calls = {{3, 37, 1}, {11, 37, 2}, {9, 5, 1}, {11, 37, 1}, {11, 37, 2}};
                         for (int k = 0; k < calls.length; k++) {
                             int batch = calls[k][0], t = calls[k][1];
+                            // the weights change in place between calls, as the optimiser changes them
+                            for (Tensor p : w.stateDict().values()) VectorOps.scale(p.data().length, 1f - 0.01f * k, p.data(), 0);
                             Parallel.setThreads(calls[k][2]);
                             int[] inputs = flat(TestModels.tokens(c, batch, t, 10 + k), t), targets = flat(TestModels.tokens(c, batch, t, 20 + k), t);
                             String what = norm + " " + positional + (biases ? " biases" : "") + ", call " + k;
