@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 import org.vecformer.engine.kernel.VectorOps;
 import org.vecformer.engine.parallel.Parallel;
 import org.vecformer.engine.tensor.Tensor;
@@ -50,8 +51,11 @@ public final class ShardedBackward {
     private final double[] shardLoss = new double[SHARDS];
     /** The forward of the last call, whose fused and packed weight buffers the next call's forward takes over. */
     private Forward forward;
-    /** Each thread's buffers for the shards it runs (one shard's worth, reused shard after shard). */
-    private final ThreadLocal<Workspace> workspaces = ThreadLocal.withInitial(Workspace::recycling);
+    /**
+     * Each thread's buffers for the shards it runs (one shard's worth, reused shard after shard). Held here rather than
+     * in a ThreadLocal, whose values the pool's long-lived threads would keep after this instance is dropped.
+     */
+    private final Map<Thread, Workspace> workspaces = new ConcurrentHashMap<>();
     /** Whether every shard buffer is zero: true after a completed call, false while one runs (or if it failed). */
     private boolean cleared = true;
 
@@ -88,7 +92,7 @@ public final class ShardedBackward {
             for (int s = from; s < to; s++) {
                 Map<String, Tensor> g = shardGrads.get(s);
                 int b0 = first(s, batch, shards), n = first(s + 1, batch, shards) - b0;
-                Workspace buffers = workspaces.get();
+                Workspace buffers = workspaces.computeIfAbsent(Thread.currentThread(), thread -> Workspace.recycling());
                 buffers.reset();
                 shardLoss[s] = Backward.lossAndGradients(forward, Arrays.copyOfRange(inputs, b0 * t, (b0 + n) * t),
                         Arrays.copyOfRange(targets, b0 * t, (b0 + n) * t), n, t, gradScale, g, shardQkvGrads.get(s), true, buffers);
@@ -122,7 +126,7 @@ public final class ShardedBackward {
         Parallel.forRange(shards, 1, (from, to) -> {
             for (int s = from; s < to; s++) {
                 int b0 = first(s, batch, shards), n = first(s + 1, batch, shards) - b0;
-                Workspace buffers = workspaces.get();
+                Workspace buffers = workspaces.computeIfAbsent(Thread.currentThread(), thread -> Workspace.recycling());
                 buffers.reset();
                 shardLoss[s] = Backward.loss(forward, Arrays.copyOfRange(inputs, b0 * t, (b0 + n) * t),
                         Arrays.copyOfRange(targets, b0 * t, (b0 + n) * t), n, t, buffers);
