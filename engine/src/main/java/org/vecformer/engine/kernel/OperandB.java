@@ -68,11 +68,7 @@ public final class OperandB {
     }
 
     /** {@link #packed} in the k slices of {@code blocking} (tests pack in tiny slices). */
-    static OperandB packed(GemmBlocking blocking, Transpose transB, int k, int n, float[] b, int bOff, int ldb) {
-        return packed(blocking, transB, k, n, b, bOff, ldb, null);
-    }
-
-    private static OperandB packed(GemmBlocking blocking, Transpose transB, int k, int n, float[] b, int bOff, int ldb, OperandB retired) {
+    static OperandB packed(GemmBlocking blocking, Transpose transB, int k, int n, float[] b, int bOff, int ldb, OperandB retired) {
         check(transB, k, n, b, bOff, ldb);
         int kc = Math.max(1, Math.min(blocking.kc(), k)), panelsPerSlice = ceilDiv(n, NR);
         long size = packedFloats(blocking, k, n);

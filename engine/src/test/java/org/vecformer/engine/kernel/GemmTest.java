@@ -43,7 +43,7 @@ class GemmTest {
             Gemm.sgemm(ta, m, n, k, al, a, ao, lda, OperandB.packed(tb, k, n, b, bo, ldb), be, c, co, ldc);
     /** The packed path with tiny blocking and op(B) packed ahead in the same tiny k slices. */
     private static final Sgemm PACKED_AHEAD_TINY = (ta, tb, m, n, k, al, a, ao, lda, b, bo, ldb, be, c, co, ldc) ->
-            GemmPacked.sgemm(TINY, ta, m, n, k, al, a, ao, lda, OperandB.packed(TINY, tb, k, n, b, bo, ldb), be, c, co, ldc);
+            GemmPacked.sgemm(TINY, ta, m, n, k, al, a, ao, lda, OperandB.packed(TINY, tb, k, n, b, bo, ldb, null), be, c, co, ldc);
 
     @Test
     void matchesTwinOnEverySmallShape() {
@@ -147,7 +147,7 @@ class GemmTest {
         assertRejected("ldb=3 < 8", () -> OperandB.packed(Transpose.N, 4, 8, x, 0, 3));
         assertRejected("B packed in k slices of 4, the blocking slices by 5",
                 () -> GemmPacked.sgemm(TINY, Transpose.N, 2, 8, 12, 1f, new float[24], 0, 12,
-                        OperandB.packed(new GemmBlocking(4, TINY.mc(), TINY.nc()), Transpose.N, 12, 8, new float[96], 0, 8), 0f, x, 0, 8));
+                        OperandB.packed(new GemmBlocking(4, TINY.mc(), TINY.nc()), Transpose.N, 12, 8, new float[96], 0, 8, null), 0f, x, 0, 8));
     }
 
     @Test

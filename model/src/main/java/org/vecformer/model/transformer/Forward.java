@@ -33,33 +33,27 @@ final class Forward {
 
     /** A forward that multiplies by the weights in place. */
     Forward(Weights w) {
-        this(w, false);
+        this(w, false, null);
     }
 
     /**
      * With {@code packAhead}, each weight matrix is packed for the GEMM on its first product and the packed copy serves
      * every later one ({@link WeightOperand}): for a forward shared by many passes between two weight updates (the
-     * shards of a training step). The weights must not change while such a forward is in use.
-     */
-    Forward(Weights w, boolean packAhead) {
-        this(w, packAhead, null);
-    }
-
-    /**
-     * As above, reusing the buffers of {@code previous}'s fused and packed weights (a forward of the same weights before
-     * their update, no longer used; null for none): a training step then allocates none for them.
+     * shards of a training step). The weights must not change while such a forward is in use. The fused and packed
+     * weights are written into the buffers of {@code previous} (a forward of the same weights before their update, no
+     * longer used; null for none), so a training step allocates none for them.
      */
     Forward(Weights w, boolean packAhead, Forward previous) {
         this.c = w.config();
         this.w = w;
         this.arch = Architecture.of(c);
-        List<PackedBlock> before = previous != null && previous.w == w ? previous.packed : null;
+        Forward reused = previous != null && previous.w == w ? previous : null;
         this.packed = IntStream.range(0, c.nLayers())
-                .mapToObj(l -> PackedBlock.of(c, w.blocks().get(l), packAhead, before == null ? null : before.get(l))).toList();
+                .mapToObj(l -> PackedBlock.of(c, w.blocks().get(l), packAhead, reused == null ? null : reused.packed.get(l))).toList();
         int dm = c.dModel(), v = c.dVocab();
         float[] wU = w.wU().data();
-        this.unembed = new WeightOperand(Transpose.N, dm, v, wU, v, packAhead, before == null ? null : previous.unembed);
-        this.unembedT = new WeightOperand(Transpose.T, v, dm, wU, v, packAhead, before == null ? null : previous.unembedT);
+        this.unembed = new WeightOperand(Transpose.N, dm, v, wU, v, packAhead, reused == null ? null : reused.unembed);
+        this.unembedT = new WeightOperand(Transpose.T, v, dm, wU, v, packAhead, reused == null ? null : reused.unembedT);
     }
 
     Config config() {

@@ -20,14 +20,10 @@ record PackedBlock(float[] wQkv, float[] bQkv, WeightOperand qkv, WeightOperand 
     /** Floats of the fused layout handled at a time by {@link #addFused}: 16 KiB per part, so the parts stay in L2. */
     private static final int STRETCH = 1 << 12;
 
-    /** Block {@code b}'s packed forms; its whole-weight operands packed on first use when {@code packAhead}. */
-    static PackedBlock of(Config c, Block b, boolean packAhead) {
-        return of(c, b, packAhead, null);
-    }
-
     /**
-     * As above, in the arrays of {@code previous} (the same block's packed forms in a forward no longer used, or null):
-     * the fused weights are written over, the operands packed into its panels ({@link WeightOperand}).
+     * Block {@code b}'s packed forms; its whole-weight operands packed on first use when {@code packAhead}. With
+     * {@code previous} (the same block's packed forms in a forward no longer used, else null) they are written into its
+     * arrays: the fused weights over its fused weights, the operands into its panels ({@link WeightOperand}).
      */
     static PackedBlock of(Config c, Block b, boolean packAhead, PackedBlock previous) {
         int dm = c.dModel(), hd = c.nHeads() * c.dHead(), ld = 3 * hd;

@@ -92,8 +92,7 @@ public final class ShardedBackward {
             for (int s = from; s < to; s++) {
                 Map<String, Tensor> g = shardGrads.get(s);
                 int b0 = first(s, batch, shards), n = first(s + 1, batch, shards) - b0;
-                Workspace buffers = workspaces.computeIfAbsent(Thread.currentThread(), thread -> Workspace.recycling());
-                buffers.reset();
+                Workspace buffers = threadBuffers();
                 shardLoss[s] = Backward.lossAndGradients(forward, Arrays.copyOfRange(inputs, b0 * t, (b0 + n) * t),
                         Arrays.copyOfRange(targets, b0 * t, (b0 + n) * t), n, t, gradScale, g, shardQkvGrads.get(s), true, buffers);
             }
@@ -126,8 +125,7 @@ public final class ShardedBackward {
         Parallel.forRange(shards, 1, (from, to) -> {
             for (int s = from; s < to; s++) {
                 int b0 = first(s, batch, shards), n = first(s + 1, batch, shards) - b0;
-                Workspace buffers = workspaces.computeIfAbsent(Thread.currentThread(), thread -> Workspace.recycling());
-                buffers.reset();
+                Workspace buffers = threadBuffers();
                 shardLoss[s] = Backward.loss(forward, Arrays.copyOfRange(inputs, b0 * t, (b0 + n) * t),
                         Arrays.copyOfRange(targets, b0 * t, (b0 + n) * t), n, t, buffers);
             }
@@ -149,6 +147,13 @@ public final class ShardedBackward {
         for (int s = 0; s < shards; s++) parts[s] = shardQkvGrads.get(s)[l];
         if (fusedSum.length < parts[0].length) fusedSum = new float[parts[0].length];
         PackedBlock.addFused(w.config(), parts, shards, ws, fusedSum);
+    }
+
+    /** The calling thread's workspace, reset for a new shard. */
+    private Workspace threadBuffers() {
+        Workspace buffers = workspaces.computeIfAbsent(Thread.currentThread(), thread -> Workspace.recycling());
+        buffers.reset();
+        return buffers;
     }
 
     /** First sequence of shard {@code s}: ⌊s·batch/shards⌋. */

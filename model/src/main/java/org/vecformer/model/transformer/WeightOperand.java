@@ -22,15 +22,8 @@ final class WeightOperand {
 
     /**
      * op(W) [k, n] from {@code w} (row-major, leading dimension {@code ld}, transposed when {@code trans} is T); packed on
-     * first use when {@code packAhead}.
-     */
-    WeightOperand(Transpose trans, int k, int n, float[] w, int ld, boolean packAhead) {
-        this(trans, k, n, w, ld, packAhead, null);
-    }
-
-    /**
-     * As above, packing (when {@code packAhead}) into the panels of {@code previous}'s operand, the same weight in a
-     * forward no longer used; null for none.
+     * first use when {@code packAhead}, into the panels of {@code previous}'s operand (the same weight in a forward no
+     * longer used; null for none).
      */
     WeightOperand(Transpose trans, int k, int n, float[] w, int ld, boolean packAhead, WeightOperand previous) {
         this.trans = trans;

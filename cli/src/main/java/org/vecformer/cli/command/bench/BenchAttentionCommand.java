@@ -22,7 +22,8 @@ import org.vecformer.cli.command.ThreadsOption;
  * many threads, the two timed in the same process in alternating rounds after each has warmed up
  * ({@link BestOf#alternating}), each keeping its best: the shared hosts this runs on drift by 20-30% between minutes,
  * and a kernel timed in a slow minute against a peak read in a fast one (or the reverse) says more of the minute than
- * of the kernel. At T = 1,024 on one thread (Zen 5) separate processes of one build read 6.4 to 8.0 ms in ten minutes.
+ * of the kernel. At T = 1,024 on one thread (Zen 5) separate processes of one build read 6.1 to 8.8 ms within twenty
+ * minutes while the peak moved between 233 and 248 GFLOPS.
  */
 @Command(name = "attention", mixinStandardHelpOptions = true,
         description = "Fused causal multi-head attention: ms (best of several runs) and GFLOPS of the causal half.")
@@ -69,16 +70,16 @@ public final class BenchAttentionCommand implements Runnable {
         BestOf.Timing[] timing = BestOf.alternating(10, ALTERNATING_ROUNDS, warmupMillis, fused,
                 () -> FmaPeak.runOnThreads(nThreads, PEAK_ITERATIONS));
         double seconds = timing[0].seconds(), peak = FmaPeak.gflops(nThreads, PEAK_ITERATIONS, timing[1].seconds());
-        double flops = 2.0 * 2.0 * heads * dHead * ((double) t * (t + 1) / 2);
+        double flops = 2.0 * 2.0 * heads * dHead * ((double) t * (t + 1) / 2), gflops = flops / seconds / 1e9;
         Map<String, Object> row = new LinkedHashMap<>();
         row.put("t", t);
         row.put("heads", heads);
         row.put("d_head", dHead);
         row.put("threads", nThreads);
         row.put("ms", BenchOutput.round3(seconds * 1e3));
-        row.put("gflops", BenchOutput.round3(flops / seconds / 1e9));
+        row.put("gflops", BenchOutput.round3(gflops));
         row.put("peak_gflops", BenchOutput.round3(peak));
-        row.put("peak_share", BenchOutput.round3(flops / seconds / 1e9 / peak));
+        row.put("peak_share", BenchOutput.round3(gflops / peak));
         if (t <= TWIN_MAX_T) {
             double twin = BestOf.seconds(() -> RefAttention.causal(t, heads, dHead, qkv, 0, qkv, width, qkv, 2 * width, ld,
                     z, 0, width, null, 0), 3, warmupMillis / 3);
@@ -87,7 +88,7 @@ public final class BenchAttentionCommand implements Runnable {
         output.print(row, w -> {
             w.printf("causal attention T=%d, %d heads x %d on %d thread(s): %.3f ms, %.1f GFLOPS (causal half)%n",
                     t, heads, dHead, nThreads, seconds * 1e3, row.get("gflops"));
-            w.printf("  %.1f%% of the FMA peak (%.1f GFLOPS, timed in turn with the kernel)%n", 100 * flops / seconds / 1e9 / peak, peak);
+            w.printf("  %.1f%% of the FMA peak (%.1f GFLOPS, timed in turn with the kernel)%n", 100 * gflops / peak, peak);
             if (row.containsKey("speedup")) w.printf("  scalar twin %.3f ms; speedup %.1fx%n", row.get("twin_ms"), row.get("speedup"));
         });
     }
